@@ -1,0 +1,131 @@
+"""The pipeline, top to bottom: load → validate → plan → translate → render → write."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from . import __version__
+from .errors import Collector, Problem, ToolboxError
+from .load import find_campaigns, load_campaign
+from .localize import Localizer
+from .model import Campaign
+from .plan import Unit, plan_campaign
+from .project import Project
+from .render.fonts import load_fonts
+from .render.print import render_print
+from .render.site import SiteRenderer, locale_fonts, visible_text
+from .render.templates import environment
+from .validate import validate_campaign
+from .write import OutputWriter
+
+log = logging.getLogger("toolbox")
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    outputs: int = 0
+    pdfs: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Campaign], Collector]:
+    """Load and validate every campaign (or the ones named); all problems at once."""
+    problems = Collector()
+    folders = find_campaigns(project.campaigns)
+    if only:
+        known = {f.name for f in folders}
+        for cid in only:
+            if cid not in known:
+                problems.error("campaigns", None, f"no campaign '{cid}' (known: {', '.join(sorted(known)) or 'none'})")
+        folders = [f for f in folders if f.name in only]
+    if not folders and not problems.errors:
+        problems.error(str(project.campaigns), None, "no campaigns found; create one with 'toolbox new CAMPAIGN-ID'")
+    campaigns = []
+    for folder in folders:
+        campaign = load_campaign(folder, problems)
+        if campaign is not None:
+            validate_campaign(campaign, project, problems)
+            campaigns.append(campaign)
+    return campaigns, problems
+
+
+def build(project: Project, out: Path, only: list[str] | None = None, strict: bool = False) -> BuildReport:
+    started = time.perf_counter()
+    campaigns, problems = load_all(project, only)
+    problems.raise_if_errors()
+    report = BuildReport(out, warnings=list(problems.warnings))
+    env = environment(project.templates)
+    fonts = load_fonts(project.templates)
+    writer = OutputWriter(out)
+
+    for campaign in campaigns:
+        units = plan_campaign(campaign)
+        downloads: dict[str, list[dict]] = {}
+        for unit in (u for u in units if u.is_print):
+            log.info("render %s", unit.path)
+            localizer = Localizer(project, campaign, unit.locale)
+            result, warnings = render_print(project, env, fonts, campaign, unit, localizer)
+            report.warnings.extend(warnings)
+            entry = writer.write(unit.path, result.data, campaign=campaign.id, group=unit.group, locale=unit.locale,
+                                 country=unit.country, format=unit.format, pages=result.pages,
+                                 translated=localizer.tr.usage.translated)
+            report.pdfs += 1
+            report.pages += result.pages
+            downloads.setdefault(unit.locale, []).append(
+                {"group": unit.group, "country": unit.country, "format": unit.format,
+                 "path": unit.path, "bytes": entry.bytes, "pages": result.pages}
+            )
+        _build_site(project, env, fonts, campaign, [u for u in units if not u.is_print], downloads, writer)
+
+    _write_assets(project, writer, campaigns)
+    if strict and report.warnings:
+        raise ToolboxError([Problem(w.path, w.line, w.message) for w in report.warnings])
+    writer.write_manifest({"toolbox": __version__, "campaigns": [c.id for c in campaigns]})
+    report.outputs = len(writer.entries)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],
+                downloads: dict[str, list[dict]], writer: OutputWriter) -> None:
+    if not units:
+        return
+    site = SiteRenderer(project, env, fonts, campaign, downloads)
+    text_by_locale: dict[str | None, list[str]] = {}
+    for unit in units:
+        log.info("render %s", unit.path)
+        page = site.page(unit)
+        text_by_locale.setdefault(unit.locale, []).append(visible_text(page.html))
+        writer.write(unit.path, page.html.encode("utf-8"), campaign=campaign.id, group=unit.group,
+                     locale=unit.locale, country=unit.country, format="site", translated=page.translated)
+    css = (project.templates / "site" / "site.css").read_bytes()
+    writer.write(f"{campaign.id}/assets/site.css", css, campaign=campaign.id, format="asset")
+    for tag, texts in text_by_locale.items():
+        if tag is None:
+            continue
+        localizer = Localizer(project, campaign, tag)
+        files = locale_fonts(fonts, localizer.info.script, "".join(texts), f"{campaign.id}/assets/fonts/{tag}")
+        for rel, data in files.items():
+            writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset")
+
+
+def _write_assets(project: Project, writer: OutputWriter, campaigns: list[Campaign]) -> None:
+    """A plain index at the top of the output folder, linking every campaign's site."""
+    links = "\n".join(
+        str(Markup('<li><a href="{}/index.html">{}</a></li>').format(c.id, c.campaign.title)) for c in campaigns
+    )
+    html = (
+        '<!DOCTYPE html>\n<html lang="en" dir="ltr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="referrer" content="no-referrer"><title>Campaigns</title></head>'
+        f"<body><main><h1>Campaigns</h1><ul>{links}</ul></main></body></html>\n"
+    )
+    writer.write("index.html", html.encode("utf-8"), format="site")

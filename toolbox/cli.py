@@ -1,0 +1,140 @@
+"""The ``toolbox`` command: parse options, call one library function, report."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ToolboxError
+
+log = logging.getLogger("toolbox")
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("toolbox")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # WeasyPrint's own warnings are collected per output and reported by us.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR if not verbose else logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+class Ctx:
+    def __init__(self, project_dir: Path | None, verbose: int, quiet: bool) -> None:
+        from .project import Project
+
+        self.project = Project(project_dir.resolve()) if project_dir else Project.find()
+        self.verbose = verbose
+        self.quiet = quiet
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message)
+
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="toolbox")
+@click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder (holds campaigns/, templates/, locales/). Default: the nearest one above the current folder.")
+@click.option("-v", "--verbose", count=True, help="Say more: each output as it is rendered (-vv: debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path | None, verbose: int, quiet: bool) -> None:
+    """Turn campaign definitions into localized leaflets and microsites.
+
+    \b
+    Typical session:
+      toolbox new my-campaign      start a campaign from a working example
+      toolbox validate             check every campaign, all problems at once
+      toolbox build                write dist/ (PDFs, microsite, manifest.json)
+    """
+    _setup_logging(verbose, quiet)
+    ctx.obj = Ctx(project_dir, verbose, quiet)
+
+
+@cli.command()
+@click.argument("campaigns", nargs=-1)
+@pass_ctx
+def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
+    """Check campaign definitions: syntax, types, unknown keys, files, locales, contacts.
+
+    Every problem is printed as path:line: message. Exit status 1 when any is found.
+    """
+    from .build import load_all
+
+    loaded, problems = load_all(obj.project, list(campaigns) or None)
+    for warning in problems.warnings:
+        click.echo(str(warning), err=True)
+    problems.raise_if_errors()
+    obj.say(f"{len(loaded)} campaign(s) valid: " + ", ".join(c.id for c in loaded))
+
+
+@cli.command()
+@click.argument("campaigns", nargs=-1)
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder. Default: dist/ in the project folder.")
+@click.option("--strict", is_flag=True, help="Treat warnings (missing glyphs, rendering problems) as errors.")
+@pass_ctx
+def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool) -> None:
+    """Build PDFs and the microsite for every campaign (or the ones named).
+
+    Validates first and refuses to build invalid input. Writes OUT/manifest.json
+    listing every file with its campaign, group, locale, country, format, size
+    and SHA-256.
+    """
+    from .build import build as run_build
+
+    out_dir = (out or obj.project.root / "dist").resolve()
+    report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict)
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    obj.say(
+        f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages) into {out_dir} "
+        f"in {report.seconds:.1f} s; open {out_dir / 'index.html'}"
+    )
+
+
+@cli.command()
+@click.argument("campaign_id")
+@click.option("--title", default=None, help="Campaign title (default: from the id).")
+@pass_ctx
+def new(obj: Ctx, campaign_id: str, title: str | None) -> None:
+    """Create campaigns/CAMPAIGN_ID with a commented definition that builds as it is."""
+    from .scaffold import create_campaign
+
+    folder = create_campaign(obj.project, campaign_id, title)
+    obj.say(f"created {folder}; edit {folder / 'campaign.toml'}, then run 'toolbox validate'")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except ToolboxError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted; files already written are complete, the manifest is unchanged", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug of ours, not the user's: say so plainly
+        if "-v" in sys.argv or "--verbose" in sys.argv or "-vv" in sys.argv:
+            raise
+        click.echo(f"toolbox: internal error: {type(exc).__name__}: {exc} (run again with -v for details, and report it)", err=True)
+        sys.exit(2)

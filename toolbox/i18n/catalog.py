@@ -1,0 +1,157 @@
+"""gettext catalogs, read straight from ``.po`` files, and a translator with fallback.
+
+Catalogs live in ``locales/<tag>/LC_MESSAGES/<domain>.po``: the domain
+``toolbox`` holds the shared template strings, one domain per campaign holds
+its content. ``.po`` files are read directly (no ``.mo``), so a stale compiled
+catalog can never be used by mistake. Fuzzy entries are not used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, read_po
+from markupsafe import Markup, escape
+
+from ..errors import Collector, display_path
+
+TEMPLATE_DOMAIN = "toolbox"
+
+
+def po_path(locales_dir: Path, tag: str, domain: str) -> Path:
+    return locales_dir / tag / "LC_MESSAGES" / f"{domain}.po"
+
+
+_cache: dict[tuple[Path, float, int], dict] = {}
+
+
+def read_catalog(path: Path, problems: Collector | None = None) -> Catalog | None:
+    """Parse one ``.po`` file; syntax errors become ``path:line`` problems."""
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            return read_po(fh, abort_invalid=True)
+    except PoFileError as exc:
+        if problems is not None:
+            line = getattr(exc, "lineno", None)
+            problems.error(display_path(path), line, f"cannot parse this .po file: {exc}; fix the entry or run 'msgfmt --check {display_path(path)}'")
+        return None
+    except (UnicodeDecodeError, ValueError) as exc:
+        if problems is not None:
+            problems.error(display_path(path), None, f"cannot read this .po file: {exc}")
+        return None
+
+
+def messages(path: Path, problems: Collector | None = None) -> dict[str, str | tuple[str, ...]]:
+    """msgid → translation for the usable (translated, not fuzzy) entries of a ``.po`` file."""
+    if not path.is_file():
+        return {}
+    stat = path.stat()
+    key = (path.resolve(), stat.st_mtime, stat.st_size)
+    if key not in _cache:
+        catalog = read_catalog(path, problems)
+        table: dict[str, str | tuple[str, ...]] = {}
+        for msg in catalog or ():
+            if not msg.id or msg.fuzzy:
+                continue
+            if isinstance(msg.id, tuple):
+                strings = tuple(msg.string) if msg.string else ()
+                if strings and all(strings):
+                    table[msg.id[0]] = strings
+            elif msg.string:
+                table[msg.id] = msg.string
+        _cache[key] = table
+    return _cache[key]
+
+
+@dataclass
+class Usage:
+    """Which messages an output used, and where each came from."""
+
+    own: set[str] = field(default_factory=set)
+    fallback: set[str] = field(default_factory=set)
+    missing: set[str] = field(default_factory=set)
+
+    @property
+    def total(self) -> int:
+        return len(self.own | self.fallback | self.missing)
+
+    @property
+    def translated(self) -> float:
+        """Share of messages translated in the output's own locale, before fallback."""
+        return round(len(self.own) / self.total, 4) if self.total else 1.0
+
+
+class Translator:
+    """Looks a message up along a fallback chain and records what it found.
+
+    The source locale is the last link: its "translation" is the msgid itself.
+    """
+
+    def __init__(self, tag: str, chain: list[str], source: str, tables: dict[str, dict]) -> None:
+        self.tag = tag
+        self.chain = chain
+        self.source = source
+        self.tables = tables  # tag → msgid → translation
+        self.usage = Usage()
+
+    def _find(self, msgid: str, kind: type) -> tuple[str | tuple | None, str]:
+        """The first entry of type ``kind`` along the chain, and its locale; record the use."""
+        if self.tag != self.source:
+            for tag in self.chain:
+                if tag == self.source:
+                    break
+                found = self.tables.get(tag, {}).get(msgid)
+                if isinstance(found, kind):
+                    (self.usage.own if tag == self.tag else self.usage.fallback).add(msgid)
+                    return found, tag
+            self.usage.missing.add(msgid)
+        else:
+            self.usage.own.add(msgid)
+        return None, self.source
+
+    def lookup(self, msgid: str) -> tuple[str, str]:
+        """(text, locale the text is in) for ``msgid``."""
+        if not msgid:
+            return msgid, self.tag
+        found, tag = self._find(msgid, str)
+        return (found if found is not None else msgid), tag
+
+    def text(self, msgid: str) -> str:
+        return self.lookup(msgid)[0]
+
+    # Jinja's newstyle gettext marks whatever we return as safe markup, and
+    # translations come from outside volunteers: escape them here.
+    def gettext(self, msgid: str) -> Markup:
+        return escape(self.text(msgid))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        forms, tag = self._find(singular, tuple)
+        if forms is None:
+            return escape(singular if n == 1 else plural)
+        return escape(forms[min(self._plural_index(tag, n), len(forms) - 1)])
+
+    @staticmethod
+    def _plural_index(tag: str, n: int) -> int:
+        from ..locales import resolve
+
+        info = resolve(tag)
+        if info is None:
+            return 0 if n == 1 else 1
+        expr = info.po_plural_forms.split("plural=", 1)[1].rstrip(";").strip()
+        return int(_plural_function(expr)(n))
+
+
+_plural_funcs: dict[str, object] = {}
+
+
+def _plural_function(expr: str):
+    """Evaluate a gettext plural expression safely (only n and arithmetic)."""
+    if expr not in _plural_funcs:
+        from gettext import c2py
+
+        _plural_funcs[expr] = c2py(expr)
+    return _plural_funcs[expr]

@@ -1,0 +1,117 @@
+"""Locales the toolbox knows, including the ones CLDR lacks or names wrongly.
+
+Locales are BCP 47 tags everywhere users see them (``sr-Latn``, ``rmn``).
+Each has a native name, script, direction, the CLDR locale it borrows number
+and date formatting from, and a default fallback chain. A campaign may
+declare more locales, or override these, under ``[locales.<tag>]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    tag: str
+    name: str  # in its own language
+    english: str
+    script: str
+    direction: str
+    cldr: str
+    plural_forms: str = ""  # only where CLDR has no data
+    fallback: tuple[str, ...] = ()
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+    @property
+    def babel(self) -> BabelLocale:
+        return BabelLocale.parse(self.cldr)
+
+    @property
+    def po_plural_forms(self) -> str:
+        if self.plural_forms:
+            return self.plural_forms
+        return get_plural(self.babel).plural_forms
+
+
+_L = LocaleInfo
+BUILTIN: dict[str, LocaleInfo] = {
+    loc.tag: loc
+    for loc in [
+        _L("en", "English", "English", "Latn", "ltr", "en"),
+        _L("sq", "Shqip", "Albanian", "Latn", "ltr", "sq"),
+        _L("sr-Latn", "srpski (latinica)", "Serbian (Latin)", "Latn", "ltr", "sr_Latn", fallback=("bs",)),
+        _L("sr-Cyrl", "српски (ћирилица)", "Serbian (Cyrillic)", "Cyrl", "ltr", "sr_Cyrl"),
+        _L("bs", "bosanski", "Bosnian", "Latn", "ltr", "bs", fallback=("sr-Latn",)),
+        # Babel parses "cnr" as sr_Latn_ME ("srpski (latinica, Crna Gora)"):
+        # Montenegrin readers call their language crnogorski.
+        _L("cnr", "crnogorski", "Montenegrin", "Latn", "ltr", "sr_Latn_ME", fallback=("sr-Latn", "bs")),
+        _L("mk", "македонски", "Macedonian", "Cyrl", "ltr", "mk"),
+        _L("ar", "العربية", "Arabic", "Arab", "rtl", "ar"),
+        _L("fa", "فارسی", "Persian (Farsi)", "Arab", "rtl", "fa"),
+        # CLDR has Dari only as fa_AF.
+        _L("prs", "دری", "Dari", "Arab", "rtl", "fa_AF", fallback=("fa",)),
+        _L("ps", "پښتو", "Pashto", "Arab", "rtl", "ps"),
+        _L("ur", "اردو", "Urdu", "Arab", "rtl", "ur"),
+        _L("ckb", "کوردی", "Central Kurdish (Sorani)", "Arab", "rtl", "ckb"),
+        _L("kmr", "Kurmancî", "Northern Kurdish (Kurmanji)", "Latn", "ltr", "ku"),
+        _L("tr", "Türkçe", "Turkish", "Latn", "ltr", "tr"),
+        _L("fr", "français", "French", "Latn", "ltr", "fr"),
+        # CLDR has no Romani: borrow English number formats, two plural forms.
+        _L("rmn", "romani čhib", "Balkan Romani", "Latn", "ltr", "en", "nplurals=2; plural=(n != 1);"),
+    ]
+}
+
+SCRIPTS = {"Latn", "Cyrl", "Arab"}
+
+
+def resolve(tag: str, declared: dict | None = None) -> LocaleInfo | None:
+    """The locale for ``tag``: built-in, overridden or declared by the campaign.
+
+    ``declared`` maps tags to :class:`toolbox.model.LocaleDecl`. A tag that is
+    neither built in nor declared is accepted only if CLDR knows it.
+    """
+    base = BUILTIN.get(tag)
+    decl = (declared or {}).get(tag)
+    if base is None and decl is None:
+        try:
+            loc = BabelLocale.parse(tag.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            return None
+        script = loc.script or "Latn"
+        rtl = loc.character_order == "right-to-left"
+        base = LocaleInfo(tag, loc.get_display_name(loc) or tag, loc.english_name or tag, script, "rtl" if rtl else "ltr", str(loc))
+    if decl is not None:
+        base = base or LocaleInfo(tag, tag, tag, "Latn", "ltr", "en")
+        changes = {k: v for k, v in {
+            "name": decl.name, "script": decl.script, "direction": decl.direction,
+            "cldr": decl.cldr, "plural_forms": decl.plural_forms,
+        }.items() if v}
+        if decl.fallback:
+            changes["fallback"] = tuple(decl.fallback)
+        base = replace(base, **changes)
+    return base
+
+
+def chain(tag: str, source: str, declared: dict | None = None) -> list[str]:
+    """The fallback chain of ``tag``: itself, its declared fallbacks, then ``source``.
+
+    A fallback in another script than the reader's is skipped unless it is the
+    source language (the last resort), so a Sorani reader is never given Kurmanji.
+    """
+    first = resolve(tag, declared)
+    out = [tag]
+    for other in first.fallback if first else ():
+        info = resolve(other, declared)
+        if info and info.script == first.script and other not in out:
+            out.append(other)
+    if source not in out:
+        out.append(source)
+    return out

@@ -1,0 +1,181 @@
+"""The translate stage: a campaign seen in one locale.
+
+Builds the plain data that templates render: every translatable text looked
+up along the locale's fallback chain, Markdown sections rendered block by
+block, contacts left as data. Text that fell back to another language knows
+its own ``lang`` and ``dir``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel import Locale as BabelLocale
+from babel.dates import format_date
+from markupsafe import Markup, escape
+
+from .i18n.catalog import TEMPLATE_DOMAIN, Translator, Usage, messages, po_path
+from .i18n.segments import plain_text, render_blocks, split_blocks
+from .locales import LocaleInfo, chain, resolve
+from .model import SECTIONS, Campaign, Country, TargetGroup
+from .project import Project
+
+
+class Text(str):
+    """A translated string that knows its language.
+
+    ``{{ text }}`` in a template wraps fallback text in a span carrying its own
+    ``lang``/``dir``; use ``{{ text.plain }}`` inside attributes.
+    """
+
+    lang: str
+    dir: str
+    fallback: bool
+
+    def __new__(cls, value: str, lang: str, direction: str, fallback: bool) -> "Text":
+        obj = super().__new__(cls, value)
+        obj.lang, obj.dir, obj.fallback = lang, direction, fallback
+        return obj
+
+    @property
+    def plain(self) -> str:
+        return str.__str__(self)
+
+    def __html__(self) -> Markup:
+        if self.fallback:
+            return Markup('<span lang="{}" dir="{}">{}</span>').format(self.lang, self.dir, self.plain)
+        return escape(self.plain)
+
+
+@dataclass
+class Translators:
+    """The two catalogs an output reads: shared template strings and campaign content."""
+
+    templates: Translator
+    content: Translator
+    usage: Usage
+
+
+def translators(project: Project, campaign: Campaign, tag: str) -> Translators:
+    source = campaign.campaign.source_locale
+    links = chain(tag, source, campaign.locales)
+    usage = Usage()
+    made = []
+    for domain in (TEMPLATE_DOMAIN, campaign.id):
+        tables = {t: messages(po_path(project.locales, t, domain)) for t in links if t != source}
+        tr = Translator(tag, links, source, tables)
+        tr.usage = usage
+        made.append(tr)
+    return Translators(made[0], made[1], usage)
+
+
+class Localizer:
+    """Turns model objects into template data for one locale."""
+
+    def __init__(self, project: Project, campaign: Campaign, tag: str) -> None:
+        self.project = project
+        self.campaign = campaign
+        self.info: LocaleInfo = resolve(tag, campaign.locales)
+        self.tr = translators(project, campaign, tag)
+        self.babel = BabelLocale.parse(self.info.cldr)
+
+    def direction_of(self, tag: str) -> str:
+        other = resolve(tag, self.campaign.locales)
+        return other.direction if other else "ltr"
+
+    def text(self, msgid: str) -> Text:
+        value, lang = self.tr.content.lookup(msgid)
+        return Text(value, lang, self.direction_of(lang), lang != self.info.tag)
+
+    def markdown(self, rel: str) -> Markup:
+        path = self.campaign.folder / rel
+        blocks = split_blocks(path.read_text(encoding="utf-8"))
+
+        def translate(msgid: str) -> tuple[str, str, str]:
+            value, lang = self.tr.content.lookup(msgid)
+            return value, lang, self.direction_of(lang)
+
+        return render_blocks(blocks, translate, self.info.tag)
+
+    def country_name(self, code: str) -> str:
+        return self.babel.territories.get(code, code)
+
+    def language_name(self, tag: str) -> str:
+        info = resolve(tag, self.campaign.locales)
+        return info.name if info else tag
+
+    def date(self) -> str:
+        d = self.campaign.campaign.date
+        return format_date(d, "long", locale=self.babel) if d else ""
+
+    def country(self, country: Country) -> dict:
+        return {
+            "code": country.code,
+            "name": self.country_name(country.code),
+            "note": self.text(country.note) if country.note else "",
+            "hotlines": [
+                {
+                    "name": self.text(h.name),
+                    "number": h.number,
+                    "tel": "".join(ch for ch in h.number if ch.isdigit() or ch == "+"),
+                    "operator": h.operator,
+                    "hours": h.hours,
+                    "free": h.free,
+                    "anonymous": h.anonymous,
+                    "languages": [self.language_name(t) for t in h.languages],
+                    "channels": h.channels,
+                    "sample": h.sample,
+                    "last_verified": h.last_verified.isoformat() if h.last_verified else "",
+                    "confidence": h.confidence,
+                }
+                for h in country.hotlines
+            ],
+            "services": [
+                {
+                    "name": s.name,
+                    "kind": s.kind,
+                    "address": s.address,
+                    "phone": s.phone,
+                    "tel": "".join(ch for ch in s.phone if ch.isdigit() or ch == "+"),
+                    "website": s.website,
+                    "sample": s.sample,
+                }
+                for s in country.services
+            ],
+            "sample": any(h.sample for h in country.hotlines) or any(s.sample for s in country.services),
+        }
+
+    def group(self, group: TargetGroup) -> dict:
+        asset = self.campaign.asset(group.image) if group.image else None
+        return {
+            "id": group.id,
+            "name": self.text(group.name),
+            "key_message": self.text(group.key_message),
+            "call_to_action": self.text(group.call_to_action),
+            "sms": plain_text(self.text(group.sms)) if group.sms else "",
+            "sections": {name: self.markdown(group.content[name]) for name in SECTIONS if name in group.content},
+            "image": {"path": (self.campaign.folder / asset.file).resolve(), "alt": self.text(asset.alt)} if asset else None,
+            "countries": group.countries,
+        }
+
+    def campaign_data(self) -> dict:
+        c = self.campaign.campaign
+        return {
+            "id": c.id,
+            "title": self.text(c.title),
+            "summary": self.text(c.summary),
+            "publisher": c.publisher,
+            "date": self.date(),
+            "status": c.status,
+            "disclaimer": self.text(c.disclaimer) if c.disclaimer else "",
+            "base_url": c.base_url.rstrip("/"),
+            "exit_url": c.exit_url,
+            "partners": [
+                {"name": p.name, "url": p.url, "logo": (self.campaign.folder / p.logo).resolve() if p.logo else None}
+                for p in self.campaign.partners
+            ],
+        }
+
+    def locale_data(self) -> dict:
+        return {"tag": self.info.tag, "name": self.info.name, "dir": self.info.direction, "script": self.info.script}
+

@@ -1,0 +1,154 @@
+"""The typed model of a campaign definition.
+
+The dataclasses below *are* the schema of ``campaign.toml``: the loader reads
+their field names, types, defaults and ``doc`` metadata, so a field added here
+is accepted, type-checked and documented in error hints at once.
+Fields whose metadata says ``internal`` are filled by the loader, not by users.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .tomlpos import KeyPath
+
+#: Content sections a target group can have, in reading order. Each is a
+#: Markdown file; templates give them their (translated) headings.
+SECTIONS = ("about", "warning_signs", "rights", "what_to_do", "safety")
+
+STATUSES = ("draft", "review", "approved")
+SERVICE_KINDS = ("shelter", "legal", "medical", "psychological", "social", "police", "general")
+CONFIDENCES = ("low", "medium", "medium-high", "high")
+
+
+def doc(text: str, **extra) -> dict:
+    return {"doc": text, **extra}
+
+
+def internal() -> dict:
+    return {"internal": True}
+
+
+@dataclass(frozen=True)
+class Partner:
+    name: str = field(metadata=doc("organisation name, printed as given"))
+    logo: str = field(default="", metadata=doc("logo image file, relative to the campaign folder"))
+    url: str = field(default="", metadata=doc("partner website"))
+    key: KeyPath = field(default=(), metadata=internal())
+
+
+@dataclass(frozen=True)
+class Asset:
+    id: str = field(metadata=doc("identifier used by target groups (image = \"...\")"))
+    file: str = field(metadata=doc("image file, relative to the campaign folder"))
+    alt: str = field(metadata=doc("alternative text (translated)"))
+    key: KeyPath = field(default=(), metadata=internal())
+
+
+@dataclass(frozen=True)
+class Hotline:
+    name: str = field(metadata=doc("what the line is, e.g. \"ASTRA SOS line\" (translated)"))
+    number: str = field(metadata=doc("phone number as dialled in the country, e.g. \"0800 11111\""))
+    operator: str = field(default="", metadata=doc("who answers (not translated)"))
+    hours: str = field(default="", metadata=doc("opening hours, language-neutral: \"24/7\", \"Mon-Fri 09-17\""))
+    free: bool = field(default=False, metadata=doc("true when calling is free of charge"))
+    anonymous: bool = field(default=False, metadata=doc("true when callers need not give their name"))
+    languages: list[str] = field(default_factory=list, metadata=doc("locales the line answers in"))
+    channels: list[str] = field(default_factory=lambda: ["voice"], metadata=doc("voice, sms, chat, whatsapp, viber, e-mail"))
+    source: str = field(default="", metadata=doc("where the number was found (URL)"))
+    last_verified: dt.date | None = field(default=None, metadata=doc("date someone last checked the number"))
+    confidence: str = field(default="medium", metadata=doc("low, medium, medium-high or high", choices=CONFIDENCES))
+    sample: bool = field(default=False, metadata=doc("true for sample data that must be verified before use"))
+    key: KeyPath = field(default=(), metadata=internal())
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str = field(metadata=doc("name of the service (not translated)"))
+    kind: str = field(default="general", metadata=doc("shelter, legal, medical, psychological, social, police or general", choices=SERVICE_KINDS))
+    address: str = field(default="", metadata=doc("street address"))
+    phone: str = field(default="", metadata=doc("phone number"))
+    website: str = field(default="", metadata=doc("website"))
+    sample: bool = field(default=False, metadata=doc("true for sample data that must be verified before use"))
+    key: KeyPath = field(default=(), metadata=internal())
+
+
+@dataclass(frozen=True)
+class Country:
+    hotlines: list[Hotline] = field(default_factory=list, metadata=doc("help lines, most important first"))
+    services: list[Service] = field(default_factory=list, metadata=doc("referral services"))
+    note: str = field(default="", metadata=doc("a short note shown with the contacts (translated)"))
+    code: str = field(default="", metadata=internal())
+    key: KeyPath = field(default=(), metadata=internal())
+
+
+@dataclass(frozen=True)
+class LocaleDecl:
+    """A locale declared (or overridden) by the campaign."""
+
+    name: str = field(default="", metadata=doc("the language's name in itself, e.g. \"Romani čhib\""))
+    script: str = field(default="", metadata=doc("ISO 15924 script: Latn, Cyrl, Arab"))
+    direction: str = field(default="", metadata=doc("ltr or rtl", choices=("", "ltr", "rtl")))
+    cldr: str = field(default="", metadata=doc("CLDR locale to borrow number and date formats from, e.g. \"sr_Latn\""))
+    plural_forms: str = field(default="", metadata=doc("gettext Plural-Forms for a language CLDR lacks"))
+    fallback: list[str] = field(default_factory=list, metadata=doc("locales to fall back to, in order, before the source language"))
+    key: KeyPath = field(default=(), metadata=internal())
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    id: str = field(metadata=doc("identifier, used in file names and URLs: lowercase letters, digits, hyphens"))
+    name: str = field(metadata=doc("name of the group, as readers see it (translated)"))
+    audience: str = field(default="", metadata=doc("who they are, for campaign staff (not printed)"))
+    locales: list[str] = field(default_factory=list, metadata=doc("locales (BCP 47) this group reads"))
+    countries: list[str] = field(default_factory=list, metadata=doc("countries (ISO codes, XK for Kosovo) where the group is reached"))
+    formats: list[str] = field(default_factory=lambda: ["site", "leaflet"], metadata=doc("formats to produce: site, leaflet"))
+    key_message: str = field(default="", metadata=doc("one sentence: the key message (translated)"))
+    call_to_action: str = field(default="", metadata=doc("one sentence: what to do now (translated)"))
+    sms: str = field(default="", metadata=doc("short text to forward by SMS or messaging app (translated)"))
+    image: str = field(default="", metadata=doc("asset id of the cover image"))
+    content: dict[str, str] = field(default_factory=dict, metadata=doc("Markdown file per section: " + ", ".join(SECTIONS), keys=SECTIONS))
+    key: KeyPath = field(default=(), metadata=internal())
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    id: str = field(metadata=doc("identifier; must equal the folder name"))
+    title: str = field(metadata=doc("campaign title (translated)"))
+    summary: str = field(default="", metadata=doc("one or two sentences about the campaign (translated)"))
+    source_locale: str = field(default="en", metadata=doc("the language the definition is written in"))
+    base_url: str = field(default="", metadata=doc("address where the microsite is published, for links and QR codes"))
+    countries: list[str] = field(default_factory=list, metadata=doc("countries the campaign runs in"))
+    status: str = field(default="draft", metadata=doc("draft, review or approved", choices=STATUSES))
+    date: dt.date | None = field(default=None, metadata=doc("edition date, printed on materials"))
+    publisher: str = field(default="", metadata=doc("who publishes the material (printed in the imprint)"))
+    exit_url: str = field(default="https://www.wikipedia.org/", metadata=doc("neutral site the quick-exit button goes to"))
+    disclaimer: str = field(default="", metadata=doc("funder disclaimer printed on every material (translated)"))
+    key: KeyPath = field(default=(), metadata=internal())
+
+
+@dataclass(frozen=True)
+class Campaign:
+    campaign: CampaignInfo = field(metadata=doc("the campaign itself"))
+    groups: list[TargetGroup] = field(default_factory=list, metadata=doc("target groups ([[groups]] tables)"))
+    countries: dict[str, Country] = field(default_factory=dict, metadata=doc("help contacts per country ([countries.XX])"))
+    partners: list[Partner] = field(default_factory=list, metadata=doc("partner organisations ([[partners]])"))
+    assets: list[Asset] = field(default_factory=list, metadata=doc("images ([[assets]])"))
+    locales: dict[str, LocaleDecl] = field(default_factory=dict, metadata=doc("locale declarations ([locales.rmn])"))
+    # Filled by the loader:
+    folder: Path = field(default=Path("."), metadata=internal())
+    definition: Path = field(default=Path("campaign.toml"), metadata=internal())
+    lines: dict = field(default_factory=dict, metadata=internal())
+    key: KeyPath = field(default=(), metadata=internal())
+
+    @property
+    def id(self) -> str:
+        return self.campaign.id
+
+    def group(self, group_id: str) -> TargetGroup:
+        return next(g for g in self.groups if g.id == group_id)
+
+    def asset(self, asset_id: str) -> Asset | None:
+        return next((a for a in self.assets if a.id == asset_id), None)

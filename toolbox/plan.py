@@ -1,0 +1,74 @@
+"""The unit of output: one target group × locale × country × format.
+
+Planning turns validated campaigns into the list of files a build produces,
+each with a stable path under the output folder. Print formats are made once
+per country (contacts differ); the microsite has one page per group × locale
+and a help page per country × locale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Campaign
+from .validate import SITE_FORMAT
+
+
+@dataclass(frozen=True)
+class Unit:
+    campaign: str
+    group: str | None
+    locale: str | None
+    country: str | None
+    format: str
+    path: str  # relative to the output folder, POSIX
+
+    @property
+    def is_print(self) -> bool:
+        return self.format != SITE_FORMAT
+
+
+def site_locales(campaign: Campaign) -> list[str]:
+    """Locales of the microsite: every locale a site-building group reads, source first."""
+    seen: list[str] = []
+    source = campaign.campaign.source_locale
+    for group in campaign.groups:
+        if SITE_FORMAT in group.formats:
+            for tag in group.locales:
+                if tag not in seen:
+                    seen.append(tag)
+    if seen and source not in seen:
+        seen.insert(0, source)
+    return sorted(seen, key=lambda t: (t != source, t))
+
+
+def print_path(cid: str, group: str, locale: str, country: str, fmt: str) -> str:
+    return f"{cid}/{locale}/{group}/{cid}-{group}-{locale}-{country.lower()}-{fmt}.pdf"
+
+
+def plan_campaign(campaign: Campaign) -> list[Unit]:
+    cid = campaign.id
+    units: list[Unit] = []
+    for group in campaign.groups:
+        for tag in group.locales:
+            for fmt in group.formats:
+                if fmt == SITE_FORMAT:
+                    continue
+                for cc in group.countries:
+                    units.append(Unit(cid, group.id, tag, cc, fmt, print_path(cid, group.id, tag, cc, fmt)))
+    locales = site_locales(campaign)
+    if locales:
+        units.append(Unit(cid, None, None, None, SITE_FORMAT, f"{cid}/index.html"))
+        units.append(Unit(cid, None, None, None, SITE_FORMAT, f"{cid}/404.html"))
+        site_groups = [g for g in campaign.groups if SITE_FORMAT in g.formats]
+        for tag in locales:
+            units.append(Unit(cid, None, tag, None, SITE_FORMAT, f"{cid}/{tag}/index.html"))
+            units.append(Unit(cid, None, tag, None, SITE_FORMAT, f"{cid}/{tag}/downloads.html"))
+            units.append(Unit(cid, None, tag, None, SITE_FORMAT, f"{cid}/{tag}/safety.html"))
+            countries = sorted({cc for g in site_groups if tag in g.locales for cc in g.countries}) or sorted(campaign.countries)
+            for cc in countries:
+                units.append(Unit(cid, None, tag, cc, SITE_FORMAT, f"{cid}/{tag}/help/{cc.lower()}.html"))
+            for group in site_groups:
+                if tag in group.locales:
+                    units.append(Unit(cid, group.id, tag, None, SITE_FORMAT, f"{cid}/{tag}/{group.id}/index.html"))
+    return units

@@ -1,0 +1,62 @@
+"""The Jinja environment shared by every output: autoescaping, i18n, strict variables."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import jinja2
+from jinja2.ext import i18n
+
+from ..errors import Problem, ToolboxError, display_path
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        extensions=[i18n],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["relpath"] = relpath
+    return env
+
+
+def relpath(target: str, start_file: str) -> str:
+    """Link from the page at ``start_file`` to ``target`` (both relative to the output folder).
+
+    Links are relative and name index.html explicitly, so the site opens from disk.
+    """
+    rel = posixpath.relpath(target, posixpath.dirname(start_file) or ".")
+    return rel
+
+
+def render(env: jinja2.Environment, name: str, context: dict, translators) -> str:
+    """Render template ``name`` with the translators installed; template errors carry file:line."""
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translators.templates.gettext, translators.templates.ngettext, newstyle=True
+    )
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ToolboxError(Problem(display_path(exc.filename or name), exc.lineno, f"template syntax error: {exc.message}")) from None
+    except jinja2.UndefinedError as exc:
+        where = _template_frame(exc)
+        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {exc.message}; check the variable's name in docs/templates.md")) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ToolboxError(Problem(name, None, f"template '{exc.name}' not found under templates/")) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line an exception was raised from (Jinja rewrites tracebacks)."""
+    tb = exc.__traceback__
+    found: tuple[str | None, int | None] = (None, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".svg", ".xml", ".css", ".txt")):
+            found = (display_path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found

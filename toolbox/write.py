@@ -1,0 +1,76 @@
+"""The only module that writes into the output folder.
+
+Every file is written to a temporary file beside its target and renamed into
+place, so an interrupted build never leaves a half-written file where a good
+one was. The manifest is written last, the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Entry:
+    campaign: str | None
+    group: str | None
+    locale: str | None
+    country: str | None
+    format: str
+    path: str
+    bytes: int
+    sha256: str
+    pages: int | None = None
+    translated: float | None = None
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class OutputWriter:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.entries: list[Entry] = []
+
+    def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
+              format: str, pages: int | None = None, translated: float | None = None) -> Entry:
+        target = self.out / rel
+        # Keep an unchanged file as it is (and its modification time).
+        if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+            atomic_write(target, data)
+        entry = Entry(campaign, group, locale, country, format, rel, len(data),
+                      hashlib.sha256(data).hexdigest(), pages, translated)
+        self.entries.append(entry)
+        return entry
+
+    def manifest(self, meta: dict) -> dict:
+        outputs = [
+            {k: v for k, v in asdict(e).items() if v is not None or k in ("group", "locale", "country", "campaign")}
+            for e in sorted(self.entries, key=lambda e: e.path)
+        ]
+        return {**meta, "outputs": outputs}
+
+    def write_manifest(self, meta: dict) -> Path:
+        target = self.out / MANIFEST
+        text = json.dumps(self.manifest(meta), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+        atomic_write(target, text.encode("utf-8"))
+        return target
