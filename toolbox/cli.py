@@ -42,6 +42,23 @@ class Ctx:
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
+def _verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
+    """-v/-q work after the subcommand too (toolbox build -q)."""
+    obj = ctx.find_object(Ctx)
+    if obj is None or not value:
+        return
+    if param.name == "quiet":
+        obj.quiet = True
+    else:
+        obj.verbose += value
+    _setup_logging(obj.verbose, obj.quiet)
+
+
+def output_options(f):
+    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity, help="Print only warnings and errors.")(f)
+    return click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbosity, help="Say more (-vv: debug).")(f)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="toolbox")
 @click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -64,6 +81,7 @@ def cli(ctx: click.Context, project_dir: Path | None, verbose: int, quiet: bool)
 
 @cli.command()
 @click.argument("campaigns", nargs=-1)
+@output_options
 @pass_ctx
 def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
     """Check campaign definitions: syntax, types, unknown keys, files, locales, contacts.
@@ -84,6 +102,7 @@ def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: dist/ in the project folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings (missing glyphs, rendering problems) as errors.")
+@output_options
 @pass_ctx
 def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
@@ -107,6 +126,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool) 
 @cli.command()
 @click.argument("campaign_id")
 @click.option("--title", default=None, help="Campaign title (default: from the id).")
+@output_options
 @pass_ctx
 def new(obj: Ctx, campaign_id: str, title: str | None) -> None:
     """Create campaigns/CAMPAIGN_ID with a commented definition that builds as it is."""
@@ -114,6 +134,95 @@ def new(obj: Ctx, campaign_id: str, title: str | None) -> None:
 
     folder = create_campaign(obj.project, campaign_id, title)
     obj.say(f"created {folder}; edit {folder / 'campaign.toml'}, then run 'toolbox validate'")
+
+
+@cli.group()
+def i18n() -> None:
+    """Translation catalogs: extract, init, update, status (see docs/translating.md)."""
+
+
+def _i18n_scope(obj: Ctx, locales: tuple[str, ...]):
+    from .build import load_all
+    from .i18n.catalog import TEMPLATE_DOMAIN
+
+    campaigns, problems = load_all(obj.project)
+    problems.raise_if_errors()
+    declared: dict = {}
+    used: list[str] = []
+    for c in campaigns:
+        declared.update(c.locales)
+        for g in c.groups:
+            used += [t for t in g.locales if t != c.campaign.source_locale and t not in used]
+    domains = [TEMPLATE_DOMAIN] + [c.id for c in campaigns]
+    return campaigns, domains, list(locales) or sorted(used), declared
+
+
+@i18n.command()
+@output_options
+@pass_ctx
+def extract(obj: Ctx) -> None:
+    """Write locales/*.pot from templates/ and every campaign's texts and Markdown."""
+    from .i18n.workflow import extract as run
+
+    campaigns, _, _, _ = _i18n_scope(obj, ())
+    for path in run(obj.project, campaigns):
+        obj.say(f"wrote {path.relative_to(obj.project.root)}")
+
+
+@i18n.command()
+@click.argument("locale")
+@output_options
+@pass_ctx
+def init(obj: Ctx, locale: str) -> None:
+    """Start catalogs for a new LOCALE (a BCP 47 tag such as sr-Cyrl or rmn)."""
+    from .i18n.workflow import init as run
+
+    _, domains, _, declared = _i18n_scope(obj, ())
+    written = run(obj.project, locale, domains, declared)
+    for path in written:
+        obj.say(f"created {path.relative_to(obj.project.root)}")
+    if not written:
+        obj.say(f"catalogs for {locale} already exist; use 'toolbox i18n update'")
+
+
+@i18n.command()
+@click.argument("locales", nargs=-1)
+@output_options
+@pass_ctx
+def update(obj: Ctx, locales: tuple[str, ...]) -> None:
+    """Merge the .pot templates into the .po catalogs of LOCALES (default: all used)."""
+    from .i18n.workflow import update as run
+
+    _, domains, tags, declared = _i18n_scope(obj, locales)
+    for result in run(obj.project, tags, domains, declared):
+        obj.say(f"updated {result.path.relative_to(obj.project.root)}: {result.fuzzy} fuzzy, {result.obsolete} obsolete")
+
+
+@i18n.command()
+@click.argument("locales", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--missing", is_flag=True, help="List the untranslated and outdated messages too.")
+@output_options
+@pass_ctx
+def status(obj: Ctx, locales: tuple[str, ...], as_json: bool, missing: bool) -> None:
+    """Translated / fuzzy / untranslated messages per catalog and locale."""
+    import json
+
+    from .i18n.workflow import status as run
+
+    _, domains, tags, _ = _i18n_scope(obj, locales)
+    rows = run(obj.project, tags, domains)
+    if as_json:
+        click.echo(json.dumps([{**r.__dict__, "percent": r.percent, "total": r.total} for r in rows], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'catalog':<22} {'locale':<9} {'done':>5} {'fuzzy':>5} {'todo':>5} {'review':>6} {'%':>6}")
+    for r in rows:
+        click.echo(f"{r.domain:<22} {r.locale:<9} {r.translated:>5} {r.fuzzy:>5} {r.untranslated:>5} {r.review:>6} {r.percent:>6.1f}")
+        if missing:
+            for mid in r.untranslated_ids:
+                click.echo(f"    untranslated: {mid}")
+            for mid in r.fuzzy_ids:
+                click.echo(f"    outdated: {mid}")
 
 
 def main() -> None:

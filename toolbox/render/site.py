@@ -69,6 +69,13 @@ class SiteRenderer:
             "canonical": "",
         }
 
+    def _materials(self, localizer: Localizer, tag: str) -> list[dict]:
+        return [
+            {**d, "group_name": localizer.text(self.campaign.group(d["group"]).name),
+             "country_name": localizer.country_name(d["country"])}
+            for d in self.downloads.get(tag, [])
+        ]
+
     def page(self, unit: Unit) -> Page:
         cid = self.campaign.id
         if unit.locale is None:
@@ -101,13 +108,13 @@ class SiteRenderer:
             ctx["group"] = localizer.group(group)
             ctx["alternates"] = [{"tag": t, "href": ctx["link"](f"{t}/{group.id}/index.html"),
                                   "url": page_url(self.campaign, t, group.id)} for t in group.locales]
-            ctx["materials"] = [d for d in self.downloads.get(tag, []) if d["group"] == group.id]
+            ctx["materials"] = [m for m in self._materials(localizer, tag) if m["group"] == group.id]
             name = "site/group.html"
         elif unit.country:
             ctx["country"] = localizer.country(self.campaign.countries[unit.country])
             name = "site/help.html"
         elif unit.path.endswith("downloads.html"):
-            ctx["materials"] = self.downloads.get(tag, [])
+            ctx["materials"] = self._materials(localizer, tag)
             name = "site/downloads.html"
         elif unit.path.endswith("safety.html"):
             name = "site/safety.html"

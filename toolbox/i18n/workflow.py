@@ -1,0 +1,264 @@
+"""The translation workflow: extract → init → update → status.
+
+Each step is a plain function over Babel's catalogs; ``toolbox i18n ...``
+commands are thin wrappers. Layout (docs/translating.md)::
+
+    locales/toolbox.pot                          shared template strings
+    locales/<campaign>.pot                       one campaign's content
+    locales/<tag>/LC_MESSAGES/toolbox.po
+    locales/<tag>/LC_MESSAGES/<campaign>.po
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import write_po
+
+from ..errors import Collector, Problem, ToolboxError, display_path
+from ..locales import resolve
+from ..model import SECTIONS, Campaign
+from ..project import Project
+from ..tomlpos import line_of
+from ..write import atomic_write
+from .catalog import TEMPLATE_DOMAIN, po_path, read_catalog
+from .segments import split_blocks
+
+# Pinned so extraction is reproducible: a .pot only changes when its messages do.
+_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+SMS_SEGMENT = 160
+
+
+def pot_path(project: Project, domain: str) -> Path:
+    return project.locales / f"{domain}.pot"
+
+
+def _new_catalog(domain: str, locale: str | None = None) -> Catalog:
+    return Catalog(
+        locale=None, domain=domain, project=f"toolbox: {domain}", version="1",
+        msgid_bugs_address="", creation_date=_EPOCH, revision_date=_EPOCH,
+        copyright_holder="", charset="utf-8", fuzzy=False,
+    )
+
+
+def extract_templates(project: Project) -> Catalog:
+    """Every ``_()``/``{% trans %}`` string in templates/."""
+    catalog = _new_catalog(TEMPLATE_DOMAIN)
+    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
+    found = extract_from_dir(
+        str(project.templates),
+        method_map=[("**.html", "jinja2.ext:babel_extract")],
+        options_map={"**.html": options},
+    )
+    for filename, lineno, message, comments, context in found:
+        catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def extract_campaign(campaign: Campaign) -> Catalog:
+    """Every translatable text of a campaign: definition fields and Markdown blocks."""
+    catalog = _new_catalog(campaign.id)
+    rel_def = f"{campaign.id}/campaign.toml"
+
+    def add(text: str, key: tuple, comment: str, flags: tuple[str, ...] = ()) -> None:
+        if not text:
+            return
+        line = line_of(campaign.lines, key) or 1
+        message = catalog.get(text)
+        if message is not None:
+            message.locations.append((rel_def, line))
+            return
+        catalog.add(text, None, [(rel_def, line)], flags=flags, auto_comments=[comment])
+
+    info = campaign.campaign
+    add(info.title, ("campaign", "title"), "Campaign title: cover of every leaflet, page titles.")
+    add(info.summary, ("campaign", "summary"), "Campaign summary: microsite home page.")
+    add(info.disclaimer, ("campaign", "disclaimer"), "Funder disclaimer, printed small on every material.")
+    for group in campaign.groups:
+        k = group.key
+        add(group.name, k + ("name",), f"Name of the target group '{group.id}', as readers see it.")
+        add(group.key_message, k + ("key_message",), f"Key message for '{group.id}': leaflet cover, page heading. One sentence.")
+        add(group.call_to_action, k + ("call_to_action",), f"Call to action for '{group.id}'. One short sentence.")
+        add(group.sms, k + ("sms",), f"Text message for '{group.id}', forwarded by SMS: keep it within one SMS "
+            f"({SMS_SEGMENT} Latin or 70 Cyrillic/Arabic characters).", (f"max-length:{SMS_SEGMENT}",))
+        for section in SECTIONS:
+            rel = group.content.get(section)
+            if not rel:
+                continue
+            path = campaign.folder / rel
+            for block in split_blocks(path.read_text(encoding="utf-8")):
+                where = (f"{campaign.id}/{rel}", block.line)
+                existing = catalog.get(block.text)
+                if existing is not None:
+                    existing.locations.append(where)
+                    continue
+                catalog.add(block.text, None, [where], flags=("md-text",),
+                            auto_comments=[f"Markdown {block.kind} in '{section}' of '{group.id}'. "
+                                           "Keep **bold**, *emphasis* and [links](...) markup."])
+    for asset in campaign.assets:
+        add(asset.alt, asset.key + ("alt",), f"Alternative text of image '{asset.id}', read aloud by screen readers.")
+    for code, country in sorted(campaign.countries.items()):
+        for hotline in country.hotlines:
+            add(hotline.name, hotline.key + ("name",), f"Name of a help line in {code}. The number is not translated.")
+        add(country.note, country.key + ("note",), f"Note shown with the contacts for {code}.")
+    return catalog
+
+
+def _po_bytes(catalog: Catalog, plural_forms: str = "") -> bytes:
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=0, include_previous=True, sort_output=False)
+    data = buf.getvalue()
+    if plural_forms and b'"Plural-Forms:' not in data:
+        # Babel writes Plural-Forms only for locales CLDR knows; ours come from locales.py.
+        data = data.replace(b'"MIME-Version:', f'"Plural-Forms: {plural_forms}\\n"\n"MIME-Version:'.encode(), 1)
+    return data
+
+
+def extract(project: Project, campaigns: list[Campaign]) -> list[Path]:
+    """Write the .pot templates; return their paths."""
+    written = []
+    for domain, catalog in [(TEMPLATE_DOMAIN, extract_templates(project))] + [(c.id, extract_campaign(c)) for c in campaigns]:
+        path = pot_path(project, domain)
+        atomic_write(path, _po_bytes(catalog))
+        written.append(path)
+    return written
+
+
+def _header_for(catalog: Catalog, tag: str, declared: dict) -> str:
+    """Set a locale's headers; return its Plural-Forms."""
+    info = resolve(tag, declared)
+    catalog.language_team = f"{info.english if info else tag} <translators>"
+    catalog.revision_date = _EPOCH
+    catalog.creation_date = _EPOCH
+    # Babel derives Plural-Forms from the locale; set it from our table, which
+    # also covers languages CLDR lacks (Romani).
+    forms = info.po_plural_forms if info else "nplurals=2; plural=(n != 1);"
+    nplurals = int(forms.split("nplurals=")[1].split(";")[0])
+    catalog._num_plurals = nplurals  # noqa: SLF001 - Babel has no setter
+    catalog._plural_expr = forms.split("plural=", 1)[1].rstrip(";").strip()  # noqa: SLF001
+    catalog.locale = None
+    catalog._locale_identifier = tag.replace("-", "_")  # noqa: SLF001
+    return forms
+
+
+def _read_template(project: Project, domain: str) -> Catalog:
+    path = pot_path(project, domain)
+    if not path.is_file():
+        raise ToolboxError(Problem(display_path(path), None, "no template yet; run 'toolbox i18n extract' first"))
+    problems = Collector()
+    catalog = read_catalog(path, problems)
+    problems.raise_if_errors()
+    return catalog
+
+
+def init(project: Project, tag: str, domains: list[str], declared: dict) -> list[Path]:
+    """Start catalogs for a new locale (existing ones are left alone)."""
+    if resolve(tag, declared) is None:
+        raise ToolboxError(Problem(tag, None, f"unknown locale '{tag}'; declare it under [locales.\"{tag}\"] in the campaign"))
+    written = []
+    for domain in domains:
+        path = po_path(project.locales, tag, domain)
+        if path.exists():
+            continue
+        template = _read_template(project, domain)
+        catalog = _new_catalog(domain)
+        for message in template:
+            if message.id:
+                catalog.add(message.id, None, message.locations, flags=[f for f in message.flags if f != "fuzzy"],
+                            auto_comments=message.auto_comments, context=message.context)
+        forms = _header_for(catalog, tag, declared)
+        atomic_write(path, _po_bytes(catalog, forms))
+        written.append(path)
+    return written
+
+
+@dataclass
+class Updated:
+    path: Path
+    fuzzy: int
+    obsolete: int
+
+
+def update(project: Project, tags: list[str], domains: list[str], declared: dict) -> list[Updated]:
+    """Merge new templates into existing catalogs; never lose a translation.
+
+    Changed source text becomes fuzzy with its previous msgid kept (``#|``);
+    removed messages stay in the file as obsolete (``#~``).
+    """
+    results = []
+    for domain in domains:
+        template = _read_template(project, domain)
+        for tag in tags:
+            path = po_path(project.locales, tag, domain)
+            problems = Collector()
+            catalog = read_catalog(path, problems)
+            problems.raise_if_errors()
+            if catalog is None:
+                continue
+            catalog.update(template, no_fuzzy_matching=False, update_creation_date=False)
+            forms = _header_for(catalog, tag, declared)
+            atomic_write(path, _po_bytes(catalog, forms))
+            fuzzy = sum(1 for m in catalog if m.id and m.fuzzy)
+            results.append(Updated(path, fuzzy, len(catalog.obsolete)))
+    return results
+
+
+@dataclass
+class Status:
+    domain: str
+    locale: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+    review: int
+    untranslated_ids: list[str]
+    fuzzy_ids: list[str]
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
+
+
+REVIEW_FLAG = "needs-review"
+
+
+def status(project: Project, tags: list[str], domains: list[str]) -> list[Status]:
+    out = []
+    problems = Collector()
+    for domain in domains:
+        for tag in tags:
+            catalog = read_catalog(po_path(project.locales, tag, domain), problems)
+            if catalog is None:
+                template = read_catalog(pot_path(project, domain), problems)
+                ids = [m.id for m in template or () if m.id]
+                out.append(Status(domain, tag, 0, 0, len(ids), 0, [str(i) for i in ids], []))
+                continue
+            translated = fuzzy = untranslated = review = 0
+            missing, outdated = [], []
+            for m in catalog:
+                if not m.id:
+                    continue
+                mid = m.id[0] if isinstance(m.id, tuple) else m.id
+                done = all(m.string) if isinstance(m.string, tuple) else bool(m.string)
+                if m.fuzzy:
+                    fuzzy += 1
+                    outdated.append(mid)
+                elif done:
+                    translated += 1
+                    review += REVIEW_FLAG in m.flags
+                else:
+                    untranslated += 1
+                    missing.append(mid)
+            out.append(Status(domain, tag, translated, fuzzy, untranslated, review, missing, outdated))
+    problems.raise_if_errors()
+    return out
