@@ -1,0 +1,49 @@
+"""Shared fixtures: the bundled sample is built once per test session."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_toolbox(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run the real command line, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "toolbox", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The bundled sample campaigns, built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("dist")
+    result = run_toolbox("build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def manifest(sample_build: Path) -> dict:
+    return json.loads((sample_build / "manifest.json").read_text(encoding="utf-8"))
+
+
+def make_project(tmp: Path, campaign_folder: Path | None = None) -> Path:
+    """A throwaway project using the real templates/ and locales/."""
+    (tmp / "campaigns").mkdir(parents=True, exist_ok=True)
+    for name in ("templates", "locales"):
+        target = tmp / name
+        if not target.exists():
+            target.symlink_to(ROOT / name)
+    if campaign_folder is not None:
+        shutil.copytree(campaign_folder, tmp / "campaigns" / campaign_folder.name)
+    return tmp
