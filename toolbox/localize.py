@@ -153,7 +153,8 @@ class Localizer:
             "key_message": self.text(group.key_message),
             "call_to_action": self.text(group.call_to_action),
             "sms": plain_text(self.text(group.sms)) if group.sms else "",
-            "sections": {name: self.markdown(group.content[name]) for name in SECTIONS if name in group.content},
+            # Every section is present (empty when the group has none) so templates can test it.
+            "sections": {name: self.markdown(group.content[name]) if name in group.content else Markup("") for name in SECTIONS},
             "image": {"path": (self.campaign.folder / asset.file).resolve(), "alt": self.text(asset.alt)} if asset else None,
             "countries": group.countries,
         }

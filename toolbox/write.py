@@ -46,10 +46,22 @@ def atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
+def remove_stale_temporaries(out: Path) -> int:
+    """Delete temporary files a killed build left behind; return how many."""
+    count = 0
+    if out.is_dir():
+        for tmp in out.rglob(".*.tmp"):
+            if tmp.is_file():
+                tmp.unlink(missing_ok=True)
+                count += 1
+    return count
+
+
 class OutputWriter:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.entries: list[Entry] = []
+        remove_stale_temporaries(out)
 
     def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
               format: str, pages: int | None = None, translated: float | None = None) -> Entry:

@@ -1,0 +1,44 @@
+from toolbox.i18n.segments import inline_html, plain_text, render_blocks, split_blocks
+
+MD = """# Title
+
+First paragraph
+continues here.
+
+- one **bold**
+- two
+  continued
+
+1. first
+2. second
+"""
+
+
+def test_blocks_are_one_message_each_with_their_line() -> None:
+    blocks = split_blocks(MD)
+    assert [(b.kind, b.text, b.line) for b in blocks] == [
+        ("heading", "Title", 1),
+        ("paragraph", "First paragraph continues here.", 3),
+        ("bullet", "one **bold**", 6),
+        ("bullet", "two continued", 7),
+        ("number", "first", 10),
+        ("number", "second", 11),
+    ]
+
+
+def test_render_groups_list_items_and_marks_fallback_language() -> None:
+    def translate(msgid):
+        return ("واحد" if msgid.startswith("one") else msgid, "ar" if msgid.startswith("one") else "en",
+                "rtl" if msgid.startswith("one") else "ltr")
+
+    html = render_blocks(split_blocks(MD), translate, page_lang="ar")
+    assert "<h3" in html and "<ul>" in html and "<ol>" in html
+    assert '<li lang="en" dir="ltr">two continued</li>' in html
+    assert "<li>واحد</li>" in html
+
+
+def test_untrusted_markup_is_sanitised() -> None:
+    html = str(inline_html('Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) <b onclick="x">b</b>'))
+    assert "script" not in html and "onerror" not in html and "javascript" not in html and "onclick" not in html
+    assert str(inline_html("**a** [b](https://x.org)")) == '<strong>a</strong> <a href="https://x.org" rel="noopener noreferrer">b</a>'
+    assert plain_text("Call **now** & ask") == "Call now & ask"
