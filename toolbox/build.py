@@ -21,7 +21,7 @@ from .render.print import render_print
 from .render.site import SiteRenderer, locale_fonts, visible_text
 from .render.templates import environment
 from .validate import validate_campaign
-from .write import OutputWriter
+from .write import OutputWriter, output_lock
 
 log = logging.getLogger("toolbox")
 
@@ -62,6 +62,13 @@ def build(project: Project, out: Path, only: list[str] | None = None, strict: bo
     campaigns, problems = load_all(project, only)
     problems.raise_if_errors()
     report = BuildReport(out, warnings=list(problems.warnings))
+    with output_lock(out, on_wait=lambda: log.warning("another build is writing to %s; waiting for it to finish", out)):
+        _build_into(project, out, campaigns, report, strict)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: BuildReport, strict: bool) -> None:
     env = environment(project.templates)
     fonts = load_fonts(project.templates)
     writer = OutputWriter(out)
@@ -90,8 +97,6 @@ def build(project: Project, out: Path, only: list[str] | None = None, strict: bo
         raise ToolboxError([Problem(w.path, w.line, w.message) for w in report.warnings])
     writer.write_manifest({"toolbox": __version__, "campaigns": [c.id for c in campaigns]})
     report.outputs = len(writer.entries)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],

@@ -11,10 +11,12 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+LOCK = ".toolbox.lock"
 
 
 @dataclass
@@ -86,3 +88,26 @@ class OutputWriter:
         text = json.dumps(self.manifest(meta), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
         atomic_write(target, text.encode("utf-8"))
         return target
+
+
+@contextmanager
+def output_lock(out: Path, on_wait=None):
+    """Hold the output folder for one build at a time.
+
+    An OS file lock (flock): a build that crashes or is killed releases it with
+    its process, so a stale lock can never block the next build.
+    """
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
