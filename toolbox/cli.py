@@ -157,6 +157,13 @@ def _i18n_scope(obj: Ctx, locales: tuple[str, ...]):
     return campaigns, domains, list(locales) or sorted(used), declared
 
 
+def _translated_locales(tags: list[str], declared: dict) -> list[str]:
+    """Locales with catalogs of their own (not built by transliteration)."""
+    from .i18n.catalog import catalog_tag
+
+    return [t for t in tags if catalog_tag(t, declared) == t]
+
+
 @i18n.command()
 @output_options
 @pass_ctx
@@ -178,6 +185,10 @@ def init(obj: Ctx, locale: str) -> None:
     from .i18n.workflow import init as run
 
     _, domains, _, declared = _i18n_scope(obj, ())
+    from .i18n.catalog import catalog_tag
+
+    if catalog_tag(locale, declared) != locale:
+        raise ToolboxError(f"{locale} is built by transliterating {catalog_tag(locale, declared)}: translate that one instead")
     written = run(obj.project, locale, domains, declared)
     for path in written:
         obj.say(f"created {path.relative_to(obj.project.root)}")
@@ -194,7 +205,7 @@ def update(obj: Ctx, locales: tuple[str, ...]) -> None:
     from .i18n.workflow import update as run
 
     _, domains, tags, declared = _i18n_scope(obj, locales)
-    for result in run(obj.project, tags, domains, declared):
+    for result in run(obj.project, _translated_locales(tags, declared), domains, declared):
         obj.say(f"updated {result.path.relative_to(obj.project.root)}: {result.fuzzy} fuzzy, {result.obsolete} obsolete")
 
 
@@ -210,8 +221,8 @@ def status(obj: Ctx, locales: tuple[str, ...], as_json: bool, missing: bool) -> 
 
     from .i18n.workflow import status as run
 
-    _, domains, tags, _ = _i18n_scope(obj, locales)
-    rows = run(obj.project, tags, domains)
+    _, domains, tags, declared = _i18n_scope(obj, locales)
+    rows = run(obj.project, tags, domains, declared)
     if as_json:
         click.echo(json.dumps([{**r.__dict__, "percent": r.percent, "total": r.total} for r in rows], ensure_ascii=False, indent=2))
         return

@@ -23,7 +23,7 @@ from .tomlpos import KeyPath, key_lines, line_of
 
 DEFINITION = "campaign.toml"
 
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", dt.date: "a date (2026-11-24)"}
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", float: "a number", dt.date: "a date (2026-11-24)"}
 
 
 class _Reader:
@@ -97,7 +97,9 @@ class _Reader:
             return self.table(hint, value, key)
         if hint is dt.date and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
-        if isinstance(value, hint) and not (hint is int and isinstance(value, bool)):
+        if hint is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, hint) and not (hint in (int, float) and isinstance(value, bool)):
             choices = meta.get("choices")
             if choices and value not in choices:
                 hint_text = _suggest(value, choices) or "use one of: " + ", ".join(c for c in choices if c)

@@ -25,6 +25,7 @@ class LocaleInfo:
     cldr: str
     plural_forms: str = ""  # only where CLDR has no data
     fallback: tuple[str, ...] = ()
+    transliterate: str = ""  # built from this locale's translation by transliteration
 
     @property
     def rtl(self) -> bool:
@@ -96,6 +97,8 @@ def resolve(tag: str, declared: dict | None = None) -> LocaleInfo | None:
         }.items() if v}
         if decl.fallback:
             changes["fallback"] = tuple(decl.fallback)
+        if decl.transliterate:
+            changes["transliterate"] = decl.transliterate
         base = replace(base, **changes)
     return base
 

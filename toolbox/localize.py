@@ -14,7 +14,7 @@ from babel import Locale as BabelLocale
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from .i18n.catalog import TEMPLATE_DOMAIN, Translator, Usage, messages, po_path
+from .i18n.catalog import TEMPLATE_DOMAIN, Translator, Usage, locale_messages
 from .i18n.segments import plain_text, render_blocks, split_blocks
 from .locales import LocaleInfo, chain, resolve
 from .model import SECTIONS, Campaign, Country, TargetGroup
@@ -62,7 +62,8 @@ def translators(project: Project, campaign: Campaign, tag: str) -> Translators:
     usage = Usage()
     made = []
     for domain in (TEMPLATE_DOMAIN, campaign.id):
-        tables = {t: messages(po_path(project.locales, t, domain)) for t in links if t != source}
+        tables = {t: locale_messages(project.locales, t, domain, campaign.locales, campaign.campaign.proper_names)
+                  for t in links if t != source}
         tr = Translator(tag, links, source, tables)
         tr.usage = usage
         made.append(tr)

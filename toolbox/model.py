@@ -94,6 +94,7 @@ class LocaleDecl:
     cldr: str = field(default="", metadata=doc("CLDR locale to borrow number and date formats from, e.g. \"sr_Latn\""))
     plural_forms: str = field(default="", metadata=doc("gettext Plural-Forms for a language CLDR lacks"))
     fallback: list[str] = field(default_factory=list, metadata=doc("locales to fall back to, in order, before the source language"))
+    transliterate: str = field(default="", metadata=doc("build this locale by transliterating another's translation (sr-Cyrl from sr-Latn, or the reverse)"))
     key: KeyPath = field(default=(), metadata=internal())
 
 
@@ -126,6 +127,9 @@ class CampaignInfo:
     publisher: str = field(default="", metadata=doc("who publishes the material (printed in the imprint)"))
     exit_url: str = field(default="https://www.wikipedia.org/", metadata=doc("neutral site the quick-exit button goes to"))
     disclaimer: str = field(default="", metadata=doc("funder disclaimer printed on every material (translated)"))
+    proper_names: list[str] = field(default_factory=list, metadata=doc("names never transliterated (organisations, places), e.g. [\"ASTRA\", \"La Strada\"]"))
+    min_translated: float = field(default=0.8, metadata=doc("a locale whose catalogs are translated below this share (0-1) is not published"))
+    no_fallback: list[str] = field(default_factory=lambda: ["contacts", "safety"], metadata=doc("parts that must be translated, never shown in a fallback language: contacts (hotline names, notes), safety, and any section name"))
     key: KeyPath = field(default=(), metadata=internal())
 
 

@@ -67,6 +67,33 @@ def messages(path: Path, problems: Collector | None = None) -> dict[str, str | t
     return _cache[key]
 
 
+def catalog_tag(tag: str, declared: dict | None = None) -> str:
+    """The locale whose .po files hold ``tag``'s translation (itself, unless transliterated)."""
+    from ..locales import resolve
+
+    info = resolve(tag, declared)
+    return info.transliterate if info and info.transliterate else tag
+
+
+def locale_messages(locales_dir: Path, tag: str, domain: str, declared: dict | None = None,
+                    proper_names: list[str] | None = None) -> dict[str, str | tuple[str, ...]]:
+    """msgid → translation for a locale, transliterated when the locale is built that way."""
+    from ..locales import resolve
+    from .translit import transliterate
+
+    source = catalog_tag(tag, declared)
+    table = messages(po_path(locales_dir, source, domain))
+    if source == tag:
+        return table
+    script = resolve(tag, declared).script
+    names = proper_names or []
+
+    def convert(value):
+        return tuple(transliterate(v, script, names) for v in value) if isinstance(value, tuple) else transliterate(value, script, names)
+
+    return {k: convert(v) for k, v in table.items()}
+
+
 @dataclass
 class Usage:
     """Which messages an output used, and where each came from."""

@@ -26,7 +26,7 @@ from ..model import SECTIONS, Campaign
 from ..project import Project
 from ..tomlpos import line_of
 from ..write import atomic_write
-from .catalog import TEMPLATE_DOMAIN, po_path, read_catalog
+from .catalog import TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog
 from .segments import split_blocks
 
 # Pinned so extraction is reproducible: a .pot only changes when its messages do.
@@ -61,52 +61,67 @@ def extract_templates(project: Project) -> Catalog:
     return catalog
 
 
-def extract_campaign(campaign: Campaign) -> Catalog:
-    """Every translatable text of a campaign: definition fields and Markdown blocks."""
-    catalog = _new_catalog(campaign.id)
+@dataclass(frozen=True)
+class SourceMessage:
+    msgid: str
+    location: tuple[str, int]
+    comment: str
+    part: str  # "campaign", "group", "contacts", "asset", or a section name
+    flags: tuple[str, ...] = ()
+
+
+def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[SourceMessage]:
+    """Every translatable text of a campaign (or only what ``locale``'s readers see)."""
+    out: list[SourceMessage] = []
     rel_def = f"{campaign.id}/campaign.toml"
 
-    def add(text: str, key: tuple, comment: str, flags: tuple[str, ...] = ()) -> None:
-        if not text:
-            return
-        line = line_of(campaign.lines, key) or 1
-        message = catalog.get(text)
-        if message is not None:
-            message.locations.append((rel_def, line))
-            return
-        catalog.add(text, None, [(rel_def, line)], flags=flags, auto_comments=[comment])
+    def add(text: str, key: tuple, comment: str, part: str, flags: tuple[str, ...] = ()) -> None:
+        if text:
+            out.append(SourceMessage(text, (rel_def, line_of(campaign.lines, key) or 1), comment, part, flags))
 
     info = campaign.campaign
-    add(info.title, ("campaign", "title"), "Campaign title: cover of every leaflet, page titles.")
-    add(info.summary, ("campaign", "summary"), "Campaign summary: microsite home page.")
-    add(info.disclaimer, ("campaign", "disclaimer"), "Funder disclaimer, printed small on every material.")
-    for group in campaign.groups:
+    add(info.title, ("campaign", "title"), "Campaign title: cover of every leaflet, page titles.", "campaign")
+    add(info.summary, ("campaign", "summary"), "Campaign summary: microsite home page.", "campaign")
+    add(info.disclaimer, ("campaign", "disclaimer"), "Funder disclaimer, printed small on every material.", "campaign")
+    groups = [g for g in campaign.groups if locale is None or locale in g.locales]
+    for group in groups:
         k = group.key
-        add(group.name, k + ("name",), f"Name of the target group '{group.id}', as readers see it.")
-        add(group.key_message, k + ("key_message",), f"Key message for '{group.id}': leaflet cover, page heading. One sentence.")
-        add(group.call_to_action, k + ("call_to_action",), f"Call to action for '{group.id}'. One short sentence.")
+        add(group.name, k + ("name",), f"Name of the target group '{group.id}', as readers see it.", "group")
+        add(group.key_message, k + ("key_message",), f"Key message for '{group.id}': leaflet cover, page heading. One sentence.", "group")
+        add(group.call_to_action, k + ("call_to_action",), f"Call to action for '{group.id}'. One short sentence.", "group")
         add(group.sms, k + ("sms",), f"Text message for '{group.id}', forwarded by SMS: keep it within one SMS "
-            f"({SMS_SEGMENT} Latin or 70 Cyrillic/Arabic characters).", (f"max-length:{SMS_SEGMENT}",))
+            f"({SMS_SEGMENT} Latin or 70 Cyrillic/Arabic characters).", "group", (f"max-length:{SMS_SEGMENT}",))
         for section in SECTIONS:
             rel = group.content.get(section)
             if not rel:
                 continue
-            path = campaign.folder / rel
-            for block in split_blocks(path.read_text(encoding="utf-8")):
-                where = (f"{campaign.id}/{rel}", block.line)
-                existing = catalog.get(block.text)
-                if existing is not None:
-                    existing.locations.append(where)
-                    continue
-                catalog.add(block.text, None, [where], flags=("md-text",),
-                            auto_comments=[f"Markdown {block.kind} in '{section}' of '{group.id}'. "
-                                           "Keep **bold**, *emphasis* and [links](...) markup."])
+            for block in split_blocks((campaign.folder / rel).read_text(encoding="utf-8")):
+                out.append(SourceMessage(
+                    block.text, (f"{campaign.id}/{rel}", block.line),
+                    f"Markdown {block.kind} in '{section}' of '{group.id}'. Keep **bold**, *emphasis* and [links](...) markup.",
+                    section, ("md-text",)))
     for asset in campaign.assets:
-        add(asset.alt, asset.key + ("alt",), f"Alternative text of image '{asset.id}', read aloud by screen readers.")
+        if locale is None or any(g.image == asset.id for g in groups):
+            add(asset.alt, asset.key + ("alt",), f"Alternative text of image '{asset.id}', read aloud by screen readers.", "asset")
+    reached = {cc for g in groups for cc in g.countries}
     for code, country in sorted(campaign.countries.items()):
+        if locale is not None and code not in reached:
+            continue
         for hotline in country.hotlines:
-            add(hotline.name, hotline.key + ("name",), f"Name of a help line in {code}. The number is not translated.")
-        add(country.note, country.key + ("note",), f"Note shown with the contacts for {code}.")
+            add(hotline.name, hotline.key + ("name",), f"Name of a help line in {code}. The number is not translated.", "contacts")
+        add(country.note, country.key + ("note",), f"Note shown with the contacts for {code}.", "contacts")
+    return out
+
+
+def extract_campaign(campaign: Campaign) -> Catalog:
+    """The campaign's .pot: one entry per distinct text, with every place it appears."""
+    catalog = _new_catalog(campaign.id)
+    for m in campaign_messages(campaign):
+        existing = catalog.get(m.msgid)
+        if existing is not None:
+            existing.locations.append(m.location)
+            continue
+        catalog.add(m.msgid, None, [m.location], flags=m.flags, auto_comments=[m.comment])
     return catalog
 
 
@@ -232,12 +247,13 @@ class Status:
 REVIEW_FLAG = "needs-review"
 
 
-def status(project: Project, tags: list[str], domains: list[str]) -> list[Status]:
+def status(project: Project, tags: list[str], domains: list[str], declared: dict | None = None) -> list[Status]:
+    """Counts per catalog and locale; a transliterated locale reports its source catalog."""
     out = []
     problems = Collector()
     for domain in domains:
         for tag in tags:
-            catalog = read_catalog(po_path(project.locales, tag, domain), problems)
+            catalog = read_catalog(po_path(project.locales, catalog_tag(tag, declared), domain), problems)
             if catalog is None:
                 template = read_catalog(pot_path(project, domain), problems)
                 ids = [m.id for m in template or () if m.id]

@@ -1,0 +1,87 @@
+"""What a locale's readers will see translated, before anything is rendered.
+
+The build uses this to gate publication (a locale below the campaign's
+``min_translated`` is not published), to warn once per locale with counts,
+to fail ``--strict`` builds naming every untranslated or fuzzy message, and
+to refuse fallback for the parts a campaign marks critical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, display_path
+from ..model import Campaign
+from ..project import Project
+from .catalog import TEMPLATE_DOMAIN, catalog_tag, locale_messages, po_path, read_catalog
+from .workflow import campaign_messages, extract_templates
+
+_template_ids: dict[Path, list[str]] = {}
+
+
+def template_ids(project: Project) -> list[str]:
+    key = project.templates.resolve()
+    if key not in _template_ids:
+        ids = (m.id for m in extract_templates(project) if m.id)
+        _template_ids[key] = [i[0] if isinstance(i, tuple) else i for i in ids]
+    return _template_ids[key]
+
+
+@dataclass
+class Coverage:
+    campaign: str
+    locale: str
+    needed: int = 0
+    translated: int = 0
+    missing: list[Problem] = field(default_factory=list)  # untranslated or fuzzy, each with its .po line
+    critical: list[Problem] = field(default_factory=list)  # untranslated where fallback is forbidden
+
+    @property
+    def share(self) -> float:
+        return self.translated / self.needed if self.needed else 1.0
+
+
+def _entries(project: Project, tag: str, domain: str, declared: dict) -> tuple[Path, dict[str, tuple[int | None, bool]]]:
+    """msgid → (line, fuzzy) for the .po file behind a locale and domain."""
+    path = po_path(project.locales, catalog_tag(tag, declared), domain)
+    catalog = read_catalog(path)
+    table: dict[str, tuple[int | None, bool]] = {}
+    for m in catalog or ():
+        if m.id:
+            table[m.id[0] if isinstance(m.id, tuple) else m.id] = (m.lineno, m.fuzzy)
+    return path, table
+
+
+def coverage(project: Project, campaign: Campaign, tag: str) -> Coverage:
+    result = Coverage(campaign.id, tag)
+    if tag == campaign.campaign.source_locale:
+        return result
+    declared = campaign.locales
+    names = campaign.campaign.proper_names
+    critical_parts = set(campaign.campaign.no_fallback)
+    wanted: list[tuple[str, str, str]] = [(TEMPLATE_DOMAIN, mid, "template") for mid in template_ids(project)]
+    wanted += [(campaign.id, m.msgid, m.part) for m in campaign_messages(campaign, tag)]
+    seen: set[tuple[str, str]] = set()
+    for domain in (TEMPLATE_DOMAIN, campaign.id):
+        table = locale_messages(project.locales, tag, domain, declared, names)
+        path, entries = _entries(project, tag, domain, declared)
+        shown = display_path(path)
+        for d, msgid, part in wanted:
+            if d != domain or (d, msgid) in seen:
+                continue
+            seen.add((d, msgid))
+            result.needed += 1
+            if msgid in table:
+                result.translated += 1
+                continue
+            line, fuzzy = entries.get(msgid, (None, False))
+            state = "fuzzy (outdated)" if fuzzy else "untranslated"
+            short = msgid if len(msgid) <= 60 else msgid[:57] + "..."
+            result.missing.append(Problem(shown, line, f"{tag}: {state}: {short!r}"))
+            if part in critical_parts:
+                result.critical.append(Problem(
+                    shown, line,
+                    f"{tag}: {short!r} must be translated: the campaign forbids fallback for '{part}' "
+                    f"(no_fallback in campaign.toml); translate it or remove {tag} from the groups' locales"))
+    return result
