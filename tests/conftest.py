@@ -37,13 +37,22 @@ def manifest(sample_build: Path) -> dict:
     return json.loads((sample_build / "manifest.json").read_text(encoding="utf-8"))
 
 
-def make_project(tmp: Path, campaign_folder: Path | None = None) -> Path:
-    """A throwaway project using the real templates/ and locales/."""
+def make_project(tmp: Path, campaign_folder: Path | None = None, own_locales: bool = False) -> Path:
+    """A throwaway project using the real templates/ (and locales/, unless ``own_locales``).
+
+    With ``own_locales`` the project gets a copy of the shared template catalogs
+    only, so translation tests can write campaign catalogs of their own.
+    """
     (tmp / "campaigns").mkdir(parents=True, exist_ok=True)
-    for name in ("templates", "locales"):
-        target = tmp / name
-        if not target.exists():
-            target.symlink_to(ROOT / name)
+    if not (tmp / "templates").exists():
+        (tmp / "templates").symlink_to(ROOT / "templates")
+    if own_locales:
+        for po in (ROOT / "locales").glob("*/LC_MESSAGES/toolbox.po"):
+            target = tmp / "locales" / po.relative_to(ROOT / "locales")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(po, target)
+    elif not (tmp / "locales").exists():
+        (tmp / "locales").symlink_to(ROOT / "locales")
     if campaign_folder is not None:
         shutil.copytree(campaign_folder, tmp / "campaigns" / campaign_folder.name)
     return tmp

@@ -67,6 +67,8 @@ BUILTIN: dict[str, LocaleInfo] = {
         _L("fr", "français", "French", "Latn", "ltr", "fr"),
         # CLDR has no Romani: borrow English number formats, two plural forms.
         _L("rmn", "romani čhib", "Balkan Romani", "Latn", "ltr", "en", "nplurals=2; plural=(n != 1);"),
+        # Pseudo-locale for designers: every message accented, longer, bracketed.
+        _L("en-XA", "[Ƥšéûđö]", "Pseudo-locale", "Latn", "ltr", "en"),
     ]
 }
 

@@ -15,6 +15,8 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from .i18n.catalog import TEMPLATE_DOMAIN, Translator, Usage, locale_messages
+from .i18n.pseudo import TAG as PSEUDO
+from .i18n.pseudo import pseudo
 from .i18n.segments import plain_text, render_blocks, split_blocks
 from .locales import LocaleInfo, chain, resolve
 from .model import SECTIONS, Campaign, Country, TargetGroup
@@ -64,7 +66,8 @@ def translators(project: Project, campaign: Campaign, tag: str) -> Translators:
     for domain in (TEMPLATE_DOMAIN, campaign.id):
         tables = {t: locale_messages(project.locales, t, domain, campaign.locales, campaign.campaign.proper_names)
                   for t in links if t != source}
-        tr = Translator(tag, links, source, tables)
+        transform = (lambda text: pseudo(text, campaign.campaign.proper_names)) if tag == PSEUDO else None
+        tr = Translator(tag, links, source, tables, transform)
         tr.usage = usage
         made.append(tr)
     return Translators(made[0], made[1], usage)

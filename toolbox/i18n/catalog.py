@@ -8,6 +8,7 @@ catalog can never be used by mistake. Fuzzy entries are not used.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +28,32 @@ def po_path(locales_dir: Path, tag: str, domain: str) -> Path:
 _cache: dict[tuple[Path, float, int], dict] = {}
 
 
+_PO_LINE = re.compile(
+    r'\s*(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*")?\s*'
+)
+
+
+def syntax_error(text: str) -> tuple[int, str] | None:
+    """The first line that is not .po syntax, and why (Babel's reader forgives too much)."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not _PO_LINE.fullmatch(line):
+            if line.count('"') % 2 or not line.rstrip().endswith('"'):
+                return n, "a string is not closed with \" (or has an unescaped \" inside)"
+            return n, f"not a comment, keyword or quoted string: {line.strip()[:40]!r}"
+    return None
+
+
 def read_catalog(path: Path, problems: Collector | None = None) -> Catalog | None:
     """Parse one ``.po`` file; syntax errors become ``path:line`` problems."""
     if not path.is_file():
+        return None
+    try:
+        bad = syntax_error(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        bad = (None, "the file is not UTF-8 text; save it as UTF-8")
+    if bad is not None:
+        if problems is not None:
+            problems.error(display_path(path), bad[0], f"cannot parse this .po file: {bad[1]}")
         return None
     try:
         with path.open("rb") as fh:
@@ -118,15 +142,19 @@ class Translator:
     The source locale is the last link: its "translation" is the msgid itself.
     """
 
-    def __init__(self, tag: str, chain: list[str], source: str, tables: dict[str, dict]) -> None:
+    def __init__(self, tag: str, chain: list[str], source: str, tables: dict[str, dict], transform=None) -> None:
         self.tag = tag
         self.chain = chain
         self.source = source
         self.tables = tables  # tag → msgid → translation
         self.usage = Usage()
+        self.transform = transform  # computes every translation (the pseudo-locale)
 
     def _find(self, msgid: str, kind: type) -> tuple[str | tuple | None, str]:
         """The first entry of type ``kind`` along the chain, and its locale; record the use."""
+        if self.transform is not None:
+            self.usage.own.add(msgid)
+            return (self.transform(msgid) if kind is str else None), self.tag
         if self.tag != self.source:
             for tag in self.chain:
                 if tag == self.source:
@@ -157,6 +185,8 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
         forms, tag = self._find(singular, tuple)
+        if self.transform is not None:
+            return escape(self.transform(singular if n == 1 else plural))
         if forms is None:
             return escape(singular if n == 1 else plural)
         return escape(forms[min(self._plural_index(tag, n), len(forms) - 1)])

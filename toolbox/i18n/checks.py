@@ -97,19 +97,30 @@ def check_po(path: Path, problems: Collector) -> None:
         return
     shown = display_path(path)
     nplurals = _nplurals(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        _check_entry(message, shown, nplurals, problems)
+        _check_entry(message, shown, nplurals, _plural_lines(lines, message.lineno), problems)
 
 
-def _check_entry(message: Message, shown: str, nplurals: int | None, problems: Collector) -> None:
+def _plural_lines(lines: list[str], lineno: int | None) -> int:
+    """How many msgstr[N] lines the entry starting at ``lineno`` has (Babel pads them)."""
+    count = 0
+    for line in lines[(lineno or 1) - 1:]:
+        if not line.strip():
+            break
+        count += line.startswith("msgstr[")
+    return count
+
+
+def _check_entry(message: Message, shown: str, nplurals: int | None, forms: int, problems: Collector) -> None:
     if isinstance(message.id, tuple):
         strings = [s for s in (message.string or ()) if s]
         if not strings:
             return
-        if nplurals and len(message.string) != nplurals:
-            problems.error(shown, message.lineno, f"{len(message.string)} plural forms, but Plural-Forms says nplurals={nplurals}; give exactly {nplurals} msgstr[N] lines")
+        if nplurals and forms != nplurals:
+            problems.error(shown, message.lineno, f"{forms} plural forms, but Plural-Forms says nplurals={nplurals}; give exactly {nplurals} msgstr[N] lines")
         pairs = [(message.id[1], s) for s in strings]
     else:
         if not message.string:
