@@ -42,3 +42,14 @@ def test_untrusted_markup_is_sanitised() -> None:
     assert "script" not in html and "onerror" not in html and "javascript" not in html and "onclick" not in html
     assert str(inline_html("**a** [b](https://x.org)")) == '<strong>a</strong> <a href="https://x.org" rel="noopener noreferrer">b</a>'
     assert plain_text("Call **now** & ask") == "Call now & ask"
+
+
+def test_table_cells_are_messages_and_render_as_a_table() -> None:
+    md = "| Myth | Fact |\n|---|---|\n| They chose it | Someone *deceived* them |\n"
+    blocks = split_blocks(md)
+    assert [(b.kind, b.text, b.row) for b in blocks] == [
+        ("cell", "Myth", 0), ("cell", "Fact", 0), ("cell", "They chose it", 1), ("cell", "Someone *deceived* them", 1)]
+    html = str(render_blocks(blocks, lambda t: (t.upper() if t == "Myth" else t, "en", "ltr"), "en"))
+    assert html.replace("\n", "") == (
+        "<table><thead><tr><th>MYTH</th><th>Fact</th></tr></thead><tbody><tr><td>They chose it</td>"
+        "<td>Someone <em>deceived</em> them</td></tr></tbody></table>")

@@ -4,7 +4,7 @@ One message per block (heading, paragraph, list item), as Sphinx's gettext
 builder and mdpo do: translators never see block markup, and a one-word edit
 invalidates one message, not a page. Inline markup (emphasis, links) stays in
 the message. Supported Markdown: ``#`` headings, paragraphs, ``-``/``*``/``1.``
-lists, emphasis, links.
+lists, ``| a | b |`` tables (one message per cell), emphasis, links.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s{0,3}([-*+])\s+(.*)$")
 _NUMBER = re.compile(r"^\s{0,3}(\d{1,3})[.)]\s+(.*)$")
+_TABLE_RULE = re.compile(r":?-{3,}:?")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Block:
     text: str  # the message id: inline Markdown, whitespace folded
     line: int  # 1-based line in the Markdown file
     level: int = 0  # heading level
+    row: int = 0  # table cells: row in the table (0 is the header row)
 
 
 def split_blocks(source: str) -> list[Block]:
@@ -43,11 +45,22 @@ def split_blocks(source: str) -> list[Block]:
                 blocks.append(Block(current["kind"], text, current["line"], current.get("level", 0)))
         current = None
 
+    table_row = -1
     for n, raw in enumerate(source.splitlines(), start=1):
         line = raw.rstrip()
         if not line.strip():
             close()
+            table_row = -1
             continue
+        if line.lstrip().startswith("|"):
+            close()
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if all(_TABLE_RULE.fullmatch(c) for c in cells):
+                continue  # the |---|---| line under the header
+            table_row += 1
+            blocks.extend(Block("cell", c, n, row=table_row) for c in cells)
+            continue
+        table_row = -1
         if m := _HEADING.match(line):
             close()
             blocks.append(Block("heading", m.group(2).strip(), n, len(m.group(1))))
@@ -100,25 +113,39 @@ def render_blocks(blocks: list[Block], translate, page_lang: str, heading_base: 
     """
     out: list[str] = []
     open_list: str | None = None
+    row: tuple[int, int] | None = None  # (line, row index) of the open table row
     for block in blocks:
         text, lang, direction = translate(block.text)
         attrs = Markup("") if lang == page_lang else Markup(' lang="{}" dir="{}"').format(lang, direction)
         body = inline_html(text)
-        list_tag = {"bullet": "ul", "number": "ol"}.get(block.kind)
-        if list_tag != open_list:
-            if open_list:
+        list_tag = {"bullet": "ul", "number": "ol", "cell": "table"}.get(block.kind)
+        if list_tag != open_list or (block.kind == "cell" and block.row == 0 and row and row[0] != block.line):
+            if row:
+                out.append("</tr></tbody></table>" if row[1] else "</tr></thead></table>")
+                row = None
+            elif open_list:
                 out.append(f"</{open_list}>")
-            if list_tag:
+            if list_tag and list_tag != "table":
                 out.append(f"<{list_tag}>")
             open_list = list_tag
-        if list_tag:
+        if block.kind == "cell":
+            if row is None:
+                out.append("<table><thead><tr>")
+            elif row[0] != block.line:
+                out.append("</tr></thead><tbody><tr>" if row[1] == 0 else "</tr><tr>")
+            row = (block.line, block.row)
+            cell = "th" if block.row == 0 else "td"
+            out.append(Markup("<{0}{1}>{2}</{0}>").format(cell, attrs, body))
+        elif list_tag:
             out.append(Markup("<li{}>{}</li>").format(attrs, body))
         elif block.kind == "heading":
             level = min(6, heading_base + block.level - 1)
             out.append(Markup("<h{0}{1}>{2}</h{0}>").format(level, attrs, body))
         else:
             out.append(Markup("<p{}>{}</p>").format(attrs, body))
-    if open_list:
+    if row:
+        out.append("</tr></tbody></table>" if row[1] else "</tr></thead></table>")
+    elif open_list:
         out.append(f"</{open_list}>")
     return Markup("\n".join(out))
 

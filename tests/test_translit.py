@@ -1,0 +1,28 @@
+import pytest
+
+from toolbox.i18n.translit import transliterate
+
+PAIRS = [
+    ("Ljubav i njegova džamija", "Љубав и његова џамија"),
+    ("LJUDI NJIHOVI DŽEPOVI", "ЉУДИ ЊИХОВИ ЏЕПОВИ"),
+    ("Njegoš, Džon, Đorđe, Ćuprija, Šabac, Žabalj, Čačak", "Његош, Џон, Ђорђе, Ћуприја, Шабац, Жабаљ, Чачак"),
+    ("nadživeti injekcija konjugacija", "надживети инјекција конјугација"),
+]
+
+
+@pytest.mark.parametrize("latin, cyrillic", PAIRS)
+def test_both_directions(latin: str, cyrillic: str) -> None:
+    assert transliterate(latin, "Cyrl") == cyrillic
+    assert transliterate(cyrillic, "Latn") == latin
+
+
+def test_all_caps_digraphs_follow_the_word() -> None:
+    assert transliterate("ЉУБАВ Љубав Њ", "Latn") == "LJUBAV Ljubav Nj"
+
+
+def test_markup_urls_numbers_placeholders_and_names_are_left_alone() -> None:
+    text = ('Pozovite ASTRA SOS liniju 011 785 0000 ili pišite na info@astra.rs, '
+            'vidi [sajt](https://astra.rs/nj-lj) <a href="https://x.org/pomoc">ovde</a> u %(country)s')
+    out = transliterate(text, "Cyrl", ["ASTRA", "SOS"])
+    assert out == ('Позовите ASTRA SOS линију 011 785 0000 или пишите на info@astra.rs, '
+                   'види [сајт](https://astra.rs/nj-lj) <a href="https://x.org/pomoc">овде</a> у %(country)s')
