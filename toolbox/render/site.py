@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html as htmllib
+import json
 import re
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from ..locales import resolve
 from ..model import Campaign
 from ..plan import Unit, site_locales
 from ..project import Project
-from .context import created_date, page_url
+from .context import created_date
 from .fonts import FontSet, subset_woff2
 from .templates import relpath, render
 
@@ -34,16 +35,66 @@ def _script_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
 
 
+def _suffix(unit: Unit) -> str:
+    """A page's path inside its locale folder: the same for its translations."""
+    return unit.path.split("/", 2)[2] if unit.locale else unit.path.split("/", 1)[1]
+
+
 class SiteRenderer:
     def __init__(self, project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign,
-                 downloads: dict[str, list[dict]]) -> None:
+                 downloads: dict[str, list[dict]], units: list[Unit] | None = None) -> None:
         self.project = project
         self.env = env
         self.fonts = fonts
         self.campaign = campaign
-        self.downloads = downloads  # locale → [{group, country, format, path, bytes, pages}]
+        self.downloads = downloads  # locale → [{group, country, format, path, bytes, pages, preview}]
         self.exit_js = (project.templates / "site" / "exit.js").read_text(encoding="utf-8")
+        sw_path = project.templates / "site" / "sw-register.js"
+        self.sw_js = sw_path.read_text(encoding="utf-8") if sw_path.is_file() else ""
         self.locales = site_locales(campaign)
+        self.units = units or []
+        self.base_url = campaign.campaign.base_url.rstrip("/")
+
+    def url(self, path: str) -> str:
+        """Public address of an output path ('' without a base URL); folders end in '/'."""
+        if not self.base_url:
+            return ""
+        rel = path[len(self.campaign.id) + 1:]
+        if rel == "index.html" or rel.endswith("/index.html"):
+            rel = rel[: -len("index.html")]
+        return f"{self.base_url}/{rel}"
+
+    def alternates(self, unit: Unit) -> list[dict]:
+        """The same page in every locale it exists in (itself included), for hreflang."""
+        if not unit.locale:
+            if unit.path != f"{self.campaign.id}/index.html":
+                return []
+            homes = [u for u in self.units if u.locale and _suffix(u) == "index.html"]
+            return [{"tag": u.locale, "path": u.path, "url": self.url(u.path)} for u in homes]
+        key = _suffix(unit)
+        return [{"tag": u.locale, "path": u.path, "url": self.url(u.path)}
+                for u in self.units if u.locale and _suffix(u) == key]
+
+    def service_workers(self) -> dict[str, bytes]:
+        """sw.js for each page of a group whose safety profile allows offline copies ({path: bytes})."""
+        files: dict[str, bytes] = {}
+        source_path = self.project.templates / "site" / "sw.js"
+        if not source_path.is_file():
+            return files
+        source = source_path.read_text(encoding="utf-8")
+        for group in self.offline_groups():
+            for tag in group.locales:
+                if tag not in self.locales:
+                    continue
+                folder = f"{self.campaign.id}/{tag}/{group.id}"
+                precache = ["./", "../../assets/site.css", f"../../assets/fonts/{tag}/fonts.css"]
+                cache = "toolbox-" + hashlib.sha256((folder + "|" + "|".join(precache) + "|" + self.exit_js).encode()).hexdigest()[:12]
+                js = source.replace("__CACHE__", cache).replace("__PRECACHE__", json.dumps(precache))
+                files[f"{folder}/sw.js"] = js.encode("utf-8")
+        return files
+
+    def offline_groups(self) -> list:
+        return [g for g in self.campaign.groups if "site" in g.formats and getattr(g, "offline", False)]
 
     def _common(self, unit: Unit, localizer: Localizer | None) -> dict:
         cid = self.campaign.id
@@ -56,17 +107,24 @@ class SiteRenderer:
             info = resolve(tag, self.campaign.locales)
             languages.append({"tag": tag, "name": info.name, "dir": info.direction, "href": link(f"{tag}/index.html")})
         script = localizer.info.script if localizer else "Latn"
+        alternates = [{**a, "href": relpath(a["path"], unit.path)} for a in self.alternates(unit)]
+        offline = bool(unit.group) and any(g.id == unit.group for g in self.offline_groups())
+        scripts = [self.exit_js] + ([self.sw_js] if offline and self.sw_js else [])
         return {
             "unit": unit,
             "link": link,
             "languages": languages,
             "created": created_date(self.campaign),
             "exit_script": Markup(self.exit_js),
-            "script_hash": _script_hash(self.exit_js),
+            "offline_script": Markup(scripts[1]) if len(scripts) > 1 else "",
+            "script_hash": Markup(" ".join(f"'{_script_hash(s)}'" for s in scripts)),
+            "offline": offline,
             "font_stack": self.fonts.stack(script),
-            "base_url": self.campaign.campaign.base_url.rstrip("/"),
-            "alternates": [],
-            "canonical": "",
+            "base_url": self.base_url,
+            "alternates": alternates,
+            "x_default": self.url(f"{cid}/index.html"),
+            "canonical": self.url(unit.path) if not unit.path.endswith("404.html") else "",
+            "og_image": "",
         }
 
     def _materials(self, localizer: Localizer, tag: str) -> list[dict]:
@@ -101,13 +159,10 @@ class SiteRenderer:
                      "href": ctx["link"](f"{tag}/{g.id}/index.html")} for g in groups],
             help_countries=[{"code": cc, "name": localizer.country_name(cc), "href": ctx["link"](f"{tag}/help/{cc.lower()}.html")}
                             for cc in sorted({cc for g in groups for cc in g.countries})],
-            canonical=f"{ctx['base_url']}/{unit.path[len(cid) + 1:]}".replace("/index.html", "/") if ctx["base_url"] else "",
         )
         if unit.group:
             group = self.campaign.group(unit.group)
             ctx["group"] = localizer.group(group)
-            ctx["alternates"] = [{"tag": t, "href": ctx["link"](f"{t}/{group.id}/index.html"),
-                                  "url": page_url(self.campaign, t, group.id)} for t in group.locales]
             ctx["materials"] = [m for m in self._materials(localizer, tag) if m["group"] == group.id]
             name = "site/group.html"
         elif unit.country:
@@ -120,8 +175,32 @@ class SiteRenderer:
             name = "site/safety.html"
         else:
             name = "site/home.html"
+        # Share image: the print preview of this page's material (or of any material in the locale).
+        shown = ctx.get("materials") or self._materials(localizer, tag)
+        preview = next((m["preview"] for m in shown if m.get("preview")), None)
+        if preview and self.base_url:
+            ctx["og_image"] = self.url(preview)
         html = render(self.env, name, ctx, localizer.tr)
         return Page(unit, html, localizer.tr.usage.translated)
+
+
+_SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml"'
+
+
+def sitemap(renderer: SiteRenderer) -> bytes | None:
+    """sitemap.xml for a campaign's pages, with hreflang alternates; None without a base URL."""
+    if not renderer.base_url:
+        return None
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f"<urlset {_SITEMAP_NS}>"]
+    for unit in renderer.units:
+        if unit.path.endswith("404.html"):
+            continue
+        lines.append(f"  <url><loc>{htmllib.escape(renderer.url(unit.path))}</loc>")
+        for alt in renderer.alternates(unit):
+            lines.append(f'    <xhtml:link rel="alternate" hreflang="{alt["tag"]}" href="{htmllib.escape(alt["url"])}"/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
