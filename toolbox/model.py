@@ -110,6 +110,9 @@ class TargetGroup:
     call_to_action: str = field(default="", metadata=doc("one sentence: what to do now (translated)"))
     sms: str = field(default="", metadata=doc("short text to forward by SMS or messaging app (translated)"))
     image: str = field(default="", metadata=doc("asset id of the cover image"))
+    offline: bool = field(default=False, metadata=doc(
+        "save this group's microsite page on readers' phones so it opens without internet (a service worker). "
+        "It leaves traces someone checking the phone could find: only for groups whose safety allows it"))
     content: dict[str, str] = field(default_factory=dict, metadata=doc("Markdown file per section: " + ", ".join(SECTIONS), keys=SECTIONS))
     key: KeyPath = field(default=(), metadata=internal())
 
