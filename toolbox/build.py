@@ -17,7 +17,8 @@ from .model import Campaign
 from .plan import Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
-from .render.print import render_print
+from .render.preview import previews as make_previews
+from .render.print import PrintOptions, render_print
 from .render.site import SiteRenderer, locale_fonts, visible_text
 from .render.templates import environment
 from .validate import validate_campaign
@@ -57,21 +58,24 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
     return campaigns, problems
 
 
-def build(project: Project, out: Path, only: list[str] | None = None, strict: bool = False) -> BuildReport:
+def build(project: Project, out: Path, only: list[str] | None = None, strict: bool = False,
+          options: PrintOptions = PrintOptions(), previews: str = "none") -> BuildReport:
     started = time.perf_counter()
     campaigns, problems = load_all(project, only)
     problems.raise_if_errors()
     report = BuildReport(out, warnings=list(problems.warnings))
     with output_lock(out, on_wait=lambda: log.warning("another build is writing to %s; waiting for it to finish", out)):
-        _build_into(project, out, campaigns, report, strict)
+        _build_into(project, out, campaigns, report, strict, options, previews)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: BuildReport, strict: bool) -> None:
+def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: BuildReport, strict: bool,
+                options: PrintOptions = PrintOptions(), previews: str = "none") -> None:
     env = environment(project.templates)
     fonts = load_fonts(project.templates)
     writer = OutputWriter(out)
+    failures: list[Problem] = []  # print checks that always fail the build (missing glyphs, stray fonts)
 
     for campaign in campaigns:
         units = plan_campaign(campaign)
@@ -79,11 +83,15 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
         for unit in (u for u in units if u.is_print):
             log.info("render %s", unit.path)
             localizer = Localizer(project, campaign, unit.locale)
-            result, warnings = render_print(project, env, fonts, campaign, unit, localizer)
-            report.warnings.extend(warnings)
+            result, checks = render_print(project, env, fonts, campaign, unit, localizer, options)
+            report.warnings.extend(p for p in checks if p.severity == "warning")
+            failures.extend(p for p in checks if p.severity == "error")
             entry = writer.write(unit.path, result.data, campaign=campaign.id, group=unit.group, locale=unit.locale,
                                  country=unit.country, format=unit.format, pages=result.pages,
-                                 translated=localizer.tr.usage.translated)
+                                 translated=localizer.tr.usage.translated, paper=unit.paper)
+            for rel, png in make_previews(result.data, unit.path, previews).items():
+                writer.write(rel, png, campaign=campaign.id, group=unit.group, locale=unit.locale,
+                             country=unit.country, format="preview", paper=unit.paper)
             report.pdfs += 1
             report.pages += result.pages
             downloads.setdefault(unit.locale, []).append(
@@ -93,8 +101,9 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
         _build_site(project, env, fonts, campaign, [u for u in units if not u.is_print], downloads, writer)
 
     _write_assets(project, writer, campaigns)
-    if strict and report.warnings:
-        raise ToolboxError([Problem(w.path, w.line, w.message) for w in report.warnings])
+    if failures or (strict and report.warnings):
+        raise ToolboxError(failures + [Problem(w.path, w.line, w.message, "error" if strict else "warning")
+                                       for w in report.warnings])
     writer.write_manifest({"toolbox": __version__, "campaigns": [c.id for c in campaigns]})
     report.outputs = len(writer.entries)
 

@@ -101,10 +101,15 @@ def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
 @click.argument("campaigns", nargs=-1)
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: dist/ in the project folder.")
-@click.option("--strict", is_flag=True, help="Treat warnings (missing glyphs, rendering problems) as errors.")
+@click.option("--strict", is_flag=True, help="Treat warnings (overflow, rendering problems) as errors.")
+@click.option("--print", "press", is_flag=True, help="Print profile for the print shop: 3 mm bleed and crop marks.")
+@click.option("--archive", is_flag=True, help="Write PDF/A-3b (archiving) instead of the default tagged PDF/UA-1.")
+@click.option("--previews", type=click.Choice(["none", "first", "all"]), default="none", show_default=True,
+              help="Write PNG previews of print outputs beside them: first page or every page.")
 @output_options
 @pass_ctx
-def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool) -> None:
+def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, archive: bool,
+          previews: str) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
@@ -112,9 +117,11 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool) 
     and SHA-256.
     """
     from .build import build as run_build
+    from .render.print import PrintOptions
 
     out_dir = (out or obj.project.root / "dist").resolve()
-    report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict)
+    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "pdf/ua-1")
+    report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     obj.say(

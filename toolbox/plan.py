@@ -22,6 +22,7 @@ class Unit:
     country: str | None
     format: str
     path: str  # relative to the output folder, POSIX
+    paper: str | None = None  # poster only: "a3" or "a4" (one file each)
 
     @property
     def is_print(self) -> bool:
@@ -42,8 +43,13 @@ def site_locales(campaign: Campaign) -> list[str]:
     return sorted(seen, key=lambda t: (t != source, t))
 
 
-def print_path(cid: str, group: str, locale: str, country: str, fmt: str) -> str:
-    return f"{cid}/{locale}/{group}/{cid}-{group}-{locale}-{country.lower()}-{fmt}.pdf"
+#: Formats made in several paper sizes, one file each (…-poster-a3.pdf, …-poster-a4.pdf).
+PAPERS = {"poster": ("a3", "a4")}
+
+
+def print_path(cid: str, group: str, locale: str, country: str, fmt: str, paper: str | None = None) -> str:
+    suffix = f"-{paper}" if paper else ""
+    return f"{cid}/{locale}/{group}/{cid}-{group}-{locale}-{country.lower()}-{fmt}{suffix}.pdf"
 
 
 def plan_campaign(campaign: Campaign) -> list[Unit]:
@@ -55,7 +61,8 @@ def plan_campaign(campaign: Campaign) -> list[Unit]:
                 if fmt == SITE_FORMAT:
                     continue
                 for cc in group.countries:
-                    units.append(Unit(cid, group.id, tag, cc, fmt, print_path(cid, group.id, tag, cc, fmt)))
+                    for paper in PAPERS.get(fmt, (None,)):
+                        units.append(Unit(cid, group.id, tag, cc, fmt, print_path(cid, group.id, tag, cc, fmt, paper), paper))
     locales = site_locales(campaign)
     if locales:
         units.append(Unit(cid, None, None, None, SITE_FORMAT, f"{cid}/index.html"))

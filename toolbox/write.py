@@ -31,6 +31,7 @@ class Entry:
     sha256: str
     pages: int | None = None
     translated: float | None = None
+    paper: str | None = None  # posters: "a3" or "a4"
 
 
 def atomic_write(target: Path, data: bytes) -> None:
@@ -66,13 +67,14 @@ class OutputWriter:
         remove_stale_temporaries(out)
 
     def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
-              format: str, pages: int | None = None, translated: float | None = None) -> Entry:
+              format: str, pages: int | None = None, translated: float | None = None,
+              paper: str | None = None) -> Entry:
         target = self.out / rel
         # Keep an unchanged file as it is (and its modification time).
         if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
             atomic_write(target, data)
         entry = Entry(campaign, group, locale, country, format, rel, len(data),
-                      hashlib.sha256(data).hexdigest(), pages, translated)
+                      hashlib.sha256(data).hexdigest(), pages, translated, paper)
         self.entries.append(entry)
         return entry
 

@@ -1,20 +1,31 @@
 """HTML → PDF. The only module that imports WeasyPrint.
 
-Everything else hands it HTML and gets bytes, a page count and the problems
-WeasyPrint logged (missing glyphs, bad CSS) back.
+Everything else hands it HTML and gets back bytes, a page count, the problems
+WeasyPrint logged, and what the print checks need from the laid-out document:
+the fixed-size boxes (elements with a ``data-fit`` attribute) and how tall their
+content really is, the characters drawn as missing glyphs, and the font
+families embedded with the characters each one draws.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+#: PDF variants a build may ask for. PDF/UA-1 (tagged, accessible) is the default.
+VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+
+#: Tolerance, in CSS px (1/96 in), before content counts as pushed out of its box.
+FIT_TOLERANCE = 1.0
+
+_NOTDEF = re.compile(r"\.notdef glyph rendered.*\(U\+([0-9A-F]{4,6})\)")
 
 _fonts: FontConfiguration | None = None
 
@@ -28,10 +39,24 @@ def font_config() -> FontConfiguration:
 
 
 @dataclass
+class FitBox:
+    """A fixed-size box (``data-fit="label"``) whose content does not fit in it."""
+
+    label: str
+    page: int  # 1-based
+    height: float  # the box's fixed content height, mm
+    needed: float  # the height its content takes, mm
+    text: str  # the first line that is pushed out
+
+
+@dataclass
 class PdfResult:
     data: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # characters drawn as .notdef
+    fonts: dict[str, str] = field(default_factory=dict)  # embedded family → characters it draws
+    overflows: list[FitBox] = field(default_factory=list)
 
 
 class _Capture(logging.Handler):
@@ -58,7 +83,7 @@ class ProjectFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], title: str = "") -> PdfResult:
+def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1") -> PdfResult:
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
@@ -66,7 +91,56 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], title: str 
         document = HTML(string=html, base_url=str(base_url), url_fetcher=ProjectFetcher(allowed_roots)).render(
             font_config=font_config()
         )
-        data = document.write_pdf(pdf_tags=True, uncompressed_pdf=False)
+        data = document.write_pdf(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=False)
     finally:
         logger.removeHandler(capture)
-    return PdfResult(data, len(document.pages), capture.messages)
+    missing: list[str] = []
+    warnings: list[str] = []
+    for message in capture.messages:
+        found = _NOTDEF.search(message)
+        if found:
+            char = chr(int(found.group(1), 16))
+            if char not in missing:
+                missing.append(char)
+        else:
+            warnings.append(message)
+    fonts: dict[str, str] = {}
+    for font in document.fonts.values():
+        chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
+        fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
+    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document))
+
+
+_PX_TO_MM = 25.4 / 96
+
+
+def _overflows(document) -> list[FitBox]:
+    found: list[FitBox] = []
+    for number, page in enumerate(document.pages, 1):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or not element.get("data-fit") or getattr(box, "element_tag", None) is None:
+                continue
+            top = box.content_box_y()
+            limit = top + box.height + FIT_TOLERANCE
+            bottom, first = top, None
+            for child in box.descendants():
+                if child is box or not hasattr(child, "margin_height"):
+                    continue
+                child_bottom = child.position_y + child.margin_height() - (child.margin_bottom or 0)
+                bottom = max(bottom, child_bottom)
+                if first is None and child_bottom > limit and _is_line(child):
+                    first = child
+            if bottom > limit:
+                found.append(FitBox(element.get("data-fit"), number, round(box.height * _PX_TO_MM, 1),
+                                    round((bottom - top) * _PX_TO_MM, 1), _text(first) if first else ""))
+    return found
+
+
+def _is_line(box) -> bool:
+    return type(box).__name__ == "LineBox"
+
+
+def _text(box) -> str:
+    parts = [d.text for d in box.descendants() if type(d).__name__ == "TextBox"]
+    return " ".join(" ".join(parts).split())

@@ -1,0 +1,60 @@
+"""Checks on a rendered print output: page count, overflow, missing glyphs, fonts.
+
+Each check turns what ``pdf.render_pdf`` measured into problems that name the
+output file, the locale, the format and — for overflow — the box and the text
+that did not fit. Overflow is a warning (an error with ``--strict``); a missing
+glyph or a font the locale's script does not declare is always an error: a
+leaflet with boxes instead of letters must never go to print.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import Problem
+from .pdf import PdfResult
+
+_PAGES = re.compile(r'<meta\s+name="toolbox:pages"\s+content="(\d+)(?:-(\d+))?"', re.I)
+
+
+def expected_pages(html: str) -> tuple[int, int] | None:
+    """The page count a template declares: ``<meta name="toolbox:pages" content="2">`` or ``"1-2"``."""
+    found = _PAGES.search(html)
+    if not found:
+        return None
+    low = int(found.group(1))
+    return low, int(found.group(2) or low)
+
+
+def codepoints(chars: str) -> str:
+    return ", ".join(f"U+{ord(c):04X}" for c in chars)
+
+
+def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
+                allowed_families: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    where = f"{locale} {fmt}"
+    pages = expected_pages(html)
+    if pages and not pages[0] <= result.pages <= pages[1]:
+        want = str(pages[0]) if pages[0] == pages[1] else f"{pages[0]}–{pages[1]}"
+        problems.append(Problem(path, None, f"{where}: overflow: {result.pages} pages, the format has {want}; "
+                                            "shorten the translation or the text", "warning"))
+    for box in result.overflows:
+        excerpt = f": “{box.text[:70]}{'…' if len(box.text) > 70 else ''}” is pushed out" if box.text else ""
+        problems.append(Problem(path, None, f"{where}: overflow in {box.label} on page {box.page} "
+                                            f"(content {box.needed} mm, box {box.height} mm){excerpt}", "warning"))
+    if result.missing:
+        problems.append(Problem(path, None, f"{where}: missing glyphs (tofu) for {codepoints(result.missing)} "
+                                            f"({''.join(result.missing)!r}); no font in templates/fonts/fonts.toml "
+                                            f"for this locale draws them"))
+    allowed = set(allowed_families)
+    for family, chars in sorted(result.fonts.items()):
+        if family not in allowed:
+            drawn = "".join(c for c in chars if c not in result.missing)
+            problems.append(Problem(path, None, f"{where}: font fallback: '{family}' is not declared for this "
+                                                f"locale's script ({', '.join(allowed_families)}) but draws "
+                                                f"{codepoints(drawn) or 'some characters'}; add a font for them "
+                                                f"to templates/fonts/fonts.toml"))
+    for message in result.warnings:
+        problems.append(Problem(path, None, f"{where}: WeasyPrint: {message}", "warning"))
+    return problems
