@@ -179,7 +179,7 @@ def test_site_links_are_relative_and_resolve_on_disk(sample_build: Path, manifes
         page.feed(path.read_text(encoding="utf-8"))
         for href in page.links + page.resources:
             parsed = urlparse(href)
-            if parsed.scheme in ("tel", "mailto", "sms"):
+            if parsed.scheme in ("tel", "mailto", "sms", "data"):
                 continue
             if parsed.scheme in ("http", "https"):
                 # Only the quick exit and partner links leave the site, and only as links.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -19,10 +20,11 @@ from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
 from .render.print import PrintOptions, render_print
-from .render.site import SiteRenderer, locale_fonts, visible_text
+from .render.site import SiteRenderer, locale_fonts, sitemap, visible_text
+from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
 from .render.templates import environment
 from .validate import validate_campaign
-from .write import OutputWriter, output_lock
+from .write import MANIFEST, Entry, OutputWriter, output_lock
 
 log = logging.getLogger("toolbox")
 
@@ -35,6 +37,21 @@ class BuildReport:
     pages: int = 0
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    weights: list[PageWeight] = field(default_factory=list)  # microsite pages, compressed, fonts aside
+    budget: int | None = DEFAULT_BUDGET  # bytes per page; None: no budget
+
+    def raise_if_over_budget(self) -> None:
+        """Fail the build when a microsite page is heavier than the budget."""
+        if self.budget is None:
+            return
+        heavy = over_budget(self.weights, self.budget)
+        if heavy:
+            raise ToolboxError([
+                Problem(str(self.out / w.path), None,
+                        f"page weighs {kb(w.total)} compressed (HTML {kb(w.html)} + CSS/JS {kb(w.assets)}, fonts aside), "
+                        f"over the budget of {kb(self.budget)}; shorten it or raise --page-budget")
+                for w in heavy
+            ])
 
 
 def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Campaign], Collector]:
@@ -59,19 +76,22 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
 
 
 def build(project: Project, out: Path, only: list[str] | None = None, strict: bool = False,
-          options: PrintOptions = PrintOptions(), previews: str = "none") -> BuildReport:
+          options: PrintOptions = PrintOptions(), previews: str = "none",
+          page_budget: int | None = DEFAULT_BUDGET, reuse_print: bool = False) -> BuildReport:
+    """Build everything; the report carries page weights (check them with ``raise_if_over_budget``)."""
     started = time.perf_counter()
     campaigns, problems = load_all(project, only)
     problems.raise_if_errors()
-    report = BuildReport(out, warnings=list(problems.warnings))
+    report = BuildReport(out, warnings=list(problems.warnings), budget=page_budget)
     with output_lock(out, on_wait=lambda: log.warning("another build is writing to %s; waiting for it to finish", out)):
-        _build_into(project, out, campaigns, report, strict, options, previews)
+        previous = _previous_outputs(out) if reuse_print else {}
+        _build_into(project, out, campaigns, report, strict, options, previews, previous)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: BuildReport, strict: bool,
-                options: PrintOptions = PrintOptions(), previews: str = "none") -> None:
+                options: PrintOptions = PrintOptions(), previews: str = "none", previous: dict | None = None) -> None:
     env = environment(project.templates)
     fonts = load_fonts(project.templates)
     writer = OutputWriter(out)
@@ -81,6 +101,8 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
         units = plan_campaign(campaign)
         downloads: dict[str, list[dict]] = {}
         for unit in (u for u in units if u.is_print):
+            if previous and _keep_previous(writer, previous, unit, downloads, report):
+                continue
             log.info("render %s", unit.path)
             localizer = Localizer(project, campaign, unit.locale)
             result, checks = render_print(project, env, fonts, campaign, unit, localizer, options)
@@ -98,7 +120,8 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
                 {"group": unit.group, "country": unit.country, "format": unit.format,
                  "path": unit.path, "bytes": entry.bytes, "pages": result.pages}
             )
-        _build_site(project, env, fonts, campaign, [u for u in units if not u.is_print], downloads, writer)
+        _attach_previews(campaign, downloads, writer)
+        report.weights += _build_site(project, env, fonts, campaign, [u for u in units if not u.is_print], downloads, writer)
 
     _write_assets(project, writer, campaigns)
     if failures or (strict and report.warnings):
@@ -108,20 +131,70 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
     report.outputs = len(writer.entries)
 
 
+def _previous_outputs(out: Path) -> dict[str, dict]:
+    """The previous build's manifest entries by path ({} when there is none or it is unreadable)."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return {o["path"]: o for o in data["outputs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _keep_previous(writer: OutputWriter, previous: dict[str, dict], unit: Unit, downloads: dict[str, list[dict]],
+                   report: BuildReport) -> bool:
+    """Keep a print file (and its previews) from the previous build, as ``toolbox serve`` does
+    when only microsite templates changed. False when there is nothing to keep."""
+    old = previous.get(unit.path)
+    if old is None or not (writer.out / unit.path).is_file():
+        return False
+    stem = unit.path.rsplit(".", 1)[0]
+    names = Entry.__dataclass_fields__
+    for o in [old] + [o for o in previous.values() if o.get("format") == "preview" and o["path"].startswith(stem)]:
+        writer.entries.append(Entry(**{k: o.get(k) for k in names}))
+    report.pdfs += 1
+    report.pages += old.get("pages") or 0
+    downloads.setdefault(unit.locale, []).append(
+        {"group": unit.group, "country": unit.country, "format": unit.format,
+         "path": unit.path, "bytes": old["bytes"], "pages": old.get("pages") or 0})
+    return True
+
+
+def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], writer: OutputWriter) -> None:
+    """Link each printable material to its preview image (manifest format "preview"), when one was made."""
+    previews = [e for e in writer.entries if e.format == "preview" and e.campaign == campaign.id]
+    for tag, items in downloads.items():
+        for item in items:
+            stem = item["path"].rsplit(".", 1)[0]
+            same = [e for e in previews if (e.group, e.locale, e.country) == (item["group"], tag, item["country"])]
+            best = [e for e in same if e.path.startswith(stem)] or same
+            item["preview"] = min(best, key=lambda e: e.path).path if best else None
+
+
 def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],
-                downloads: dict[str, list[dict]], writer: OutputWriter) -> None:
+                downloads: dict[str, list[dict]], writer: OutputWriter) -> list[PageWeight]:
     if not units:
-        return
-    site = SiteRenderer(project, env, fonts, campaign, downloads)
+        return []
+    site = SiteRenderer(project, env, fonts, campaign, downloads, units)
+    css = (project.templates / "site" / "site.css").read_bytes()
+    css_weight = compressed(css)
+    weights = []
     text_by_locale: dict[str | None, list[str]] = {}
     for unit in units:
         log.info("render %s", unit.path)
         page = site.page(unit)
+        data = page.html.encode("utf-8")
         text_by_locale.setdefault(unit.locale, []).append(visible_text(page.html))
-        writer.write(unit.path, page.html.encode("utf-8"), campaign=campaign.id, group=unit.group,
+        writer.write(unit.path, data, campaign=campaign.id, group=unit.group,
                      locale=unit.locale, country=unit.country, format="site", translated=page.translated)
-    css = (project.templates / "site" / "site.css").read_bytes()
+        weights.append(PageWeight(unit.path, compressed(data), css_weight))
     writer.write(f"{campaign.id}/assets/site.css", css, campaign=campaign.id, format="asset")
+    for rel, data in site.service_workers().items():
+        writer.write(rel, data, campaign=campaign.id, format="asset")
+    xml = sitemap(site)
+    if xml is None:
+        log.info("%s: no base_url, so no sitemap.xml", campaign.id)
+    else:
+        writer.write(f"{campaign.id}/sitemap.xml", xml, campaign=campaign.id, format="asset")
     for tag, texts in text_by_locale.items():
         if tag is None:
             continue
@@ -129,6 +202,7 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
         files = locale_fonts(fonts, localizer.info.script, "".join(texts), f"{campaign.id}/assets/fonts/{tag}")
         for rel, data in files.items():
             writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset")
+    return weights
 
 
 def _write_assets(project: Project, writer: OutputWriter, campaigns: list[Campaign]) -> None:

@@ -74,6 +74,7 @@ def cli(ctx: click.Context, project_dir: Path | None, verbose: int, quiet: bool)
       toolbox new my-campaign      start a campaign from a working example
       toolbox validate             check every campaign, all problems at once
       toolbox build                write dist/ (PDFs, microsite, manifest.json)
+      toolbox serve                preview the microsite on localhost, reloading on every change
     """
     _setup_logging(verbose, quiet)
     ctx.obj = Ctx(project_dir, verbose, quiet)
@@ -106,10 +107,12 @@ def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
 @click.option("--archive", is_flag=True, help="Write PDF/A-3b (archiving) instead of the default tagged PDF/UA-1.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="none", show_default=True,
               help="Write PNG previews of print outputs beside them: first page or every page.")
+@click.option("--page-budget", type=click.FloatRange(min=0), default=30, show_default=True, metavar="KB",
+              help="Fail when a microsite page weighs more than KB compressed (HTML + CSS, fonts aside); 0: no budget.")
 @output_options
 @pass_ctx
 def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, archive: bool,
-          previews: str) -> None:
+          previews: str, page_budget: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
@@ -121,13 +124,64 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
 
     out_dir = (out or obj.project.root / "dist").resolve()
     options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "pdf/ua-1")
-    report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews)
+    report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews,
+                       page_budget=int(page_budget * 1024) or None)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
+    _say_weights(obj, report)
     obj.say(
         f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages) into {out_dir} "
         f"in {report.seconds:.1f} s; open {out_dir / 'index.html'}"
     )
+    report.raise_if_over_budget()
+
+
+def _say_weights(obj: Ctx, report) -> None:
+    """Microsite page weights: every page with -v, else the heaviest and the budget."""
+    from .render.weight import kb
+
+    if not report.weights:
+        return
+    ranked = sorted(report.weights, key=lambda w: -w.total)
+    if obj.verbose:
+        for w in ranked:
+            obj.say(f"  {kb(w.total):>9}  {w.path}  (HTML {kb(w.html)} + CSS/JS {kb(w.assets)})")
+    budget = f"budget {kb(report.budget)}" if report.budget else "no budget"
+    obj.say(f"microsite: {len(ranked)} pages, heaviest {kb(ranked[0].total)} compressed ({ranked[0].path}), "
+            f"median {kb(ranked[len(ranked) // 2].total)}; fonts aside; {budget} (-v lists every page)")
+
+
+@cli.command()
+@click.argument("campaigns", nargs=-1)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Keep the default: the preview is for this machine only.")
+@click.option("--no-open", is_flag=True, help="Do not open a browser window.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build into this folder (default: a temporary folder, removed when the server stops).")
+@output_options
+@pass_ctx
+def serve(obj: Ctx, campaigns: tuple[str, ...], port: int, host: str, no_open: bool, out: Path | None) -> None:
+    """Preview the microsite: build, serve on localhost, rebuild and reload on every change.
+
+    Watches campaigns/, templates/ and locales/. A build error (with the template's
+    file and line) shows in the browser page; fix it and save, the page reloads.
+    Live reload is added only while serving, never to built files. Ctrl+C stops.
+    """
+    from .serve import serve as run_serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}: other machines on the network can see the preview", err=True)
+
+    def ready(url: str) -> None:
+        click.echo(f"serving {url} (Ctrl+C to stop)")
+
+    try:
+        run_serve(obj.project, host=host, port=port, open_browser=not no_open, campaigns=list(campaigns) or None,
+                  out=out.resolve() if out else None, ready=ready, say=lambda m: click.echo(m, err=True))
+    except OSError as exc:
+        raise ToolboxError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try --port 0") from None
+    except KeyboardInterrupt:
+        click.echo("stopped")
 
 
 @cli.command()

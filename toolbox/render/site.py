@@ -31,6 +31,12 @@ class Page:
     translated: float
 
 
+def _in_language(tag: str, name: str, campaign: Campaign) -> Markup:
+    info = resolve(tag, campaign.locales)
+    direction = info.direction if info else "ltr"
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(tag, direction, name)
+
+
 def _script_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
 
@@ -166,7 +172,11 @@ class SiteRenderer:
             ctx["materials"] = [m for m in self._materials(localizer, tag) if m["group"] == group.id]
             name = "site/group.html"
         elif unit.country:
-            ctx["country"] = localizer.country(self.campaign.countries[unit.country])
+            model = self.campaign.countries[unit.country]
+            ctx["country"] = localizer.country(model)
+            # Language names are each in their own language: mark them so (lang, dir).
+            for data, line in zip(ctx["country"]["hotlines"], model.hotlines):
+                data["languages"] = [_in_language(tag, name, self.campaign) for tag, name in zip(line.languages, data["languages"])]
             name = "site/help.html"
         elif unit.path.endswith("downloads.html"):
             ctx["materials"] = self._materials(localizer, tag)
