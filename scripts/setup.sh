@@ -9,6 +9,13 @@ cd "$(dirname "$0")/.."
 # subsetting in WeasyPrint. poppler-utils (pdftotext, pdffonts, pdftoppm),
 # qpdf and gettext (msgfmt): the tests read PDFs and check catalogs with them.
 PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf gettext"
+# chromium and chromium-driver: the microsite tests load every page in headless
+# Chromium (network requests, quick exit, axe-core). Java runs the Nu HTML
+# Checker and npm installs it and axe-core (package.json); both are added only
+# when missing, so a Node or Java installed another way is left alone.
+PACKAGES="$PACKAGES chromium chromium-driver"
+command -v java >/dev/null 2>&1 || PACKAGES="$PACKAGES default-jre-headless"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing=""
 for pkg in $PACKAGES; do
@@ -31,4 +38,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
+# Browser-side checkers for the tests (node_modules/ is git-ignored).
+if command -v npm >/dev/null 2>&1; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+else
+  echo "npm is missing: the axe-core and Nu HTML Checker tests need it" >&2
+fi
 echo "toolbox is ready: .venv/bin/toolbox --help"
