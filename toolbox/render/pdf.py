@@ -26,6 +26,9 @@ VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 FIT_TOLERANCE = 1.0
 
 _NOTDEF = re.compile(r"\.notdef glyph rendered.*\(U\+([0-9A-F]{4,6})\)")
+#: Warnings we know and accept. print.css keeps `unicode-bidi: embed` on <bdi> for other renderers
+#: and for the day WeasyPrint supports it; WeasyPrint 70 ignores it (direction: ltr does the work).
+_ACCEPTED = re.compile(r"Ignored `unicode-bidi: (embed|isolate)")
 
 _fonts: FontConfiguration | None = None
 
@@ -87,6 +90,10 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
+    level = logger.level
+    # Missing glyphs are logged as warnings: hear them even when the command line is quiet.
+    if level == logging.NOTSET or level > logging.WARNING:
+        logger.setLevel(logging.WARNING)
     try:
         document = HTML(string=html, base_url=str(base_url), url_fetcher=ProjectFetcher(allowed_roots)).render(
             font_config=font_config()
@@ -94,6 +101,7 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
         data = document.write_pdf(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=False)
     finally:
         logger.removeHandler(capture)
+        logger.setLevel(level)
     missing: list[str] = []
     warnings: list[str] = []
     for message in capture.messages:
@@ -102,7 +110,7 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
             char = chr(int(found.group(1), 16))
             if char not in missing:
                 missing.append(char)
-        else:
+        elif not _ACCEPTED.search(message):
             warnings.append(message)
     fonts: dict[str, str] = {}
     for font in document.fonts.values():
@@ -124,17 +132,23 @@ def _overflows(document) -> list[FitBox]:
             top = box.content_box_y()
             limit = top + box.height + FIT_TOLERANCE
             bottom, first = top, None
-            for child in box.descendants():
-                if child is box or not hasattr(child, "margin_height"):
+            for child, parent in _walk(box):
+                if not hasattr(child, "margin_height"):
                     continue
                 child_bottom = child.position_y + child.margin_height() - (child.margin_bottom or 0)
                 bottom = max(bottom, child_bottom)
                 if first is None and child_bottom > limit and _is_line(child):
-                    first = child
+                    first = parent  # the paragraph or list item the line belongs to
             if bottom > limit:
                 found.append(FitBox(element.get("data-fit"), number, round(box.height * _PX_TO_MM, 1),
                                     round((bottom - top) * _PX_TO_MM, 1), _text(first) if first else ""))
     return found
+
+
+def _walk(box, parent=None):
+    for child in getattr(box, "children", ()):
+        yield child, box
+        yield from _walk(child, box)
 
 
 def _is_line(box) -> bool:

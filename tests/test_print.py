@@ -1,0 +1,313 @@
+"""Print production: formats, sizes, fonts, text, PDF structure, overflow, tofu, previews.
+
+Real PDFs, rendered by WeasyPrint and read back with poppler (pdfinfo, pdffonts,
+pdftotext, pdftoppm) and pypdf. The bundled sample is built once (``sample_build``);
+overflow, tofu and press-profile cases build the small campaign in
+tests/fixtures/print-demo/ in a throwaway project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from conftest import make_project, run_toolbox
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO = FIXTURES / "print-demo"
+REFERENCE = FIXTURES / "previews"
+
+PT_PER_MM = 72 / 25.4
+#: Page size in points (width, height) and page counts per format (and paper).
+SIZES = {
+    ("leaflet", None): (297 * PT_PER_MM, 210 * PT_PER_MM),
+    ("poster", "a4"): (210 * PT_PER_MM, 297 * PT_PER_MM),
+    ("poster", "a3"): (297 * PT_PER_MM, 420 * PT_PER_MM),
+    ("card", None): (85 * PT_PER_MM, 55 * PT_PER_MM),
+    ("factsheet", None): (210 * PT_PER_MM, 297 * PT_PER_MM),
+}
+PAGES = {"leaflet": {2}, "poster": {1}, "card": {2}, "factsheet": {1, 2}}
+PRINT_FORMATS = set(PAGES)
+
+
+def prints(manifest: dict, **where) -> list[dict]:
+    return [o for o in manifest["outputs"] if o["format"] in PRINT_FORMATS and all(o.get(k) == v for k, v in where.items())]
+
+
+def boxes(path: Path) -> dict[str, tuple[float, ...]]:
+    out = subprocess.run(["pdfinfo", "-box", str(path)], capture_output=True, text=True, check=True).stdout
+    found = {}
+    for line in out.splitlines():
+        m = re.match(r"(\w+Box):\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)", line)
+        if m:
+            found[m.group(1)] = tuple(float(v) for v in m.groups()[1:])
+    return found
+
+
+def text(path: Path, page: int | None = None) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-f", str(page), "-l", str(page)] if page else []) + [str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def fonts(path: Path) -> list[tuple[str, str, str]]:
+    """(name, embedded, subset) per font of a PDF, from pdffonts."""
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    rows = []
+    for line in lines:
+        parts = line.split()
+        rows.append((parts[0], parts[-5], parts[-4]))
+    return rows
+
+
+def demo_project(tmp_path: Path, edit=None) -> Path:
+    project = make_project(tmp_path)
+    target = project / "campaigns" / DEMO.name
+    shutil.copytree(DEMO, target)
+    if edit:
+        toml = target / "campaign.toml"
+        toml.write_text(edit(toml.read_text(encoding="utf-8")), encoding="utf-8")
+    return project
+
+
+# ---------------------------------------------------------------- the bundled sample
+
+
+def test_every_print_format_is_built_with_its_contract(manifest: dict) -> None:
+    formats = {o["format"] for o in prints(manifest)}
+    assert formats == PRINT_FORMATS
+    posters = prints(manifest, format="poster")
+    assert {o["paper"] for o in posters} == {"a3", "a4"}
+    for o in posters:
+        assert o["path"].endswith(f"-poster-{o['paper']}.pdf")
+    for o in prints(manifest):
+        assert o["format"] == "poster" or "paper" not in o
+        for key in ("campaign", "group", "locale", "country", "path", "bytes", "sha256", "pages", "translated"):
+            assert key in o
+
+
+def test_page_sizes_boxes_and_counts(sample_build: Path, manifest: dict) -> None:
+    seen = set()
+    for o in prints(manifest):
+        kind = (o["format"], o.get("paper"))
+        if kind in seen:
+            continue
+        seen.add(kind)
+        pdf = sample_build / o["path"]
+        found = boxes(pdf)
+        width, height = SIZES[kind]
+        media = found["MediaBox"]
+        assert media[2] - media[0] == pytest.approx(width, abs=0.5), o["path"]
+        assert media[3] - media[1] == pytest.approx(height, abs=0.5), o["path"]
+        assert found["TrimBox"] == media  # no bleed without --print
+        assert o["pages"] in PAGES[o["format"]]
+        assert len(pypdf.PdfReader(pdf).pages) == o["pages"]
+    assert len(seen) == len(SIZES)
+
+
+def test_fonts_are_embedded_subset_and_declared(sample_build: Path, manifest: dict) -> None:
+    allowed = {"Latn": {"Noto-Sans", "Noto-Sans-Bold"}, "Cyrl": {"Noto-Sans", "Noto-Sans-Bold"},
+               "Arab": {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Arabic", "Noto-Sans-Arabic-Bold"}}
+    script = {"en": "Latn", "sq": "Latn", "mk": "Cyrl", "ar": "Arab"}
+    for o in prints(manifest):
+        if o["locale"] not in script:
+            continue
+        for name, embedded, subset in fonts(sample_build / o["path"]):
+            assert (embedded, subset) == ("yes", "yes"), (o["path"], name)
+            assert name.split("+", 1)[1] in allowed[script[o["locale"]]], (o["path"], name)
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en", ["Warning signs", "011 785 0000"]),
+    ("sq", ["011 785 0000"]),
+    ("mk", ["011 785 0000", "Mon–Fri 10–18"]),
+])
+def test_card_text_reads_back_per_locale(sample_build: Path, manifest: dict, locale: str, expected: list[str]) -> None:
+    (card,) = prints(manifest, format="card", locale=locale, country="RS")
+    flat = " ".join(text(sample_build / card["path"]).split())
+    for snippet in expected:
+        assert snippet in flat
+    if locale == "mk":
+        assert re.search(r"[\u0400-\u04ff]{4}", flat), "Macedonian card has no Cyrillic text"
+
+
+def test_arabic_factsheet_keeps_numbers_and_page_counter_left_to_right(sample_build: Path, manifest: dict) -> None:
+    (sheet,) = prints(manifest, format="factsheet", locale="ar", country="RS")
+    flat = " ".join(text(sample_build / sheet["path"]).split())
+    assert "011 785 0000" in flat
+    for page in range(1, sheet["pages"] + 1):
+        counter = re.sub(r"[\u200e\u200f\u202a-\u202e\s]", "", text(sample_build / sheet["path"], page))
+        assert f"{page}/{sheet['pages']}" in counter  # not "2/1": the counter stays left to right
+    assert re.search(r"[\u0600-\u06ff]{4}", flat)
+
+
+def test_tagged_pdf_ua_with_title_and_language(sample_build: Path, manifest: dict) -> None:
+    for o in prints(manifest, country="RS"):
+        reader = pypdf.PdfReader(sample_build / o["path"])
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == o["locale"]
+        assert "/StructTreeRoot" in root
+        assert bool(root["/MarkInfo"]["/Marked"])
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+        assert reader.metadata.title
+        assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+
+
+def test_draft_mark_on_every_page(sample_build: Path, manifest: dict) -> None:
+    # The sample campaign is in review and its translations are flagged needs-review.
+    for o in prints(manifest, locale="en", country="RS"):
+        for page in range(1, o["pages"] + 1):
+            assert "draft" in text(sample_build / o["path"], page).lower(), (o["path"], page)
+
+
+def test_qr_address_is_printed_and_vector(sample_build: Path, manifest: dict) -> None:
+    (poster,) = prints(manifest, format="poster", paper="a4", locale="sq", country="AL")
+    flat = " ".join(text(sample_build / poster["path"]).split())
+    assert "https://safe-journeys.example.org/sq/jobs-abroad/" in flat
+    listing = subprocess.run(["pdfimages", "-list", str(sample_build / poster["path"])], capture_output=True, text=True)
+    assert len(listing.stdout.strip().splitlines()) <= 2  # header only: the QR code and emblem are vectors
+
+
+def test_eu_visibility_where_configured(sample_build: Path, manifest: dict) -> None:
+    (leaflet,) = prints(manifest, format="leaflet", locale="en", group="jobs-abroad", country="AL")
+    flat = " ".join(text(sample_build / leaflet["path"]).split())
+    assert "Funded by the European Union" in flat
+    assert "sole responsibility of the publisher" in flat
+
+
+# ---------------------------------------------------------------- throwaway projects
+
+
+def test_demo_builds_clean_with_kosovo_footnote_and_no_draft_mark(tmp_path: Path) -> None:
+    project = demo_project(tmp_path, lambda t: t.replace('countries = ["MK"]\nformats', 'countries = ["MK", "XK"]\nformats'))
+    out = tmp_path / "out"
+    result = run_toolbox("build", "--strict", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for o in prints(manifest):
+        flat = " ".join(text(out / o["path"]).split())
+        assert "draft" not in flat.lower()  # approved, English source: nothing to review
+        if o["country"] == "XK" and o["format"] != "card":
+            assert "UNSCR 1244/1999" in flat
+            if o["format"] in ("leaflet", "factsheet"):
+                assert "Kosovo*" in flat
+        if o["country"] == "MK":
+            assert "1244/1999" not in flat
+
+
+def test_overflow_is_reported_with_locale_format_and_text(tmp_path: Path) -> None:
+    project = demo_project(tmp_path)
+    signs = project / "campaigns" / DEMO.name / "content" / "warning_signs.md"
+    signs.write_text("".join(f"- Sign {i}: someone asks you to pay a fee before you travel and keeps your passport.\n"
+                             for i in range(40)), encoding="utf-8")
+    out = tmp_path / "out"
+    relaxed = run_toolbox("build", "--out", str(out), cwd=project)
+    assert relaxed.returncode == 0, relaxed.stderr
+    lines = [line for line in relaxed.stderr.splitlines() if "overflow" in line]
+    assert any("warning: en leaflet: overflow in inside panel 2 (warning signs)" in line and "“Sign " in line
+               for line in lines), relaxed.stderr
+    assert any("en leaflet: overflow: 3 pages, the format has 2" in line for line in lines)
+    assert any("en factsheet: overflow" in line for line in lines)
+    assert not any(" card" in line for line in lines)  # the card shows five signs: they fit
+    strict = run_toolbox("build", "--strict", "--out", str(tmp_path / "strict"), cwd=project)
+    assert strict.returncode == 1
+    assert re.search(r"^\S+-leaflet\.pdf: en leaflet: overflow", strict.stderr, re.M), strict.stderr
+    assert not (tmp_path / "strict" / "manifest.json").exists()
+
+
+def test_missing_glyph_fails_the_build_naming_the_character(tmp_path: Path) -> None:
+    project = demo_project(tmp_path, lambda t: t.replace('key_message = "A good job offer can be checked."',
+                                                        'key_message = "A good job offer \\uE000 can be checked."'))
+    out = tmp_path / "out"
+    result = run_toolbox("build", "--out", str(out), cwd=project)
+    assert result.returncode == 1
+    assert re.search(r"-leaflet\.pdf: en leaflet: missing glyphs \(tofu\) for U\+E000", result.stderr), result.stderr
+    assert not (out / "manifest.json").exists()
+
+
+def test_a_font_outside_the_declared_ones_fails_the_build(tmp_path: Path) -> None:
+    # Sinhala: no font in templates/fonts/ draws it. Fontconfig may substitute a system font
+    # (a "font fallback" error) or find none (a tofu error): either way the build fails naming it.
+    project = demo_project(tmp_path, lambda t: t.replace('key_message = "A good job offer can be checked."',
+                                                        'key_message = "A good job offer \\u0D85 can be checked."'))
+    result = run_toolbox("build", "--out", str(tmp_path / "out"), cwd=project)
+    assert result.returncode == 1
+    assert "U+0D85" in result.stderr
+    assert re.search(r"en leaflet: (font fallback|missing glyphs)", result.stderr)
+
+
+def test_press_profile_adds_bleed_and_crop_marks_and_archive_writes_pdf_a(tmp_path: Path) -> None:
+    project = demo_project(tmp_path)
+    out = tmp_path / "out"
+    result = run_toolbox("build", "--print", "--archive", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    card = next(out.rglob("*-card.pdf"))
+    found = boxes(card)
+    bleed = 3 * PT_PER_MM
+    assert found["TrimBox"][2] - found["TrimBox"][0] == pytest.approx(85 * PT_PER_MM, abs=0.5)
+    assert found["MediaBox"][0] == pytest.approx(-bleed, abs=0.1)
+    assert found["BleedBox"][2] - found["BleedBox"][0] == pytest.approx(85 * PT_PER_MM + 2 * bleed, abs=0.5)
+    xmp = pypdf.PdfReader(card).trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in xmp and b"3" in xmp
+
+
+def test_previews_are_listed_beside_their_pdf(tmp_path: Path) -> None:
+    project = demo_project(tmp_path)
+    out = tmp_path / "out"
+    result = run_toolbox("build", "--previews", "all", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    previews = [o for o in manifest["outputs"] if o["format"] == "preview"]
+    pdf_pages = sum(o["pages"] for o in prints(manifest))
+    assert len(previews) == pdf_pages
+    for o in previews:
+        assert (out / o["path"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert o["group"] == "jobs" and o["locale"] == "en" and o["country"] == "MK"
+    assert {o["paper"] for o in previews if "poster" in o["path"]} == {"a3", "a4"}
+    assert any(o["path"].endswith("-leaflet-2.png") for o in previews)
+
+
+# ---------------------------------------------------------------- visual regression
+
+
+def _pgm(pdf: Path, page: int) -> tuple[int, int, bytes]:
+    data = subprocess.run(["pdftoppm", "-gray", "-r", "20", "-f", str(page), "-l", str(page), str(pdf)],
+                          capture_output=True, check=True).stdout
+    header = data.split(b"\n", 3)
+    width, height = (int(v) for v in header[1].split())
+    return width, height, header[3]
+
+
+@pytest.fixture(scope="module")
+def demo_build(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("print-demo")
+    project = demo_project(tmp)
+    out = tmp / "out"
+    result = run_toolbox("build", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("name, page", [("leaflet", 1), ("leaflet", 2), ("card", 1), ("card", 2), ("poster-a4", 1), ("factsheet", 1)])
+def test_previews_match_the_checked_in_pictures(demo_build: Path, name: str, page: int) -> None:
+    """Grey 20 dpi renderings against tests/fixtures/previews/ (mean difference under 2%).
+
+    After an intended design change: TOOLBOX_UPDATE_PREVIEWS=1 python -m pytest tests/test_print.py
+    and look at the new pictures before committing them.
+    """
+    pdf = next(demo_build.rglob(f"*-{name}.pdf"))
+    width, height, pixels = _pgm(pdf, page)
+    reference = REFERENCE / f"{name}-{page}.pgm"
+    if os.environ.get("TOOLBOX_UPDATE_PREVIEWS"):
+        reference.parent.mkdir(parents=True, exist_ok=True)
+        reference.write_bytes(b"P5\n%d %d\n255\n" % (width, height) + pixels)
+    ref = reference.read_bytes().split(b"\n", 3)
+    assert tuple(int(v) for v in ref[1].split()) == (width, height)
+    diff = sum(abs(a - b) for a, b in zip(pixels, ref[3])) / (255 * len(pixels))
+    assert diff < 0.02, f"{name} page {page} differs from {reference.name} by {diff:.1%}"
