@@ -261,3 +261,67 @@ def test_request_recorder_sees_outside_requests(browser: Browser, tmp_path: Path
     page.write_text('<!DOCTYPE html><title>x</title><img src="http://127.0.0.1:9/pixel.png" alt="">', encoding="utf-8")
     requests, _ = browser.load(page)
     assert [u for u in requests if not _stays_on_site(u, tmp_path)] == ["http://127.0.0.1:9/pixel.png"]
+
+
+# ------------------------------------------------------------------ offline copies
+
+@pytest.fixture
+def offline_site(tmp_path: Path):
+    """A site-only campaign whose first group opts into offline copies, served on 127.0.0.1."""
+    import functools
+    import http.server
+    import threading
+
+    from conftest import make_project, run_toolbox
+
+    project = make_project(tmp_path / "project")
+    assert run_toolbox("-C", str(project), "new", "demo").returncode == 0
+    toml = project / "campaigns/demo/campaign.toml"
+    text = toml.read_text(encoding="utf-8")
+    first = text[text.index("\n[[groups]]\n") + 1:text.index("# Help contacts")]
+    site_only = first.replace('formats = ["site", "leaflet"]', 'formats = ["site"]')
+    text = text.replace(first, site_only.replace('formats = ["site"]', 'formats = ["site"]\noffline = true')
+                        + site_only.replace('id = "jobs-abroad"', 'id = "second-group"'))
+    toml.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_toolbox("-C", str(project), "build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield out, f"http://127.0.0.1:{server.server_address[1]}/", server
+    server.shutdown()
+    server.server_close()
+
+
+def test_offline_copy_registers_only_where_allowed_and_works_offline(browser: Browser, offline_site) -> None:
+    out, base, server = offline_site
+    driver = browser.driver
+    # From disk nothing registers (a service worker cannot, and the page does not try).
+    browser.load(out / "demo/en/jobs-abroad/index.html")
+    assert browser.js("return !navigator.serviceWorker || navigator.serviceWorker.controller === null")
+    driver.get(base + "demo/en/jobs-abroad/index.html")
+    scope = driver.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        navigator.serviceWorker.ready.then(r => done(r.scope)).catch(e => done('error ' + e));""")
+    assert scope == base + "demo/en/jobs-abroad/"
+    driver.get(base + "demo/en/second-group/index.html")
+    scopes = driver.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        navigator.serviceWorker.getRegistrations().then(rs => done(rs.map(r => r.scope)));""")
+    assert scopes == [base + "demo/en/jobs-abroad/"], "a page of a group without offline = true registered a worker"
+    # Once the worker controls the page, it opens without the network.
+    driver.get(base + "demo/en/jobs-abroad/index.html")
+    deadline = time.time() + 5
+    while not browser.js("return !!navigator.serviceWorker.controller") and time.time() < deadline:
+        driver.refresh()
+        time.sleep(0.2)
+    server.shutdown()
+    server.server_close()
+    driver.refresh()
+    assert "A good job offer can be checked." in driver.find_element("tag name", "main").text
+    driver.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        navigator.serviceWorker.getRegistrations().then(rs => Promise.all(rs.map(r => r.unregister()))).then(() => done());""")
