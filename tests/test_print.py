@@ -221,6 +221,15 @@ def test_overflow_is_reported_with_locale_format_and_text(tmp_path: Path) -> Non
     assert not (tmp_path / "strict" / "manifest.json").exists()
 
 
+def test_an_address_wider_than_its_panel_is_reported(tmp_path: Path) -> None:
+    long = "https://a-very-long-campaign-domain-name-for-testing-overflow.example.org"
+    project = demo_project(tmp_path, lambda t: t.replace('base_url = "https://print-demo.example.org"', f'base_url = "{long}"'))
+    result = run_toolbox("build", "--out", str(tmp_path / "out"), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"warning: en leaflet: overflow in outside panel 2 \(contacts\) on page 1: “https://a-very-long.*” "
+                     r"is wider than the box", result.stderr), result.stderr
+
+
 def test_missing_glyph_fails_the_build_naming_the_character(tmp_path: Path) -> None:
     project = demo_project(tmp_path, lambda t: t.replace('key_message = "A good job offer can be checked."',
                                                         'key_message = "A good job offer \\uE000 can be checked."'))

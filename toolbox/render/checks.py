@@ -40,6 +40,11 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
         problems.append(Problem(path, None, f"{where}: overflow: {result.pages} pages, the format has {want}; "
                                             "shorten the translation or the text", "warning"))
     for box in result.overflows:
+        if box.dimension == "width":
+            problems.append(Problem(path, None, f"{where}: overflow in {box.label} on page {box.page}: "
+                                                f"“{box.text[:70]}” is wider than the box ({box.needed} mm, box "
+                                                f"{box.height} mm)", "warning"))
+            continue
         excerpt = f": “{box.text[:70]}{'…' if len(box.text) > 70 else ''}” is pushed out" if box.text else ""
         problems.append(Problem(path, None, f"{where}: overflow in {box.label} on page {box.page} "
                                             f"(content {box.needed} mm, box {box.height} mm){excerpt}", "warning"))

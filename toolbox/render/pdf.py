@@ -49,7 +49,8 @@ class FitBox:
     page: int  # 1-based
     height: float  # the box's fixed content height, mm
     needed: float  # the height its content takes, mm
-    text: str  # the first line that is pushed out
+    text: str  # the paragraph pushed out (or, for width, the text that is too wide)
+    dimension: str = "height"  # or "width": a word, number or address wider than the box
 
 
 @dataclass
@@ -131,10 +132,15 @@ def _overflows(document) -> list[FitBox]:
                 continue
             top = box.content_box_y()
             limit = top + box.height + FIT_TOLERANCE
-            bottom, first = top, None
+            left = box.content_box_x() - FIT_TOLERANCE
+            right = box.content_box_x() + box.width + FIT_TOLERANCE
+            bottom, first, wide = top, None, None
             for child, parent in _walk(box):
                 if not hasattr(child, "margin_height"):
                     continue
+                if wide is None and type(child).__name__ == "TextBox" and (
+                        child.position_x < left or child.position_x + child.width > right):
+                    wide = child
                 child_bottom = child.position_y + child.margin_height() - (child.margin_bottom or 0)
                 bottom = max(bottom, child_bottom)
                 if first is None and child_bottom > limit and _is_line(child):
@@ -142,6 +148,9 @@ def _overflows(document) -> list[FitBox]:
             if bottom > limit:
                 found.append(FitBox(element.get("data-fit"), number, round(box.height * _PX_TO_MM, 1),
                                     round((bottom - top) * _PX_TO_MM, 1), _text(first) if first else ""))
+            if wide is not None:
+                found.append(FitBox(element.get("data-fit"), number, round(box.width * _PX_TO_MM, 1),
+                                    round(wide.width * _PX_TO_MM, 1), " ".join(wide.text.split()), "width"))
     return found
 
 
