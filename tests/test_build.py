@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 import pytest
 from pypdf import PdfReader
 
+from toolbox.locales import resolve
+
 KEY_MESSAGES = {
     "jobs-abroad": "A good job offer can be checked. A real employer will wait while you check.",
     "migrants-in-transit": "A debt to a smuggler does not give anyone the right to own you.",
@@ -54,9 +56,11 @@ def test_manifest_lists_every_file_with_its_hash(sample_build: Path, manifest: d
 
 
 def test_every_group_locale_country_has_a_leaflet(manifest: dict) -> None:
-    expected = {
-        ("migrants-in-transit", loc, cc) for loc in ("en", "ar") for cc in ("BA", "RS", "MK")
-    } | {("jobs-abroad", loc, cc) for loc in ("en", "sq", "mk") for cc in ("AL", "MK", "RS")}
+    expected = (
+        {("migrants-in-transit", loc, cc) for loc in ("en", "ar", "fa") for cc in ("BA", "RS", "MK")}
+        | {("jobs-abroad", loc, cc) for loc in ("en", "sq", "mk") for cc in ("AL", "MK", "RS")}
+        | {("roma-communities", loc, cc) for loc in ("en", "rmn", "sr-Latn", "sr-Cyrl") for cc in ("RS", "MK")}
+    )
     got = {(o["group"], o["locale"], o["country"]) for o in pdf_outputs(manifest)}
     assert got == expected
 
@@ -169,7 +173,7 @@ def test_site_pages_have_lang_and_dir(sample_build: Path, manifest: dict) -> Non
         page.feed((sample_build / entry["path"]).read_text(encoding="utf-8"))
         lang = entry["locale"] or "en"
         assert page.html_attrs["lang"] == lang
-        assert page.html_attrs["dir"] == ("rtl" if lang == "ar" else "ltr")
+        assert page.html_attrs["dir"] == resolve(lang).direction
 
 
 def test_site_links_are_relative_and_resolve_on_disk(sample_build: Path, manifest: dict) -> None:
