@@ -221,6 +221,22 @@ def test_overflow_is_reported_with_locale_format_and_text(tmp_path: Path) -> Non
     assert not (tmp_path / "strict" / "manifest.json").exists()
 
 
+def test_overflow_names_the_translated_message_and_its_locale(tmp_path: Path) -> None:
+    shutil.copytree(Path(__file__).resolve().parents[1] / "locales", tmp_path / "locales")
+    project = demo_project(tmp_path, lambda t: t.replace('locales = ["en"]', 'locales = ["en", "sq"]')
+                           .replace('status = "approved"', 'status = "approved"\nmin_translated = 0.0'))
+    long = " ".join(["Dikush dëshiron t'jua mbajë pasaportën «për siguri», edhe pse nuk ka asnjë të drejtë ta bëjë."] * 14)
+    (project / "locales" / "sq" / "LC_MESSAGES" / "print-demo.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: sq\\n"\n"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        f'msgid "Someone wants to keep your passport."\nmsgstr "{long}"\n', encoding="utf-8")
+    result = run_toolbox("build", "--out", str(tmp_path / "out"), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"-sq-mk-leaflet\.pdf: warning: sq leaflet: overflow in inside panel 2 \(warning signs\).*“Dikush .*” "
+                     r"is pushed out \(message “Someone wants to keep your passport\.”\)", result.stderr), result.stderr
+    assert not re.search(r"-en-mk-leaflet\.pdf: .*overflow", result.stderr)
+
+
 def test_an_address_wider_than_its_panel_is_reported(tmp_path: Path) -> None:
     long = "https://a-very-long-campaign-domain-name-for-testing-overflow.example.org"
     project = demo_project(tmp_path, lambda t: t.replace('base_url = "https://print-demo.example.org"', f'base_url = "{long}"'))

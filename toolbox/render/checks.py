@@ -30,8 +30,27 @@ def codepoints(chars: str) -> str:
     return ", ".join(f"U+{ord(c):04X}" for c in chars)
 
 
+_MARKUP = re.compile(r"[*_`#>\\]|^\s*(?:[-+]|\d+[.)])\s+|\[|\]\([^)]*\)", re.M)
+
+
+def _flat(text: str) -> str:
+    return " ".join(_MARKUP.sub("", text).split()).casefold()
+
+
+def find_message(excerpt: str, shown: dict[str, str]) -> str | None:
+    """The message id whose text (as shown, Markdown stripped) contains the start of ``excerpt``."""
+    start = _flat(excerpt)[:25]
+    if len(start) < 8:
+        return None
+    for msgid, text in shown.items():
+        if start in _flat(text):
+            return msgid
+    return None
+
+
 def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
-                allowed_families: list[str]) -> list[Problem]:
+                allowed_families: list[str], shown: dict[str, str] | None = None) -> list[Problem]:
+    """Problems of one print output; ``shown`` maps the message ids it used to the text printed."""
     problems: list[Problem] = []
     where = f"{locale} {fmt}"
     pages = expected_pages(html)
@@ -40,12 +59,22 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
         problems.append(Problem(path, None, f"{where}: overflow: {result.pages} pages, the format has {want}; "
                                             "shorten the translation or the text", "warning"))
     for box in result.overflows:
+        if box.dimension == "page":
+            msgid = find_message(box.text, shown or {}) if box.text else None
+            named = f" (message “{msgid[:70]}{'…' if len(msgid) > 70 else ''}”)" if msgid and msgid != box.text else ""
+            problems.append(Problem(path, None, f"{where}: overflow in {box.label}: its text runs on to page "
+                                                f"{box.page}" + (f": “{box.text[:70]}…” is pushed out{named}" if box.text else ""),
+                                    "warning"))
+            continue
         if box.dimension == "width":
             problems.append(Problem(path, None, f"{where}: overflow in {box.label} on page {box.page}: "
                                                 f"“{box.text[:70]}” is wider than the box ({box.needed} mm, box "
                                                 f"{box.height} mm)", "warning"))
             continue
         excerpt = f": “{box.text[:70]}{'…' if len(box.text) > 70 else ''}” is pushed out" if box.text else ""
+        msgid = find_message(box.text, shown or {}) if box.text else None
+        if msgid is not None and msgid != box.text:
+            excerpt += f" (message “{msgid[:70]}{'…' if len(msgid) > 70 else ''}”)"
         problems.append(Problem(path, None, f"{where}: overflow in {box.label} on page {box.page} "
                                             f"(content {box.needed} mm, box {box.height} mm){excerpt}", "warning"))
     if result.missing:

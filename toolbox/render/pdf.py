@@ -125,11 +125,15 @@ _PX_TO_MM = 25.4 / 96
 
 def _overflows(document) -> list[FitBox]:
     found: list[FitBox] = []
+    seen: set[int] = set()  # elements met on an earlier page: a box met again was split across pages
+    tallest: dict[int, tuple[float, str]] = {}  # element → (height, text) of its tallest paragraph so far
     for number, page in enumerate(document.pages, 1):
+        on_page: set[int] = set()
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)
             if element is None or not element.get("data-fit") or getattr(box, "element_tag", None) is None:
                 continue
+            on_page.add(id(element))
             top = box.content_box_y()
             limit = top + box.height + FIT_TOLERANCE
             left = box.content_box_x() - FIT_TOLERANCE
@@ -145,12 +149,23 @@ def _overflows(document) -> list[FitBox]:
                 bottom = max(bottom, child_bottom)
                 if first is None and child_bottom > limit and _is_line(child):
                     first = parent  # the paragraph or list item the line belongs to
+                if _is_line(child) and parent.height > tallest.get(id(element), (0, ""))[0]:
+                    text = _text(parent)
+                    if len(text) > 3:  # not a list marker's own line
+                        tallest[id(element)] = (parent.height, text)
+            if id(element) in seen:
+                # The box was split: its content ran on to this page (the page count check reports the page).
+                # Name the tallest paragraph of the box, on any page: the likeliest too-long text.
+                found.append(FitBox(element.get("data-fit"), number, round(box.height * _PX_TO_MM, 1),
+                                    round((bottom - top) * _PX_TO_MM, 1), tallest.get(id(element), (0, ""))[1], "page"))
+                continue
             if bottom > limit:
                 found.append(FitBox(element.get("data-fit"), number, round(box.height * _PX_TO_MM, 1),
                                     round((bottom - top) * _PX_TO_MM, 1), _text(first) if first else ""))
             if wide is not None:
                 found.append(FitBox(element.get("data-fit"), number, round(box.width * _PX_TO_MM, 1),
                                     round(wide.width * _PX_TO_MM, 1), " ".join(wide.text.split()), "width"))
+        seen |= on_page
     return found
 
 

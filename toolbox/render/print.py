@@ -97,8 +97,23 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
     html = render(env, f"print/{unit.format}.html", context, localizer.tr)
     variant = getattr(info, "pdf_variant", "") or options.variant
     result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
-    problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.families(script))
+    problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.families(script),
+                           _shown(localizer) if result.overflows else None)
     return result, problems
+
+
+def _shown(localizer: Localizer) -> dict[str, str]:
+    """Every message id the output used, with the text it printed (to name an overflowing message)."""
+    usage = localizer.tr.usage
+    before = (set(usage.own), set(usage.fallback), set(usage.missing))
+    shown = {}
+    try:
+        for msgid in before[0] | before[1] | before[2]:
+            if isinstance(msgid, str):
+                shown[msgid] = localizer.tr.content.lookup(msgid)[0]
+    finally:  # looking up records use: keep the output's translated share as it was
+        usage.own, usage.fallback, usage.missing = before
+    return shown
 
 
 
