@@ -31,6 +31,12 @@ class Page:
     translated: float
 
 
+def _paper(path: str) -> str | None:
+    """Paper size from a print file's name (…-poster-a3.pdf), or None."""
+    match = re.search(r"-(a[0-9])\.pdf$", path)
+    return match.group(1) if match else None
+
+
 def _in_language(tag: str, name: str, campaign: Campaign) -> Markup:
     info = resolve(tag, campaign.locales)
     direction = info.direction if info else "ltr"
@@ -136,9 +142,22 @@ class SiteRenderer:
     def _materials(self, localizer: Localizer, tag: str) -> list[dict]:
         return [
             {**d, "group_name": localizer.text(self.campaign.group(d["group"]).name),
-             "country_name": localizer.country_name(d["country"])}
+             "country_name": localizer.country_name(d["country"]),
+             "paper": d.get("paper") or _paper(d["path"])}
             for d in self.downloads.get(tag, [])
         ]
+
+    @staticmethod
+    def _material_sets(materials: list[dict]) -> list[dict]:
+        """Materials by group × format × paper: one preview per set, one file per country."""
+        sets: dict[tuple, dict] = {}
+        for m in materials:
+            key = (m["group"], m["format"], m["paper"])
+            entry = sets.setdefault(key, {"group": m["group"], "group_name": m["group_name"], "format": m["format"],
+                                          "paper": m["paper"], "preview": None, "files": []})
+            entry["preview"] = entry["preview"] or m.get("preview")
+            entry["files"].append(m)
+        return list(sets.values())
 
     def page(self, unit: Unit) -> Page:
         cid = self.campaign.id
@@ -170,6 +189,7 @@ class SiteRenderer:
             group = self.campaign.group(unit.group)
             ctx["group"] = localizer.group(group)
             ctx["materials"] = [m for m in self._materials(localizer, tag) if m["group"] == group.id]
+            ctx["material_sets"] = self._material_sets(ctx["materials"])
             name = "site/group.html"
         elif unit.country:
             model = self.campaign.countries[unit.country]
@@ -180,6 +200,7 @@ class SiteRenderer:
             name = "site/help.html"
         elif unit.path.endswith("downloads.html"):
             ctx["materials"] = self._materials(localizer, tag)
+            ctx["material_sets"] = self._material_sets(ctx["materials"])
             name = "site/downloads.html"
         elif unit.path.endswith("safety.html"):
             name = "site/safety.html"
@@ -187,6 +208,7 @@ class SiteRenderer:
             name = "site/home.html"
         # Share image: the print preview of this page's material (or of any material in the locale).
         shown = ctx.get("materials") or self._materials(localizer, tag)
+        shown = sorted(shown, key=lambda m: m["format"] != "leaflet")  # the leaflet shares best
         preview = next((m["preview"] for m in shown if m.get("preview")), None)
         if preview and self.base_url:
             ctx["og_image"] = self.url(preview)
