@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -231,29 +232,38 @@ def error_page(error: str, version: int) -> str:
     )
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,
           campaigns: list[str] | None = None, out: Path | None = None, ready=None, say=None) -> None:
     """Build, serve and watch until interrupted. ``ready(url)`` is called once the server listens."""
     temporary = out is None
     folder = Path(tempfile.mkdtemp(prefix="toolbox-serve-")) if temporary else out
     preview = Preview(project, folder, campaigns, say)
-    preview.rebuild()
-    server = http.server.ThreadingHTTPServer((host, port), preview.handler())
-    server.daemon_threads = True
-    address = f"http://{host if ':' not in host else '[' + host + ']'}:{server.server_address[1]}/"
     stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True, name="toolbox-watch")
-    watcher.start()
-    if ready:
-        ready(address)
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(address)
+    server = None
     try:
+        # Listen first (a busy port fails at once), build before answering requests.
+        server = (_Server6 if ":" in host else _Server)((host, port), preview.handler())
+        preview.rebuild()
+        address = f"http://{host if ':' not in host else '[' + host + ']'}:{server.server_address[1]}/"
+        threading.Thread(target=preview.watch, args=(stop,), daemon=True, name="toolbox-watch").start()
+        if ready:
+            ready(address)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(address)
         server.serve_forever(poll_interval=0.25)
     finally:
         stop.set()
-        server.server_close()
+        if server is not None:
+            server.server_close()
         if temporary:
             shutil.rmtree(folder, ignore_errors=True)
