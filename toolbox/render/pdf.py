@@ -121,6 +121,7 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
 
 
 _PX_TO_MM = 25.4 / 96
+_INLINE = {"TextBox", "InlineBox"}
 
 
 def _overflows(document) -> list[FitBox]:
@@ -145,6 +146,8 @@ def _overflows(document) -> list[FitBox]:
                 if wide is None and type(child).__name__ == "TextBox" and (
                         child.position_x < left or child.position_x + child.width > right):
                     wide = child
+                if type(child).__name__ in _INLINE:
+                    continue  # glyph boxes may poke out of a tight line box; the line itself counts
                 child_bottom = child.position_y + child.margin_height() - (child.margin_bottom or 0)
                 bottom = max(bottom, child_bottom)
                 if first is None and child_bottom > limit and _is_line(child):
@@ -172,7 +175,9 @@ def _overflows(document) -> list[FitBox]:
 def _walk(box, parent=None):
     for child in getattr(box, "children", ()):
         yield child, box
-        yield from _walk(child, box)
+        # List markers hang outside their item by design (and on the item's own side in mixed directions).
+        if not str(getattr(child, "element_tag", "") or "").endswith("::marker"):
+            yield from _walk(child, box)
 
 
 def _is_line(box) -> bool:
