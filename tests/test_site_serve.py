@@ -79,8 +79,9 @@ def test_serve_binds_localhost_and_adds_reload_only_when_serving(served) -> None
     csp = page.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
     assert csp.count("sha256-") == on_disk.count("sha256-") + 1
     assert "unsafe" not in csp
-    status, missing = _get(base + "demo/en/no-such-page.html")
+    status, missing = _get(base + "demo/en/deep/no-such-page.html")
     assert status == 404 and 'id="quick-exit"' in missing
+    assert '<base href="/demo/">' in missing  # its relative links work from any depth
 
 
 def test_serve_shows_template_errors_and_recovers(served) -> None:

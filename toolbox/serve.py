@@ -177,7 +177,10 @@ class Preview:
                 campaign = path.strip("/").split("/", 1)[0]
                 page = preview.out / campaign / "404.html"
                 if campaign and page.is_file():
-                    return self._send(404, "text/html; charset=utf-8", inject(page.read_text(encoding="utf-8"), version))
+                    # The 404 page links relatively from the campaign's folder: anchor it there.
+                    html_text = page.read_text(encoding="utf-8").replace("base-uri 'none'", "base-uri 'self'", 1)
+                    html_text = html_text.replace("<head>", f'<head>\n<base href="/{campaign}/">', 1)
+                    return self._send(404, "text/html; charset=utf-8", inject(html_text, version))
                 self.send_error(404)
                 return None
 
