@@ -157,6 +157,9 @@ def test_tagged_pdf_ua_with_title_and_language(sample_build: Path, manifest: dic
         assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
         assert reader.metadata.title
         assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+        if shutil.which("qpdf"):
+            check = subprocess.run(["qpdf", "--check", str(sample_build / o["path"])], capture_output=True, text=True)
+            assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout
 
 
 def test_draft_mark_on_every_page(sample_build: Path, manifest: dict) -> None:

@@ -26,8 +26,7 @@ from .templates import render
 #: The review flag translators (and machine drafts) put on entries nobody has checked yet.
 REVIEW_FLAG = "needs-review"
 
-#: Paper sizes a poster is made in; the template is designed for A4 and zoomed for larger paper.
-POSTER_PAPERS = ("a3", "a4")
+#: Scale of every length per paper size (plan.PAPERS lists which formats come in which): A3 is A4 × √2.
 _ZOOM = {"a4": 1.0, "a3": 1.4142}
 
 
