@@ -123,7 +123,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     from .render.print import PrintOptions
 
     out_dir = (out or obj.project.root / "dist").resolve()
-    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "pdf/ua-1")
+    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "")
     report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews,
                        page_budget=int(page_budget * 1024) or None)
     for warning in report.warnings:

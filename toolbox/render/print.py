@@ -35,10 +35,10 @@ class PrintOptions:
     """How print outputs are made for one build."""
 
     press: bool = False  # 3 mm bleed and crop marks, for the print shop
-    variant: str = "pdf/ua-1"  # or "pdf/a-3b" for archiving
+    variant: str = ""  # "pdf/a-3b" for archiving; "": the campaign's pdf_variant, else PDF/UA-1
 
     def __post_init__(self) -> None:
-        if self.variant not in VARIANTS:
+        if self.variant and self.variant not in VARIANTS:
             raise ValueError(f"unknown PDF variant {self.variant!r}; use one of {', '.join(VARIANTS)}")
 
 
@@ -94,7 +94,7 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
         "names_kosovo": unit.country == "XK",
     }
     html = render(env, f"print/{unit.format}.html", context, localizer.tr)
-    variant = getattr(info, "pdf_variant", "") or options.variant
+    variant = options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]
     result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
     problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.families(script),
                            _shown(localizer) if result.overflows else None)
