@@ -135,3 +135,17 @@ def test_offline_copy_only_for_the_group_that_allows_it(small) -> None:
     assert csp.count("sha256-") == 2 and "unsafe" not in csp
     sw = (out / "demo/en/jobs-abroad/sw.js").read_text(encoding="utf-8")
     assert '"./"' in sw and "__PRECACHE__" not in sw
+
+
+def test_quick_exit_is_translated_and_first(sample_build: Path, manifest: dict) -> None:
+    labels = {}
+    for entry in _site_pages(manifest):
+        html = (sample_build / entry["path"]).read_text(encoding="utf-8")
+        body = html.split("<body", 1)[1]
+        first_link = re.search(r"<a [^>]*>", body).group(0)
+        assert 'id="quick-exit"' in first_link and 'rel="noreferrer"' in first_link, entry["path"]
+        assert 'href="https://www.wikipedia.org/"' in first_link
+        labels[entry["locale"]] = re.search(r'id="quick-exit"[^>]*>([^<]+)<', body).group(1)
+    assert labels["en"] == "Leave this page quickly"
+    for tag in ("ar", "mk", "sq"):
+        assert labels[tag] != labels["en"], f"quick exit not translated in {tag}"
