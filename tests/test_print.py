@@ -285,6 +285,16 @@ def test_press_profile_adds_bleed_and_crop_marks_and_archive_writes_pdf_a(tmp_pa
     assert b"pdfaid:part" in xmp and b"3" in xmp
 
 
+def test_campaign_settings_choose_press_profile_and_variant(tmp_path: Path) -> None:
+    project = demo_project(tmp_path, lambda t: t.replace("eu_funded = true", 'eu_funded = true\nprint_marks = true\npdf_variant = "pdf/a-3b"'))
+    out = tmp_path / "out"
+    assert run_toolbox("build", "--out", str(out), cwd=project).returncode == 0
+    poster = next(out.rglob("*-poster-a4.pdf"))
+    found = boxes(poster)
+    assert found["MediaBox"][0] == pytest.approx(-3 * PT_PER_MM, abs=0.1)
+    assert b'pdfaid:part="3"' in pypdf.PdfReader(poster).trailer["/Root"]["/Metadata"].get_object().get_data()
+
+
 def test_previews_are_listed_beside_their_pdf(tmp_path: Path) -> None:
     project = demo_project(tmp_path)
     out = tmp_path / "out"
