@@ -349,3 +349,27 @@ def test_previews_match_the_checked_in_pictures(demo_build: Path, name: str, pag
     assert tuple(int(v) for v in ref[1].split()) == (width, height)
     diff = sum(abs(a - b) for a, b in zip(pixels, ref[3])) / (255 * len(pixels))
     assert diff < 0.02, f"{name} page {page} differs from {reference.name} by {diff:.1%}"
+
+
+def _words(pdf: Path, page: int) -> list[tuple[float, str]]:
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(x) / PT_PER_MM, w) for x, w in re.findall(r'xMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
+
+
+def test_leaflet_panels_mirror_for_right_to_left(sample_build: Path, manifest: dict) -> None:
+    """The cover (with the hotline) is the right-hand panel in English, the left-hand one in Arabic."""
+    for locale, cover, flap in (("en", (198, 297), (0, 99)), ("ar", (0, 99), (198, 297))):
+        (leaflet,) = prints(manifest, format="leaflet", locale=locale, group="migrants-in-transit", country="RS")
+        xs = [x for x, w in _words(sample_build / leaflet["path"], 1) if w == "785"]  # 011 785 0000
+        assert any(cover[0] <= x <= cover[1] for x in xs), (locale, xs)
+        assert not any(flap[0] <= x <= flap[1] for x in xs), (locale, xs)
+
+
+def test_card_back_keeps_five_signs_and_one_rights_sentence(demo_build: Path) -> None:
+    card = " ".join(text(next(demo_build.rglob("*-card.pdf")), 2).split())
+    assert "You must travel at once." in card  # the fifth sign
+    assert "Nobody answers questions" not in card  # the sixth is left out
+    assert "Help is free" in card and "keep your own passport" not in card
+    leaflet = " ".join(text(next(demo_build.rglob("*-leaflet.pdf"))).split())
+    assert "Nobody answers questions" in leaflet
