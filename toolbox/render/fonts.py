@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from fontTools import subset
@@ -65,10 +66,20 @@ def print_css(fonts: FontSet, script: str) -> str:
 
 
 def subset_woff2(path: Path, text: str) -> bytes | None:
-    """The font at ``path`` cut down to the glyphs ``text`` needs, as WOFF2; None if it has none."""
-    font = TTFont(str(path), recalcTimestamp=False)
+    """The font at ``path`` cut down to the glyphs ``text`` needs, as WOFF2; None if it has none.
+
+    Pure in (font file, characters): results are remembered for the process, so
+    ``toolbox serve`` rebuilds in a second when the text of a locale did not change.
+    """
+    st = path.stat()
+    return _subset_woff2(str(path), st.st_mtime_ns, st.st_size, frozenset(text))
+
+
+@lru_cache(maxsize=512)
+def _subset_woff2(path: str, _mtime_ns: int, _size: int, chars: frozenset[str]) -> bytes | None:
+    font = TTFont(path, recalcTimestamp=False)
     cmap = font.getBestCmap()
-    unicodes = sorted({ord(ch) for ch in text if ord(ch) in cmap} | {0x20})
+    unicodes = sorted({ord(ch) for ch in chars if ord(ch) in cmap} | {0x20})
     if len(unicodes) <= 1:
         return None
     options = subset.Options()
