@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup
 
 from . import __version__
-from .errors import Collector, Problem, ToolboxError
+from .errors import Collector, Problem, ToolboxError, display_path
+from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
+from .i18n.checks import check_po
+from .i18n.coverage import coverage
+from .i18n.pseudo import TAG as PSEUDO
 from .load import find_campaigns, load_campaign
 from .localize import Localizer
 from .model import Campaign
@@ -72,16 +76,81 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
         if campaign is not None:
             validate_campaign(campaign, project, problems)
             campaigns.append(campaign)
+    if not problems.errors:
+        check_catalogs(project, campaigns, problems)
     return campaigns, problems
+
+
+def check_catalogs(project: Project, campaigns: list[Campaign], problems: Collector) -> None:
+    """Check every .po file the build would read (translations are untrusted input)."""
+    paths = set()
+    for campaign in campaigns:
+        for tag in {t for g in campaign.groups for t in g.locales}:
+            source = catalog_tag(tag, campaign.locales)
+            for domain in (TEMPLATE_DOMAIN, campaign.id):
+                path = po_path(project.locales, source, domain)
+                if path.is_file():
+                    paths.add(path)
+    for path in sorted(paths):
+        check_po(path, problems)
+
+
+def _without_locales(campaign: Campaign, tags: set[str]) -> Campaign:
+    """The campaign as published: groups lose the locales that are not published."""
+    if not tags:
+        return campaign
+    groups = [replace(g, locales=[t for t in g.locales if t not in tags]) for g in campaign.groups]
+    return replace(campaign, groups=groups)
+
+
+def _with_pseudo_locale(campaign: Campaign) -> Campaign:
+    """Every group also in the pseudo-locale, for designers (``toolbox build --pseudo``)."""
+    groups = [replace(g, locales=[*g.locales, PSEUDO]) if PSEUDO not in g.locales else g for g in campaign.groups]
+    return replace(campaign, groups=groups)
+
+
+def translation_gate(project: Project, campaigns: list[Campaign], strict: bool) -> tuple[dict[str, set[str]], list[Problem]]:
+    """Which locales are published per campaign, and what to say about the others.
+
+    A locale below the campaign's ``min_translated`` is not published; a
+    published one warns once with counts (``--strict``: an error per message);
+    an untranslated message in a part the campaign forbids fallback for is an
+    error.
+    """
+    skipped: dict[str, set[str]] = {}
+    problems = Collector()
+    for campaign in campaigns:
+        source = campaign.campaign.source_locale
+        for tag in sorted({t for g in campaign.groups for t in g.locales} - {source, PSEUDO}):
+            cov = coverage(project, campaign, tag)
+            where = display_path(po_path(project.locales, catalog_tag(tag, campaign.locales), campaign.id))
+            if cov.share < campaign.campaign.min_translated:
+                skipped.setdefault(campaign.id, set()).add(tag)
+                problems.warn(where, None, f"{tag} is not published: {cov.share:.0%} translated, below min_translated "
+                              f"{campaign.campaign.min_translated:.0%} ({campaign.id}); see 'toolbox i18n status --missing {tag}'")
+                continue
+            problems.problems.extend(cov.critical)
+            if strict:
+                problems.problems.extend(cov.missing)
+            elif cov.missing:
+                problems.warn(where, None, f"{tag}: {len(cov.missing)} of {cov.needed} messages untranslated or fuzzy fall "
+                              f"back to another language; see 'toolbox i18n status --missing {tag}'")
+    return skipped, problems.problems
 
 
 def build(project: Project, out: Path, only: list[str] | None = None, strict: bool = False,
           options: PrintOptions = PrintOptions(), previews: str = "none",
-          page_budget: int | None = DEFAULT_BUDGET, reuse_print: bool = False) -> BuildReport:
+          page_budget: int | None = DEFAULT_BUDGET, pseudo: bool = False, reuse_print: bool = False) -> BuildReport:
     """Build everything; the report carries page weights (check them with ``raise_if_over_budget``)."""
     started = time.perf_counter()
     campaigns, problems = load_all(project, only)
     problems.raise_if_errors()
+    if pseudo:
+        campaigns = [_with_pseudo_locale(c) for c in campaigns]
+    skipped, gate = translation_gate(project, campaigns, strict)
+    problems.problems.extend(gate)
+    problems.raise_if_errors()
+    campaigns = [_without_locales(c, skipped.get(c.id, set())) for c in campaigns]
     report = BuildReport(out, warnings=list(problems.warnings), budget=page_budget)
     with output_lock(out, on_wait=lambda: log.warning("another build is writing to %s; waiting for it to finish", out)):
         previous = _previous_outputs(out) if reuse_print else {}

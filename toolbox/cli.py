@@ -107,12 +107,13 @@ def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
 @click.option("--archive", is_flag=True, help="Write PDF/A-3b (archiving) instead of the default tagged PDF/UA-1.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="none", show_default=True,
               help="Write PNG previews of print outputs beside them: first page or every page.")
+@click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find untranslatable strings and overflow.")
 @click.option("--page-budget", type=click.FloatRange(min=0), default=30, show_default=True, metavar="KB",
               help="Fail when a microsite page weighs more than KB compressed (HTML + CSS, fonts aside); 0: no budget.")
 @output_options
 @pass_ctx
 def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, archive: bool,
-          previews: str, page_budget: float) -> None:
+          previews: str, pseudo: bool, page_budget: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
@@ -125,7 +126,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     out_dir = (out or obj.project.root / "dist").resolve()
     options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "")
     report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews,
-                       page_budget=int(page_budget * 1024) or None)
+                       pseudo=pseudo, page_budget=int(page_budget * 1024) or None)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     _say_weights(obj, report)

@@ -135,7 +135,7 @@ class CampaignInfo:
     pdf_variant: str = field(default="", metadata=doc("PDF variant of print files: pdf/ua-1 (tagged, accessible; the default) or pdf/a-3b (archiving)", choices=("", "pdf/ua-1", "pdf/a-3b")))
     proper_names: list[str] = field(default_factory=list, metadata=doc("names never transliterated (organisations, places), e.g. [\"ASTRA\", \"La Strada\"]"))
     min_translated: float = field(default=0.8, metadata=doc("a locale whose catalogs are translated below this share (0-1) is not published"))
-    no_fallback: list[str] = field(default_factory=lambda: ["contacts", "safety"], metadata=doc("parts that must be translated, never shown in a fallback language: contacts (hotline names, notes), safety, and any section name"))
+    no_fallback: list[str] = field(default_factory=list, metadata=doc("parts that must be translated, never shown in a fallback language: contacts (hotline names, notes), safety, and any section name"))
     key: KeyPath = field(default=(), metadata=internal())
 
 
