@@ -25,9 +25,13 @@ def run_toolbox(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: 
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
-    """The bundled sample campaigns, built once into a temporary folder."""
+    """The bundled sample campaigns, built once into a temporary folder.
+
+    Built with --strict: the sample must have no untranslated message, overflow
+    or other warning.
+    """
     out = tmp_path_factory.mktemp("dist")
-    result = run_toolbox("build", "--out", str(out))
+    result = run_toolbox("build", "--strict", "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
 
