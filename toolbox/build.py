@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
 import logging
+import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -17,20 +19,23 @@ from .i18n.checks import check_po
 from .i18n.coverage import coverage
 from .i18n.pseudo import TAG as PSEUDO
 from .load import find_campaigns, load_campaign
+from .keys import KeyMaker
 from .localize import Localizer
 from .model import Campaign
 from .plan import Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
-from .render.preview import previews as make_previews
-from .render.print import PrintOptions, render_print
+from .render.print import PrintOptions
 from .render.site import SiteRenderer, locale_fonts, sitemap, visible_text
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
 from .render.templates import environment
+from .schedule import PrintJob, render_all
 from .validate import validate_campaign
-from .write import MANIFEST, Entry, OutputWriter, output_lock
+from .write import MANIFEST, STATE, Entry, OutputWriter, output_lock, read_json, write_state
 
 log = logging.getLogger("toolbox")
+
+_ITALIC = re.compile(r"<(em|i|cite|dfn|var)[\s>]")
 
 
 @dataclass
@@ -39,6 +44,9 @@ class BuildReport:
     outputs: int = 0
     pdfs: int = 0
     pages: int = 0
+    rendered: int = 0  # print outputs rendered by this build
+    reused: int = 0  # print outputs kept from the previous build (their inputs did not change)
+    removed: list[str] = field(default_factory=list)  # files of the previous build no longer made
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
     weights: list[PageWeight] = field(default_factory=list)  # microsite pages, compressed, fonts aside
@@ -138,10 +146,39 @@ def translation_gate(project: Project, campaigns: list[Campaign], strict: bool) 
     return skipped, problems.problems
 
 
+@dataclass(frozen=True)
+class Shard:
+    """``--shard K/N``: this build makes the K-th of N deterministic slices of the print outputs."""
+
+    index: int  # 1-based
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Shard":
+        try:
+            k, n = (int(x) for x in text.split("/"))
+        except ValueError:
+            raise ToolboxError(f"--shard {text!r}: write K/N, e.g. 2/4 (the 2nd of 4 slices)") from None
+        if not 1 <= k <= n:
+            raise ToolboxError(f"--shard {text!r}: K must be between 1 and N")
+        return cls(k, n)
+
+    def has(self, path: str) -> bool:
+        return int(hashlib.sha256(path.encode("utf-8")).hexdigest()[:8], 16) % self.count == self.index - 1
+
+
+ProgressFn = Callable[[int, int, str, bool], None]  # (done, total, path, reused)
+
+
 def build(project: Project, out: Path, only: list[str] | None = None, strict: bool = False,
           options: PrintOptions = PrintOptions(), previews: str = "none",
-          page_budget: int | None = DEFAULT_BUDGET, pseudo: bool = False, reuse_print: bool = False) -> BuildReport:
-    """Build everything; the report carries page weights (check them with ``raise_if_over_budget``)."""
+          page_budget: int | None = DEFAULT_BUDGET, pseudo: bool = False, jobs: int = 1,
+          force: bool = False, shard: Shard | None = None, progress: ProgressFn | None = None) -> BuildReport:
+    """Build everything; the report carries page weights (check them with ``raise_if_over_budget``).
+
+    Incremental: a print output whose inputs (``keys.py``) did not change since
+    the last build into ``out`` is kept as it is; ``force`` renders everything.
+    """
     started = time.perf_counter()
     campaigns, problems = load_all(project, only)
     problems.raise_if_errors()
@@ -153,79 +190,100 @@ def build(project: Project, out: Path, only: list[str] | None = None, strict: bo
     campaigns = [_without_locales(c, skipped.get(c.id, set())) for c in campaigns]
     report = BuildReport(out, warnings=list(problems.warnings), budget=page_budget)
     with output_lock(out, on_wait=lambda: log.warning("another build is writing to %s; waiting for it to finish", out)):
-        previous = _previous_outputs(out) if reuse_print else {}
-        _build_into(project, out, campaigns, report, strict, options, previews, previous)
+        _build_into(project, out, campaigns, report, strict, options, previews, jobs, force, shard, progress)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: BuildReport, strict: bool,
-                options: PrintOptions = PrintOptions(), previews: str = "none", previous: dict | None = None) -> None:
+                options: PrintOptions, previews: str, jobs: int, force: bool, shard: Shard | None,
+                progress: ProgressFn | None) -> None:
     env = environment(project.templates)
     fonts = load_fonts(project.templates)
     writer = OutputWriter(out)
+    previous_paths = [o["path"] for o in read_json(out / MANIFEST).get("outputs", []) if isinstance(o, dict) and "path" in o]
+    state = {} if force else read_json(out / STATE).get("outputs", {})
+    keys = KeyMaker(project, env, (options, previews))
+    new_state: dict[str, dict] = {}
     failures: list[Problem] = []  # print checks that always fail the build (missing glyphs, stray fonts)
 
+    plans = {c.id: plan_campaign(c) for c in campaigns}
+    print_units = [(c, u) for c in campaigns for u in plans[c.id] if u.is_print and (shard is None or shard.has(u.path))]
+    made: dict[str, Entry] = {}
+    pending: list[tuple[PrintJob, str]] = []
+    total = len(print_units)
+    for campaign, unit in print_units:
+        key = keys.print_key(campaign, unit)
+        old = state.get(unit.path)
+        kept = writer.reuse(old["entries"]) if old and old.get("key") == key else None
+        if kept:
+            made[unit.path] = kept[0]
+            new_state[unit.path] = old
+            _replay(old.get("problems", []), report, failures)
+            report.reused += 1
+            if progress:
+                progress(report.reused, total, unit.path, True)
+        else:
+            pending.append((PrintJob(campaign.id, unit), key))
+
+    for done, (job, key) in zip(render_all(project, campaigns, [j for j, _ in pending], jobs, options, previews), pending):
+        unit = done.unit
+        log.info("render %s", unit.path)
+        _replay([_as_list(p) for p in done.problems], report, failures)
+        entry = writer.write(unit.path, done.data, campaign=job.campaign, group=unit.group, locale=unit.locale,
+                             country=unit.country, format=unit.format, pages=done.pages,
+                             translated=done.translated, paper=unit.paper)
+        entries = [entry] + [
+            writer.write(rel, png, campaign=job.campaign, group=unit.group, locale=unit.locale,
+                         country=unit.country, format="preview", paper=unit.paper)
+            for rel, png in done.previews.items()
+        ]
+        made[unit.path] = entry
+        new_state[unit.path] = {"key": key, "entries": [asdict(e) for e in entries],
+                                "problems": [_as_list(p) for p in done.problems]}
+        report.rendered += 1
+        if progress:
+            progress(report.reused + report.rendered, total, unit.path, False)
+
     for campaign in campaigns:
-        units = plan_campaign(campaign)
         downloads: dict[str, list[dict]] = {}
-        for unit in (u for u in units if u.is_print):
-            if previous and _keep_previous(writer, previous, unit, downloads, report):
+        for unit in plans[campaign.id]:
+            entry = made.get(unit.path)
+            if entry is None:
                 continue
-            log.info("render %s", unit.path)
-            localizer = Localizer(project, campaign, unit.locale)
-            result, checks = render_print(project, env, fonts, campaign, unit, localizer, options)
-            report.warnings.extend(p for p in checks if p.severity == "warning")
-            failures.extend(p for p in checks if p.severity == "error")
-            entry = writer.write(unit.path, result.data, campaign=campaign.id, group=unit.group, locale=unit.locale,
-                                 country=unit.country, format=unit.format, pages=result.pages,
-                                 translated=localizer.tr.usage.translated, paper=unit.paper)
-            for rel, png in make_previews(result.data, unit.path, previews).items():
-                writer.write(rel, png, campaign=campaign.id, group=unit.group, locale=unit.locale,
-                             country=unit.country, format="preview", paper=unit.paper)
             report.pdfs += 1
-            report.pages += result.pages
+            report.pages += entry.pages or 0
             downloads.setdefault(unit.locale, []).append(
                 {"group": unit.group, "country": unit.country, "format": unit.format,
-                 "path": unit.path, "bytes": entry.bytes, "pages": result.pages}
-            )
+                 "path": unit.path, "bytes": entry.bytes, "pages": entry.pages or 0})
         _attach_previews(campaign, downloads, writer)
-        report.weights += _build_site(project, env, fonts, campaign, [u for u in units if not u.is_print], downloads, writer)
+        if shard is None:
+            report.weights += _build_site(project, env, fonts, campaign, [u for u in plans[campaign.id] if not u.is_print],
+                                          downloads, writer, keys, state, new_state)
 
-    _write_assets(project, writer, campaigns)
+    if shard is None:
+        _write_assets(project, writer, campaigns)
     if failures or (strict and report.warnings):
         raise ToolboxError(failures + [Problem(w.path, w.line, w.message, "error" if strict else "warning")
                                        for w in report.warnings])
-    writer.write_manifest({"toolbox": __version__, "campaigns": [c.id for c in campaigns]})
+    report.removed = writer.remove_stale(previous_paths)
+    meta = {"toolbox": __version__, "campaigns": [c.id for c in campaigns]}
+    if shard is not None:
+        meta["shard"] = f"{shard.index}/{shard.count}"
+    writer.write_manifest(meta)
+    write_state(out, new_state)
     report.outputs = len(writer.entries)
 
 
-def _previous_outputs(out: Path) -> dict[str, dict]:
-    """The previous build's manifest entries by path ({} when there is none or it is unreadable)."""
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return {o["path"]: o for o in data["outputs"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+def _as_list(problem: Problem) -> list:
+    return [problem.path, problem.line, problem.message, problem.severity]
 
 
-def _keep_previous(writer: OutputWriter, previous: dict[str, dict], unit: Unit, downloads: dict[str, list[dict]],
-                   report: BuildReport) -> bool:
-    """Keep a print file (and its previews) from the previous build, as ``toolbox serve`` does
-    when only microsite templates changed. False when there is nothing to keep."""
-    old = previous.get(unit.path)
-    if old is None or not (writer.out / unit.path).is_file():
-        return False
-    stem = unit.path.rsplit(".", 1)[0]
-    names = Entry.__dataclass_fields__
-    for o in [old] + [o for o in previous.values() if o.get("format") == "preview" and o["path"].startswith(stem)]:
-        writer.entries.append(Entry(**{k: o.get(k) for k in names}))
-    report.pdfs += 1
-    report.pages += old.get("pages") or 0
-    downloads.setdefault(unit.locale, []).append(
-        {"group": unit.group, "country": unit.country, "format": unit.format,
-         "path": unit.path, "bytes": old["bytes"], "pages": old.get("pages") or 0})
-    return True
+def _replay(problems: list[list], report: BuildReport, failures: list[Problem]) -> None:
+    """Report a print output's problems, whether it was rendered now or kept from before."""
+    for path, line, message, severity in problems:
+        problem = Problem(path, line, message, severity)
+        (report.warnings if severity == "warning" else failures).append(problem)
 
 
 def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], writer: OutputWriter) -> None:
@@ -240,7 +298,8 @@ def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], write
 
 
 def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],
-                downloads: dict[str, list[dict]], writer: OutputWriter) -> list[PageWeight]:
+                downloads: dict[str, list[dict]], writer: OutputWriter, keys: KeyMaker,
+                state: dict, new_state: dict) -> list[PageWeight]:
     if not units:
         return []
     site = SiteRenderer(project, env, fonts, campaign, downloads, units)
@@ -248,11 +307,14 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
     css_weight = compressed(css)
     weights = []
     text_by_locale: dict[str | None, list[str]] = {}
+    italic: set[str | None] = set()  # locales whose pages use italics: only they get italic fonts
     for unit in units:
         log.info("render %s", unit.path)
         page = site.page(unit)
         data = page.html.encode("utf-8")
         text_by_locale.setdefault(unit.locale, []).append(visible_text(page.html))
+        if _ITALIC.search(page.html):
+            italic.add(unit.locale)
         writer.write(unit.path, data, campaign=campaign.id, group=unit.group,
                      locale=unit.locale, country=unit.country, format="site", translated=page.translated)
         weights.append(PageWeight(unit.path, compressed(data), css_weight))
@@ -268,9 +330,20 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
         if tag is None:
             continue
         localizer = Localizer(project, campaign, tag)
-        files = locale_fonts(fonts, localizer.info.script, "".join(texts), f"{campaign.id}/assets/fonts/{tag}")
-        for rel, data in files.items():
-            writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset")
+        script = localizer.info.script
+        chars = "".join(sorted(set("".join(texts))))
+        # Subsetting fonts is the slow part of the microsite: redo it only when
+        # the characters the locale uses or the font files change.
+        faces = [f for f in fonts.faces_for(script) if f.style != "italic" or tag in italic]
+        key = hashlib.sha256("\0".join([chars, script] + [f"{f.path.name}:{keys.file(f.path)}" for f in faces]).encode()).hexdigest()
+        name = f"fonts:{campaign.id}/{tag}"
+        old = state.get(name)
+        if old and old.get("key") == key and writer.reuse(old["entries"]):
+            new_state[name] = old
+            continue
+        files = locale_fonts(faces, chars, f"{campaign.id}/assets/fonts/{tag}")
+        entries = [writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset") for rel, data in files.items()]
+        new_state[name] = {"key": key, "entries": [asdict(e) for e in entries]}
     return weights
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -107,34 +108,74 @@ def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
 @click.option("--archive", is_flag=True, help="Write PDF/A-3b (archiving) instead of the default tagged PDF/UA-1.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="none", show_default=True,
               help="Write PNG previews of print outputs beside them: first page or every page.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Render in N worker processes. Default: the number of cores.")
+@click.option("--force", is_flag=True, help="Render everything again, even outputs whose inputs did not change.")
+@click.option("--shard", default=None, metavar="K/N",
+              help="Build only the K-th of N deterministic slices of the print outputs (no microsite); join the slices with 'toolbox merge'.")
 @click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find untranslatable strings and overflow.")
 @click.option("--page-budget", type=click.FloatRange(min=0), default=30, show_default=True, metavar="KB",
               help="Fail when a microsite page weighs more than KB compressed (HTML + CSS, fonts aside); 0: no budget.")
 @output_options
 @pass_ctx
 def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, archive: bool,
-          previews: str, pseudo: bool, page_budget: float) -> None:
+          previews: str, jobs: int | None, force: bool, shard: str | None, pseudo: bool, page_budget: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
     listing every file with its campaign, group, locale, country, format, size
     and SHA-256.
     """
+    from .build import Shard
     from .build import build as run_build
     from .render.print import PrintOptions
+    from .schedule import default_jobs
 
     out_dir = (out or obj.project.root / "dist").resolve()
     options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "")
     report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews,
-                       pseudo=pseudo, page_budget=int(page_budget * 1024) or None)
+                       pseudo=pseudo, page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
+                       force=force, shard=Shard.parse(shard) if shard else None, progress=Progress(obj))
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     _say_weights(obj, report)
+    removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
-        f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages) into {out_dir} "
-        f"in {report.seconds:.1f} s; open {out_dir / 'index.html'}"
+        f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages: {report.rendered} rendered, "
+        f"{report.reused} reused{removed}; {len(report.warnings)} warnings) into {out_dir} in {report.seconds:.1f} s; "
+        f"open {out_dir / 'index.html'}"
     )
     report.raise_if_over_budget()
+
+
+class Progress:
+    """Print-file progress: a bar with counts and ETA on a terminal, plain lines otherwise."""
+
+    def __init__(self, obj: Ctx) -> None:
+        self.obj = obj
+        self.tty = sys.stderr.isatty()
+        self.first_render: float | None = None
+        self.rendered = 0
+
+    def __call__(self, done: int, total: int, path: str, reused: bool) -> None:
+        if self.obj.quiet or (self.obj.verbose and not self.tty):
+            return  # -v already logs every file
+        now = time.monotonic()
+        if not reused:
+            self.rendered += 1
+            if self.first_render is None:
+                self.first_render = now
+        if not self.tty:
+            if not reused:
+                click.echo(f"[{done}/{total}] {path}", err=True)
+            return
+        eta = ""
+        if self.rendered > 1 and self.first_render is not None:
+            per_file = (now - self.first_render) / (self.rendered - 1)
+            eta = f", about {per_file * (total - done):.0f} s left"
+        width = 28
+        bar = "#" * round(width * done / total)
+        click.echo(f"\r[{bar:<{width}}] {done}/{total} print files{eta}   ", err=True, nl=done == total)
 
 
 def _say_weights(obj: Ctx, report) -> None:
@@ -183,6 +224,38 @@ def serve(obj: Ctx, campaigns: tuple[str, ...], port: int, host: str, no_open: b
         raise ToolboxError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try --port 0") from None
     except KeyboardInterrupt:
         click.echo("stopped")
+
+
+@cli.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder. Default: dist/ in the project folder.")
+@click.option("--print", "press", is_flag=True, help="As given to the shard builds.")
+@click.option("--archive", is_flag=True, help="As given to the shard builds.")
+@click.option("--previews", type=click.Choice(["none", "first", "all"]), default="none", show_default=True,
+              help="As given to the shard builds.")
+@output_options
+@pass_ctx
+def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, archive: bool, previews: str) -> None:
+    """Join the output folders of 'toolbox build --shard K/N' runs into one.
+
+    Copies every shard's files, then builds the microsite and the manifest over
+    them; print files are reused, not rendered again, because their inputs are
+    unchanged. Give the same print options as the shard builds.
+    """
+    from .build import build as run_build
+    from .render.print import PrintOptions
+    from .write import gather_shards, output_lock
+
+    out_dir = (out or obj.project.root / "dist").resolve()
+    with output_lock(out_dir):
+        copied = gather_shards([s.resolve() for s in shards], out_dir)
+    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "")
+    report = run_build(obj.project, out_dir, options=options, previews=previews, jobs=1)
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    obj.say(f"merged {len(shards)} shards ({copied} files) into {out_dir}: {report.reused} print files reused, "
+            f"{report.rendered} rendered, {report.outputs} files in the manifest")
 
 
 @cli.command()

@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .build import build
+from .schedule import default_jobs
 from .errors import ToolboxError
 from .project import Project
 
@@ -87,11 +88,6 @@ def changed(before: dict[str, float], after: dict[str, float]) -> list[str]:
     return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
-def site_only(paths: list[str]) -> bool:
-    """True when only microsite templates changed: print files can be kept."""
-    return bool(paths) and all(p.replace("\\", "/").startswith("templates/site/") for p in paths)
-
-
 class Preview:
     def __init__(self, project: Project, out: Path, campaigns: list[str] | None = None, say=None) -> None:
         self.say = say or (lambda message: log.info("%s", message))
@@ -100,12 +96,13 @@ class Preview:
         self.campaigns = campaigns
         self.state = State()
 
-    def rebuild(self, reuse_print: bool = False) -> None:
+    def rebuild(self) -> None:
         started = time.perf_counter()
         self.state.building = True
         error = ""
         try:
-            report = build(self.project, self.out, self.campaigns, page_budget=None, reuse_print=reuse_print)
+            # Incremental: only outputs whose inputs changed are rendered again.
+            report = build(self.project, self.out, self.campaigns, page_budget=None, jobs=default_jobs())
             for warning in report.warnings:
                 self.say(str(warning))
             self.say(f"built {report.outputs} files in {time.perf_counter() - started:.1f} s")
@@ -132,9 +129,8 @@ class Preview:
             after = snapshot(self.project.root)
             paths = changed(before, after)
             before = after
-            self.say("changed: " + ", ".join(paths[:5]) + (" …" if len(paths) > 5 else "") + "; rebuilding"
-                     + (" the microsite" if site_only(paths) else ""))
-            self.rebuild(reuse_print=site_only(paths))
+            self.say("changed: " + ", ".join(paths[:5]) + (" …" if len(paths) > 5 else "") + "; rebuilding")
+            self.rebuild()
 
     def handler(self):
         preview = self

@@ -17,6 +17,7 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"
 LOCK = ".toolbox.lock"
+STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
 
 
 @dataclass
@@ -66,6 +67,36 @@ class OutputWriter:
         self.entries: list[Entry] = []
         remove_stale_temporaries(out)
 
+    def reuse(self, entries: list[dict]) -> list[Entry] | None:
+        """Keep files of the previous build as they are, if every one is still intact on disk."""
+        kept = []
+        for e in entries:
+            target = self.out / e["path"]
+            if not target.is_file() or target.stat().st_size != e["bytes"]:
+                return None
+            if hashlib.sha256(target.read_bytes()).hexdigest() != e["sha256"]:
+                return None
+            kept.append(Entry(**{k: e.get(k) for k in Entry.__dataclass_fields__}))
+        self.entries.extend(kept)
+        return kept
+
+    def remove_stale(self, previous: list[str]) -> list[str]:
+        """Delete files the previous manifest listed that this build no longer makes."""
+        current = {e.path for e in self.entries}
+        removed = []
+        root = self.out.resolve()
+        for rel in sorted(set(previous) - current - {MANIFEST}):
+            target = (self.out / rel).resolve()
+            if not target.is_relative_to(root) or not target.is_file():
+                continue  # never touch anything outside the output folder
+            target.unlink()
+            removed.append(rel)
+            parent = target.parent
+            while parent != root and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        return removed
+
     def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
               format: str, pages: int | None = None, translated: float | None = None,
               paper: str | None = None) -> Entry:
@@ -113,3 +144,55 @@ def output_lock(out: Path, on_wait=None):
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def read_json(path: Path) -> dict:
+    """A JSON file of ours, or {} when it is missing or unreadable (a fresh start, not an error)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_state(out: Path, keys: dict[str, dict]) -> None:
+    text = json.dumps({"version": 1, "outputs": dict(sorted(keys.items()))}, indent=1, sort_keys=True) + "\n"
+    atomic_write(out / STATE, text.encode("utf-8"))
+
+
+def gather_shards(shards: list[Path], out: Path) -> int:
+    """Copy the files of shard builds into ``out`` and join their input keys.
+
+    Every shard must have a manifest; a file two shards both made must be the
+    same bytes. Returns how many files were copied.
+    """
+    from .errors import Problem, ToolboxError
+
+    seen: dict[str, str] = {}
+    state: dict[str, dict] = read_json(out / STATE).get("outputs", {})
+    problems = []
+    copied = 0
+    for shard in shards:
+        manifest = read_json(shard / MANIFEST)
+        if not manifest.get("outputs"):
+            problems.append(Problem(str(shard / MANIFEST), None, "no manifest with outputs here; is this a shard's output folder?"))
+            continue
+        for entry in manifest["outputs"]:
+            rel, digest = entry["path"], entry["sha256"]
+            if seen.get(rel, digest) != digest:
+                problems.append(Problem(str(shard / rel), None, "differs from the same file in another shard; build the shards from one checkout with the same options"))
+                continue
+            data = (shard / rel).read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:
+                problems.append(Problem(str(shard / rel), None, "does not match its manifest entry (damaged or changed after the build)"))
+                continue
+            seen[rel] = digest
+            target = out / rel
+            if not (target.is_file() and target.read_bytes() == data):
+                atomic_write(target, data)
+            copied += 1
+        state.update(read_json(shard / STATE).get("outputs", {}))
+    if problems:
+        raise ToolboxError(problems)
+    write_state(out, state)
+    return copied

@@ -110,12 +110,20 @@ def locale_messages(locales_dir: Path, tag: str, domain: str, declared: dict | N
     if source == tag:
         return table
     script = resolve(tag, declared).script
-    names = proper_names or []
+    names = tuple(proper_names or ())
+    cache_key = (id(table), script, names)
+    if cache_key not in _transliterated or _transliterated[cache_key][0] is not table:
 
-    def convert(value):
-        return tuple(transliterate(v, script, names) for v in value) if isinstance(value, tuple) else transliterate(value, script, names)
+        def convert(value):
+            if isinstance(value, tuple):
+                return tuple(transliterate(v, script, list(names)) for v in value)
+            return transliterate(value, script, list(names))
 
-    return {k: convert(v) for k, v in table.items()}
+        _transliterated[cache_key] = (table, {k: convert(v) for k, v in table.items()})
+    return _transliterated[cache_key][1]
+
+
+_transliterated: dict[tuple, tuple[dict, dict]] = {}
 
 
 @dataclass

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
 
 _STYLES = {"regular": ("normal", 400), "bold": ("normal", 700), "italic": ("italic", 400), "bold_italic": ("italic", 700)}
 
@@ -77,6 +75,9 @@ def subset_woff2(path: Path, text: str) -> bytes | None:
 
 @lru_cache(maxsize=512)
 def _subset_woff2(path: str, _mtime_ns: int, _size: int, chars: frozenset[str]) -> bytes | None:
+    from fontTools import subset  # imported here: a rebuild that subsets nothing need not load it
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path, recalcTimestamp=False)
     cmap = font.getBestCmap()
     unicodes = sorted({ord(ch) for ch in chars if ord(ch) in cmap} | {0x20})

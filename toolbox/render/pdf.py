@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+# WeasyPrint is imported when the first PDF is rendered, not with this module:
+# it takes a quarter of a second, and a rebuild with nothing to render needs
+# none of it.
 
 #: PDF variants a build may ask for. PDF/UA-1 (tagged, accessible) is the default.
 VARIANTS = ("pdf/ua-1", "pdf/a-3b")
@@ -30,13 +30,15 @@ _NOTDEF = re.compile(r"\.notdef glyph rendered.*\(U\+([0-9A-F]{4,6})\)")
 #: and for the day WeasyPrint supports it; WeasyPrint 70 ignores it (direction: ltr does the work).
 _ACCEPTED = re.compile(r"Ignored `unicode-bidi: (embed|isolate)")
 
-_fonts: FontConfiguration | None = None
+_fonts = None
 
 
-def font_config() -> FontConfiguration:
+def font_config():
     """One FontConfiguration per process: loading @font-face files is costly."""
     global _fonts
     if _fonts is None:
+        from weasyprint.text.fonts import FontConfiguration
+
         _fonts = FontConfiguration()
     return _fonts
 
@@ -72,19 +74,23 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-class ProjectFetcher(URLFetcher):
-    """Reads only ``file:`` and ``data:`` URLs inside the allowed folders: no network."""
+def project_fetcher(roots: list[Path]):
+    """A URL fetcher that reads only ``file:`` and ``data:`` URLs inside ``roots``: no network."""
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self, roots: list[Path]) -> None:
-        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.roots = [r.resolve() for r in roots]
+    class ProjectFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+            self.roots = [r.resolve() for r in roots]
 
-    def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if not any(path.is_relative_to(r) for r in self.roots):
-                raise ValueError(f"refusing to read {path}: only files inside the project are allowed")
-        return super().fetch(url, headers)
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if not any(path.is_relative_to(r) for r in self.roots):
+                    raise ValueError(f"refusing to read {path}: only files inside the project are allowed")
+            return super().fetch(url, headers)
+
+    return ProjectFetcher()
 
 
 def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1") -> PdfResult:
@@ -96,7 +102,9 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     if level == logging.NOTSET or level > logging.WARNING:
         logger.setLevel(logging.WARNING)
     try:
-        document = HTML(string=html, base_url=str(base_url), url_fetcher=ProjectFetcher(allowed_roots)).render(
+        from weasyprint import HTML
+
+        document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
             font_config=font_config()
         )
         data = document.write_pdf(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=False)

@@ -18,7 +18,7 @@ from ..model import Campaign
 from ..plan import Unit, site_locales
 from ..project import Project
 from .context import created_date
-from .fonts import FontSet, subset_woff2
+from .fonts import Face, FontSet, subset_woff2
 from .templates import relpath, render
 
 EXIT_SCRIPT = "templates/site/exit.js"
@@ -242,11 +242,11 @@ def visible_text(html: str) -> str:
     return htmllib.unescape(_TAG.sub(" ", html))
 
 
-def locale_fonts(fonts: FontSet, script: str, pages_text: str, rel_dir: str) -> dict[str, bytes]:
-    """WOFF2 subsets and a fonts.css for one locale: {path relative to the output: bytes}."""
+def locale_fonts(faces: list[Face], pages_text: str, rel_dir: str) -> dict[str, bytes]:
+    """WOFF2 subsets of ``faces`` and a fonts.css for one locale: {path relative to the output: bytes}."""
     files: dict[str, bytes] = {}
     rules = []
-    for face in fonts.faces_for(script):
+    for face in faces:
         data = subset_woff2(face.path, pages_text)
         if data is None:
             continue

@@ -1,0 +1,132 @@
+"""Input keys: one hash per output, from everything that output depends on.
+
+A print output depends on its campaign's shared data and its own group and
+country, the Markdown files and images it shows, the catalog files of its
+locale's fallback chain, the templates it includes (found by parsing them)
+and the styles and images beside them, the fonts of its script, the toolbox
+version and the build options. An output whose key is unchanged since the
+last build is not rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from . import __version__
+from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
+from .locales import chain, resolve
+from .model import Campaign
+from .plan import Unit
+from .project import Project
+from .render.context import created_date
+
+# Files beside the templates that print templates pull in by URL (styles, emblems).
+_ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml")
+
+
+def _plain(obj):
+    """A stable, JSON-like view of model data (paths as text, dates as ISO)."""
+    if is_dataclass(obj):
+        return _plain(asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj if isinstance(obj, (str, int, float, bool, type(None))) else str(obj)
+
+
+class KeyMaker:
+    def __init__(self, project: Project, env: jinja2.Environment, options: object) -> None:
+        self.project = project
+        self.env = env
+        self.options = repr(options)
+        self._files: dict[Path, str] = {}
+        self._templates: dict[str, frozenset[str]] = {}
+        self._parts: dict[tuple, str] = {}
+
+    def file(self, path: Path) -> str:
+        """Hash of a file's bytes ('missing' for none), once per build."""
+        if path not in self._files:
+            self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+        return self._files[path]
+
+    def _part(self, name: tuple, make) -> str:
+        """A digest shared by many outputs (a campaign's data, a format's templates), made once."""
+        if name not in self._parts:
+            h = hashlib.sha256()
+            for label, value in make():
+                h.update(f"{label}\0{value}\0".encode("utf-8"))
+            self._parts[name] = h.hexdigest()
+        return self._parts[name]
+
+    def templates(self, name: str) -> frozenset[str]:
+        """``name`` and every template it extends, includes or imports, recursively."""
+        if name not in self._templates:
+            seen = {name}
+            todo = [name]
+            while todo:
+                current = todo.pop()
+                source, _, _ = self.env.loader.get_source(self.env, current)
+                for ref in meta.find_referenced_templates(self.env.parse(source)):
+                    if ref and ref not in seen:
+                        seen.add(ref)
+                        todo.append(ref)
+            self._templates[name] = frozenset(seen)
+        return self._templates[name]
+
+    def _campaign_items(self, campaign: Campaign):
+        yield "toolbox", __version__
+        yield "created", created_date(campaign)  # SOURCE_DATE_EPOCH changes every file's dates
+        yield "campaign", _plain(campaign.campaign)
+        yield "partners", _plain(campaign.partners)
+        yield "assets", _plain(campaign.assets)
+        yield "locales", _plain(campaign.locales)
+        for asset in campaign.assets:
+            yield asset.file, self.file(campaign.folder / asset.file)
+        for partner in campaign.partners:
+            if partner.logo:
+                yield partner.logo, self.file(campaign.folder / partner.logo)
+
+    def _format_items(self, fmt: str):
+        for name in sorted(self.templates(f"print/{fmt}.html")):
+            yield name, self.file(self.project.templates / name)
+        for folder in ("print", "partials", "fonts"):
+            for path in sorted((self.project.templates / folder).glob("*")):
+                if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
+                    yield f"{folder}/{path.name}", self.file(path)
+
+    def _locale_items(self, campaign: Campaign, tag: str):
+        info = resolve(tag, campaign.locales)
+        yield "script", info.script if info else ""
+        for link in chain(tag, campaign.campaign.source_locale, campaign.locales):
+            for domain in (TEMPLATE_DOMAIN, campaign.id):
+                path = po_path(self.project.locales, catalog_tag(link, campaign.locales), domain)
+                yield path.as_posix(), self.file(path)
+
+    def _group_items(self, campaign: Campaign, group_id: str):
+        group = campaign.group(group_id)
+        yield "group", _plain(group)
+        for rel in sorted(group.content.values()):
+            yield rel, self.file(campaign.folder / rel)
+
+    def print_key(self, campaign: Campaign, unit: Unit) -> str:
+        cid = campaign.id
+        h = hashlib.sha256()
+        for part in (
+            self.options,
+            repr(_plain(unit)),
+            repr(_plain(campaign.countries.get(unit.country))),
+            self._part(("campaign", cid), lambda: self._campaign_items(campaign)),
+            self._part(("format", unit.format), lambda: self._format_items(unit.format)),
+            self._part(("locale", cid, unit.locale), lambda: self._locale_items(campaign, unit.locale)),
+            self._part(("group", cid, unit.group), lambda: self._group_items(campaign, unit.group)),
+        ):
+            h.update(part.encode("utf-8") + b"\0")
+        return h.hexdigest()

@@ -1,0 +1,112 @@
+"""Rendering print outputs, in this process or in worker processes.
+
+Each worker loads fonts once and keeps WeasyPrint's FontConfiguration for its
+whole life (``render.pdf.font_config``). Results come back in plan order, so
+the files, the manifest and every byte are the same for one job or many.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .errors import Problem
+from .localize import Localizer
+from .model import Campaign
+from .plan import Unit
+from .project import Project
+from .render.fonts import load_fonts
+from .render.preview import previews as make_previews
+from .render.print import PrintOptions, render_print
+from .render.templates import environment
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    campaign: str
+    unit: Unit
+
+
+@dataclass
+class PrintDone:
+    unit: Unit
+    data: bytes
+    pages: int
+    translated: float
+    problems: list[Problem] = field(default_factory=list)
+    previews: dict[str, bytes] = field(default_factory=dict)
+
+
+class _Renderer:
+    """Everything a process needs to render print units, made once per process."""
+
+    def __init__(self, project: Project, campaigns: list[Campaign], options: PrintOptions, previews: str) -> None:
+        self.project = project
+        self.campaigns = {c.id: c for c in campaigns}
+        self.options = options
+        self.previews = previews
+        self.env = environment(project.templates)
+        self.fonts = load_fonts(project.templates)
+
+    def __call__(self, job: PrintJob) -> PrintDone:
+        campaign = self.campaigns[job.campaign]
+        unit = job.unit
+        localizer = Localizer(self.project, campaign, unit.locale)
+        result, problems = render_print(self.project, self.env, self.fonts, campaign, unit, localizer, self.options)
+        return PrintDone(unit, result.data, result.pages, localizer.tr.usage.translated, problems,
+                         make_previews(result.data, unit.path, self.previews))
+
+
+_worker: _Renderer | None = None
+
+
+def _init_worker(project: Project, campaigns: list[Campaign], options: PrintOptions, previews: str) -> None:
+    global _worker
+    _die_with_parent()
+    _worker = _Renderer(project, campaigns, options, previews)
+
+
+def _die_with_parent() -> None:
+    """A killed build must not leave workers behind (Linux: ask the kernel to end us with it)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _render_in_worker(job: PrintJob) -> PrintDone:
+    assert _worker is not None
+    return _worker(job)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def render_all(project: Project, campaigns: list[Campaign], jobs: list[PrintJob], workers: int,
+               options: PrintOptions, previews: str) -> Iterator[PrintDone]:
+    """Render ``jobs``; yield results in the order given, whatever order they finish in."""
+    if not jobs:
+        return
+    workers = max(1, min(workers, len(jobs)))
+    if workers == 1:
+        renderer = _Renderer(project, campaigns, options, previews)
+        for job in jobs:
+            yield renderer(job)
+        return
+    # "spawn", not "fork": a forked worker would inherit the output folder's lock
+    # and hold it after a killed build; a spawned one starts clean, as a child of
+    # this process, so it dies with it (see _die_with_parent).
+    method = "spawn"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                             initializer=_init_worker, initargs=(project, campaigns, options, previews)) as pool:
+        yield from pool.map(_render_in_worker, jobs, chunksize=1)
