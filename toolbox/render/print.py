@@ -68,6 +68,17 @@ def needs_review(project: Project, campaign: Campaign, tag: str) -> bool:
 def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign,
                  unit: Unit, localizer: Localizer,
                  options: PrintOptions = PrintOptions()) -> tuple[PdfResult, list[Problem]]:
+    html, variant = print_html(project, env, fonts, campaign, unit, localizer, options)
+    result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
+    script = localizer.info.script
+    problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.families(script),
+                           _shown(localizer) if result.overflows else None)
+    return result, problems
+
+
+def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign,
+               unit: Unit, localizer: Localizer, options: PrintOptions = PrintOptions()) -> tuple[str, str]:
+    """The HTML of a print output and the PDF variant to write it as."""
     group = campaign.group(unit.group)
     url = page_url(campaign, unit.locale, unit.group)
     info = campaign.campaign
@@ -94,11 +105,7 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
         "names_kosovo": unit.country == "XK",
     }
     html = render(env, f"print/{unit.format}.html", context, localizer.tr)
-    variant = options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]
-    result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
-    problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.families(script),
-                           _shown(localizer) if result.overflows else None)
-    return result, problems
+    return html, options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]
 
 
 def _shown(localizer: Localizer) -> dict[str, str]:
