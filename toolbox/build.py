@@ -258,8 +258,26 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
                  "path": unit.path, "bytes": entry.bytes, "pages": entry.pages or 0})
         _attach_previews(campaign, downloads, writer)
         if shard is None:
-            report.weights += _build_site(project, env, fonts, campaign, [u for u in plans[campaign.id] if not u.is_print],
-                                          downloads, writer, keys, state, new_state)
+            site_units = [u for u in plans[campaign.id] if not u.is_print]
+            name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads)
+            font_names = sorted(n for n in state if n.startswith(f"fonts:{campaign.id}/"))
+            old = state.get(name)
+            if old and old.get("key") == key and writer.intact(old["entries"]) \
+                    and all(writer.intact(state[n]["entries"]) for n in font_names):
+                # Nothing the microsite shows changed: keep its pages and fonts as they are.
+                writer.reuse(old["entries"])
+                for n in font_names:
+                    writer.reuse(state[n]["entries"])
+                new_state[name] = old
+                new_state.update({n: state[n] for n in font_names})
+                report.weights += [PageWeight(*w) for w in old.get("weights", [])]
+                continue
+            before = len(writer.entries)
+            weights = _build_site(project, env, fonts, campaign, site_units, downloads, writer, keys, state, new_state)
+            report.weights += weights
+            font_paths = {e["path"] for n, v in new_state.items() if n.startswith(f"fonts:{campaign.id}/") for e in v["entries"]}
+            pages = [asdict(e) for e in writer.entries[before:] if e.path not in font_paths]
+            new_state[name] = {"key": key, "entries": pages, "weights": [[w.path, w.html, w.assets] for w in weights]}
 
     if shard is None:
         _write_assets(project, writer, campaigns)

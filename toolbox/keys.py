@@ -130,3 +130,29 @@ class KeyMaker:
         ):
             h.update(part.encode("utf-8") + b"\0")
         return h.hexdigest()
+
+    def site_key(self, campaign: Campaign, downloads: dict) -> str:
+        """One key for a campaign's whole microsite: pages are cheap, but hundreds add up.
+
+        Covers every group, country and text of the campaign, every catalog of
+        its locales, the site templates and everything beside them, and the
+        print files the downloads pages list.
+        """
+        h = hashlib.sha256()
+
+        def add(label: str, value) -> None:
+            h.update(f"{label}\0{value}\0".encode("utf-8"))
+
+        add("campaign", self._part(("campaign", campaign.id), lambda: self._campaign_items(campaign)))
+        add("groups", _plain(campaign.groups))
+        add("countries", _plain(campaign.countries))
+        for group in campaign.groups:
+            add("group", self._part(("group", campaign.id, group.id), lambda: self._group_items(campaign, group.id)))
+        for tag in sorted({t for g in campaign.groups for t in g.locales}):
+            add("locale", self._part(("locale", campaign.id, tag), lambda: self._locale_items(campaign, tag)))
+        for folder in ("site", "partials", "fonts"):
+            for path in sorted((self.project.templates / folder).glob("*")):
+                if path.is_file():
+                    add(f"{folder}/{path.name}", self.file(path))
+        add("downloads", _plain(downloads))
+        return h.hexdigest()

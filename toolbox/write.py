@@ -67,16 +67,21 @@ class OutputWriter:
         self.entries: list[Entry] = []
         remove_stale_temporaries(out)
 
-    def reuse(self, entries: list[dict]) -> list[Entry] | None:
-        """Keep files of the previous build as they are, if every one is still intact on disk."""
-        kept = []
+    def intact(self, entries: list[dict]) -> bool:
+        """True when every file of a previous build's entries is on disk as it was written."""
         for e in entries:
             target = self.out / e["path"]
             if not target.is_file() or target.stat().st_size != e["bytes"]:
-                return None
+                return False
             if hashlib.sha256(target.read_bytes()).hexdigest() != e["sha256"]:
-                return None
-            kept.append(Entry(**{k: e.get(k) for k in Entry.__dataclass_fields__}))
+                return False
+        return True
+
+    def reuse(self, entries: list[dict]) -> list[Entry] | None:
+        """Keep files of the previous build as they are, if every one is still intact on disk."""
+        if not self.intact(entries):
+            return None
+        kept = [Entry(**{k: e.get(k) for k in Entry.__dataclass_fields__}) for e in entries]
         self.entries.extend(kept)
         return kept
 

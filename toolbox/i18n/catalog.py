@@ -43,10 +43,29 @@ def syntax_error(text: str) -> tuple[int, str] | None:
     return None
 
 
-def read_catalog(path: Path, problems: Collector | None = None) -> Catalog | None:
-    """Parse one ``.po`` file; syntax errors become ``path:line`` problems."""
+_parsed: dict[tuple, Catalog] = {}
+
+
+def read_catalog(path: Path, problems: Collector | None = None, fresh: bool = False) -> Catalog | None:
+    """Parse one ``.po`` file; syntax errors become ``path:line`` problems.
+
+    A build reads the same catalogs in several stages: parsed ones are kept
+    (per file, size and modification time). Pass ``fresh`` to get an object of
+    your own to change.
+    """
     if not path.is_file():
         return None
+    stat = path.stat()
+    key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+    if not fresh and key in _parsed:
+        return _parsed[key]
+    catalog = _parse_catalog(path, problems)
+    if catalog is not None and not fresh:
+        _parsed[key] = catalog
+    return catalog
+
+
+def _parse_catalog(path: Path, problems: Collector | None) -> Catalog | None:
     try:
         bad = syntax_error(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:

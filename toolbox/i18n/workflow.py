@@ -212,7 +212,7 @@ def update(project: Project, tags: list[str], domains: list[str], declared: dict
         for tag in tags:
             path = po_path(project.locales, tag, domain)
             problems = Collector()
-            catalog = read_catalog(path, problems)
+            catalog = read_catalog(path, problems, fresh=True)
             problems.raise_if_errors()
             if catalog is None:
                 continue
