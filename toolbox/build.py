@@ -29,7 +29,7 @@ from .render.print import PrintOptions
 from .render.site import SiteRenderer, locale_fonts, sitemap, visible_text
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
 from .render.templates import environment
-from .schedule import PrintJob, render_all
+from .schedule import PrintJob, Workers
 from .validate import validate_campaign
 from .write import MANIFEST, STATE, Entry, OutputWriter, output_lock, read_json, write_state
 
@@ -226,7 +226,30 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
         else:
             pending.append((PrintJob(campaign.id, unit), key))
 
-    for done, (job, key) in zip(render_all(project, campaigns, [j for j, _ in pending], jobs, options, previews), pending):
+    with Workers(project, campaigns, jobs, options, previews) as workers:
+        _render_and_site(project, env, fonts, campaigns, plans, pending, made, workers, writer, keys, state, new_state,
+                         report, failures, shard, progress, total)
+
+    if shard is None:
+        _write_assets(project, writer, campaigns)
+    if failures or (strict and report.warnings):
+        raise ToolboxError(failures + [Problem(w.path, w.line, w.message, "error" if strict else "warning")
+                                       for w in report.warnings])
+    report.removed = writer.remove_stale(previous_paths)
+    meta = {"toolbox": __version__, "campaigns": [c.id for c in campaigns]}
+    if shard is not None:
+        meta["shard"] = f"{shard.index}/{shard.count}"
+    writer.write_manifest(meta)
+    write_state(out, new_state)
+    report.outputs = len(writer.entries)
+
+
+def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], plans: dict, pending: list,
+                     made: dict[str, Entry], workers: Workers, writer: OutputWriter, keys: KeyMaker, state: dict,
+                     new_state: dict, report: BuildReport, failures: list[Problem], shard: Shard | None,
+                     progress: ProgressFn | None, total: int) -> None:
+    """Render the print outputs that changed, then each campaign's microsite."""
+    for done, (job, key) in zip(workers.print([j for j, _ in pending]), pending):
         unit = done.unit
         log.info("render %s", unit.path)
         _replay([_as_list(p) for p in done.problems], report, failures)
@@ -273,24 +296,12 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
                 report.weights += [PageWeight(*w) for w in old.get("weights", [])]
                 continue
             before = len(writer.entries)
-            weights = _build_site(project, env, fonts, campaign, site_units, downloads, writer, keys, state, new_state)
+            weights = _build_site(project, env, fonts, campaign, site_units, downloads, writer, keys, state, new_state,
+                              workers)
             report.weights += weights
             font_paths = {e["path"] for n, v in new_state.items() if n.startswith(f"fonts:{campaign.id}/") for e in v["entries"]}
             pages = [asdict(e) for e in writer.entries[before:] if e.path not in font_paths]
             new_state[name] = {"key": key, "entries": pages, "weights": [[w.path, w.html, w.assets] for w in weights]}
-
-    if shard is None:
-        _write_assets(project, writer, campaigns)
-    if failures or (strict and report.warnings):
-        raise ToolboxError(failures + [Problem(w.path, w.line, w.message, "error" if strict else "warning")
-                                       for w in report.warnings])
-    report.removed = writer.remove_stale(previous_paths)
-    meta = {"toolbox": __version__, "campaigns": [c.id for c in campaigns]}
-    if shard is not None:
-        meta["shard"] = f"{shard.index}/{shard.count}"
-    writer.write_manifest(meta)
-    write_state(out, new_state)
-    report.outputs = len(writer.entries)
 
 
 def _as_list(problem: Problem) -> list:
@@ -317,7 +328,7 @@ def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], write
 
 def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],
                 downloads: dict[str, list[dict]], writer: OutputWriter, keys: KeyMaker,
-                state: dict, new_state: dict) -> list[PageWeight]:
+                state: dict, new_state: dict, workers: Workers) -> list[PageWeight]:
     if not units:
         return []
     site = SiteRenderer(project, env, fonts, campaign, downloads, units)
@@ -344,11 +355,11 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
         log.info("%s: no base_url, so no sitemap.xml", campaign.id)
     else:
         writer.write(f"{campaign.id}/sitemap.xml", xml, campaign=campaign.id, format="asset")
+    todo = []  # (state name, key, faces, characters, folder) of locales whose fonts must be subset again
     for tag, texts in text_by_locale.items():
         if tag is None:
             continue
-        localizer = Localizer(project, campaign, tag)
-        script = localizer.info.script
+        script = Localizer(project, campaign, tag).info.script
         chars = "".join(sorted(set("".join(texts))))
         # Subsetting fonts is the slow part of the microsite: redo it only when
         # the characters the locale uses or the font files change.
@@ -358,8 +369,13 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
         old = state.get(name)
         if old and old.get("key") == key and writer.reuse(old["entries"]):
             new_state[name] = old
-            continue
-        files = locale_fonts(faces, chars, f"{campaign.id}/assets/fonts/{tag}")
+        else:
+            todo.append((name, key, faces, chars, f"{campaign.id}/assets/fonts/{tag}", tag))
+    # Every face of every locale at once, spread over the workers.
+    results = iter(workers.subsets([(face.path, chars) for _, _, faces, chars, _, _ in todo for face in faces]))
+    for name, key, faces, chars, folder, tag in todo:
+        done = {face.path: next(results) for face in faces}
+        files = locale_fonts(faces, chars, folder, subset=lambda path, _text: done[path])
         entries = [writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset") for rel, data in files.items()]
         new_state[name] = {"key": key, "entries": [asdict(e) for e in entries]}
     return weights

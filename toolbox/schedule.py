@@ -85,28 +85,60 @@ def _render_in_worker(job: PrintJob) -> PrintDone:
     return _worker(job)
 
 
+def _subset_in_worker(task: tuple) -> bytes | None:
+    from .render.fonts import subset_woff2
+
+    return subset_woff2(*task)
+
+
+class Workers:
+    """Worker processes for one build: print outputs first, then font subsets.
+
+    With one job everything runs in this process. The pool starts on first use
+    and ends with the ``with`` block.
+    """
+
+    def __init__(self, project: Project, campaigns: list[Campaign], jobs: int, options: PrintOptions, previews: str) -> None:
+        self.args = (project, campaigns, options, previews)
+        self.jobs = max(1, jobs)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def _parallel(self, count: int) -> ProcessPoolExecutor | None:
+        if self.jobs == 1 or count < 2:
+            return None
+        if self._pool is None:
+            # "spawn", not "fork": a forked worker would inherit the output folder's
+            # lock and hold it after a killed build; a spawned one starts clean, as
+            # a child of this process, so it dies with it (see _die_with_parent).
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_init_worker, initargs=self.args)
+        return self._pool
+
+    def print(self, jobs: list[PrintJob]) -> Iterator[PrintDone]:
+        """Render print jobs; results in the order given, whatever order they finish in."""
+        pool = self._parallel(len(jobs))
+        if pool is None:
+            renderer = _Renderer(*self.args)
+            return (renderer(job) for job in jobs)
+        return pool.map(_render_in_worker, jobs, chunksize=1)
+
+    def subsets(self, tasks: list[tuple]) -> list[bytes | None]:
+        """Subset fonts: (font path, text) → WOFF2 bytes or None, in order."""
+        pool = self._parallel(len(tasks))
+        if pool is None:
+            return [_subset_in_worker(t) for t in tasks]
+        return list(pool.map(_subset_in_worker, tasks, chunksize=1))
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def render_all(project: Project, campaigns: list[Campaign], jobs: list[PrintJob], workers: int,
-               options: PrintOptions, previews: str) -> Iterator[PrintDone]:
-    """Render ``jobs``; yield results in the order given, whatever order they finish in."""
-    if not jobs:
-        return
-    workers = max(1, min(workers, len(jobs)))
-    if workers == 1:
-        renderer = _Renderer(project, campaigns, options, previews)
-        for job in jobs:
-            yield renderer(job)
-        return
-    # "spawn", not "fork": a forked worker would inherit the output folder's lock
-    # and hold it after a killed build; a spawned one starts clean, as a child of
-    # this process, so it dies with it (see _die_with_parent).
-    method = "spawn"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                             initializer=_init_worker, initargs=(project, campaigns, options, previews)) as pool:
-        yield from pool.map(_render_in_worker, jobs, chunksize=1)

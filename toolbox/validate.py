@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 
 from babel import Locale as BabelLocale
+from babel.core import UnknownLocaleError
 
 from .errors import Collector, display_path
+from .i18n.segments import split_blocks
+from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, size_problem
 from .locales import BUILTIN, resolve
 from .model import Campaign
+from .paths import RESERVED, reference_problem
 from .project import Project
 from .tomlpos import KeyPath, line_of
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+#: BCP 47 syntax (language, then subtags of letters and digits): a tag becomes a folder name.
+TAG_RE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,6}$")
+_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Addresses that may become links in a reader's browser.
+URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
 SITE_FORMAT = "site"
 
 # Kosovo's XK is user-assigned in ISO 3166: CLDR knows it, but name it here
@@ -31,8 +42,33 @@ def print_formats(project: Project) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.html") if not p.name.startswith("_")) if folder.is_dir() else []
 
 
+def id_problem(value: str, what: str) -> str | None:
+    """Why ``value`` cannot be an identifier (it becomes a folder or file name), or None."""
+    if not ID_RE.match(value):
+        return f"{what} '{value}' may use only lowercase letters, digits and hyphens (at most 64, not starting or ending with a hyphen)"
+    if value.split(".")[0] in RESERVED:
+        return f"{what} '{value}' is a device name reserved on Windows; choose another"
+    return None
+
+
+def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
+    """(line, message) for a Markdown content file that is too big, not UTF-8 or has an overlong block."""
+    too_big = size_problem(path, MAX_MARKDOWN_BYTES, "this Markdown file")
+    if too_big:
+        return [(None, too_big)]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [(data[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text; save it as UTF-8")]
+    return [(b.line, f"this {b.kind} is {len(b.text)} characters long, over the limit of {MAX_MESSAGE_CHARS} "
+                     "for one message; split it into paragraphs")
+            for b in split_blocks(text) if len(b.text) > MAX_MESSAGE_CHARS]
+
+
 def validate_campaign(campaign: Campaign, project: Project, problems: Collector) -> None:
     shown = display_path(campaign.definition)
+    root = project.root
 
     def at(key: KeyPath) -> int | None:
         return line_of(campaign.lines, key)
@@ -43,11 +79,36 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
     def check_file(key: KeyPath, rel: str, what: str) -> None:
         if not rel:
             return
+        unsafe = reference_problem(campaign.folder, rel, root)
+        if unsafe:
+            err(key, f"{what} {rel!r} {unsafe}")
+            return
         target = (campaign.folder / rel)
         if not target.is_file():
             err(key, f"{what} '{rel}' does not exist (looked for {display_path(target)}); check the spelling or add the file")
+            return
+        if what == "content file":
+            for line, message in markdown_problems(target):
+                problems.error(display_path(target), line, message)
+        else:
+            bad = image_problem(target)
+            if bad:
+                err(key, f"{what} '{rel}' {bad}")
+
+    def check_url(key: KeyPath, value: str, name: str, link: bool = True) -> None:
+        """A web address. ``link``: it becomes a link readers can follow, so only http(s)."""
+        if not value:
+            return
+        if link and not URL_RE.match(value):
+            err(key, f"{name} {value!r} must be a web address starting with https:// (or http://), "
+                     "without spaces or quotes")
+        elif not link and (_SCHEME.match(value) and not URL_RE.match(value) or _CONTROL.search(value)):
+            err(key, f"{name} {value!r} must be a web address (https://...) or plain text, not a {value.split(':')[0]}: link")
 
     def check_locale(key: KeyPath, tag: str) -> None:
+        if not TAG_RE.match(tag) or tag.lower() in RESERVED:
+            err(key, f"locale {tag!r} is not a BCP 47 tag (letters, digits and hyphens: en, sr-Latn, ar); fix the spelling")
+            return
         if resolve(tag, campaign.locales) is None:
             close = difflib.get_close_matches(tag, list(BUILTIN) + list(campaign.locales), n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"declare it under [locales.\"{tag}\"] with its name, script and direction"
@@ -56,11 +117,18 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
     info = campaign.campaign
     if info.id != campaign.folder.name:
         err(("campaign", "id"), f"campaign id '{info.id}' must equal its folder name '{campaign.folder.name}'")
-    if not ID_RE.match(info.id):
-        err(("campaign", "id"), f"campaign id '{info.id}' may use only lowercase letters, digits and hyphens")
+    bad_id = id_problem(info.id, "campaign id")
+    if bad_id:
+        err(("campaign", "id"), bad_id)
+    for what, path in (("the campaign folder", campaign.folder), ("campaign.toml", campaign.definition)):
+        if not path.resolve().is_relative_to(root.resolve()):
+            err(("campaign",), f"{what} is a symbolic link to {path.resolve()}, outside the project; move it into campaigns/")
     check_locale(("campaign", "source_locale"), info.source_locale)
     if info.base_url and not info.base_url.startswith("https://"):
         err(("campaign", "base_url"), f"base_url '{info.base_url}' must start with https:// (readers' connections must be private)")
+    elif info.base_url:
+        check_url(("campaign", "base_url"), info.base_url, "base_url")
+    check_url(("campaign", "exit_url"), info.exit_url, "exit_url")
     if not info.base_url:
         problems.warn(shown, at(("campaign",)), "no base_url: QR codes and canonical links are left out until the microsite has an address")
 
@@ -69,15 +137,25 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         if code not in countries:
             err(("campaign", "countries", i), f"'{code}' is not an ISO 3166 country code (use XK for Kosovo)")
     for tag, decl in campaign.locales.items():
+        if not TAG_RE.match(tag) or tag.lower() in RESERVED:
+            err(decl.key, f"[locales.\"{tag}\"]: {tag!r} is not a BCP 47 tag (letters, digits and hyphens, e.g. rom or sr-Latn)")
         for j, other in enumerate(decl.fallback):
             check_locale(decl.key + ("fallback", j), other)
+        if decl.transliterate:
+            check_locale(decl.key + ("transliterate",), decl.transliterate)
+        if decl.cldr and _cldr_problem(decl.cldr):
+            err(decl.key + ("cldr",), f"cldr = {decl.cldr!r} is not a locale CLDR knows; use e.g. \"en\" or \"sr_Latn\"")
+        if decl.plural_forms and _plural_problem(decl.plural_forms):
+            err(decl.key + ("plural_forms",), f"plural_forms = {decl.plural_forms!r} is not a gettext Plural-Forms "
+                                              "expression; write e.g. \"nplurals=2; plural=(n != 1);\"")
 
     formats = set(print_formats(project)) | {SITE_FORMAT}
     seen_groups: dict[str, KeyPath] = {}
     for group in campaign.groups:
         gk = group.key
-        if not ID_RE.match(group.id):
-            err(gk + ("id",), f"group id '{group.id}' may use only lowercase letters, digits and hyphens")
+        bad_id = id_problem(group.id, "group id")
+        if bad_id:
+            err(gk + ("id",), bad_id)
         if group.id in seen_groups:
             err(gk + ("id",), f"duplicate group id '{group.id}' (first defined at line {at(seen_groups[group.id] + ('id',))})")
         seen_groups.setdefault(group.id, gk)
@@ -104,12 +182,16 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
 
     seen_assets: set[str] = set()
     for asset in campaign.assets:
+        bad_id = id_problem(asset.id, "asset id")
+        if bad_id:
+            err(asset.key + ("id",), bad_id)
         if asset.id in seen_assets:
             err(asset.key + ("id",), f"duplicate asset id '{asset.id}'")
         seen_assets.add(asset.id)
         check_file(asset.key + ("file",), asset.file, "image")
     for partner in campaign.partners:
         check_file(partner.key + ("logo",), partner.logo, "logo")
+        check_url(partner.key + ("url",), partner.url, "partner url")
 
     for code, country in campaign.countries.items():
         if code not in countries:
@@ -119,4 +201,28 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
                 check_locale(hotline.key + ("languages", i), tag)
             if not re.fullmatch(r"\+?[0-9][0-9 ()/-]{1,24}", hotline.number):
                 err(hotline.key + ("number",), f"hotline number '{hotline.number}' may contain only digits, spaces, + ( ) / -")
+            check_url(hotline.key + ("source",), hotline.source, "source", link=False)
+        for service in country.services:
+            check_url(service.key + ("website",), service.website, "website", link=False)
+
+
+def _cldr_problem(tag: str) -> bool:
+    try:
+        BabelLocale.parse(tag.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return True
+    return False
+
+
+def _plural_problem(forms: str) -> bool:
+    from gettext import c2py
+
+    m = re.fullmatch(r"\s*nplurals\s*=\s*([1-6])\s*;\s*plural\s*=(.+?);?\s*", forms)
+    if not m:
+        return True
+    try:
+        c2py(m.group(2))
+    except (ValueError, SyntaxError, RecursionError, OverflowError):
+        return True
+    return False
 

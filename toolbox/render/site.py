@@ -242,12 +242,15 @@ def visible_text(html: str) -> str:
     return htmllib.unescape(_TAG.sub(" ", html))
 
 
-def locale_fonts(faces: list[Face], pages_text: str, rel_dir: str) -> dict[str, bytes]:
-    """WOFF2 subsets of ``faces`` and a fonts.css for one locale: {path relative to the output: bytes}."""
+def locale_fonts(faces: list[Face], pages_text: str, rel_dir: str, subset=subset_woff2) -> dict[str, bytes]:
+    """WOFF2 subsets of ``faces`` and a fonts.css for one locale: {path relative to the output: bytes}.
+
+    ``subset(path, text)`` makes one subset (the build passes results made in its workers).
+    """
     files: dict[str, bytes] = {}
     rules = []
     for face in faces:
-        data = subset_woff2(face.path, pages_text)
+        data = subset(face.path, pages_text)
         if data is None:
             continue
         name = face.path.stem + ".woff2"

@@ -1,0 +1,80 @@
+"""Names and file references from campaign definitions: portable, and inside the project.
+
+Campaign definitions come from NGO staff; a reference such as ``../../etc/passwd``,
+``/home/x/logo.png`` or a link to a file outside the project must never be read,
+and an identifier that becomes a folder name (campaign, group, locale) must work
+on every system the output is copied to. Each function returns *why* something
+is unacceptable (a sentence for an error message), or ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+#: Names Windows reserves for devices, with or without an extension (``con``, ``aux.md``).
+RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
+)
+#: Characters Windows (or Windows file sharing) does not allow in a file name.
+_FORBIDDEN = set('<>:"|?*\\')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Longest file name most file systems accept, in bytes.
+MAX_NAME_BYTES = 255
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` (one path component) is not a portable file name, or None."""
+    if not name:
+        return "is empty"
+    if _CONTROL.search(name):
+        return "contains a control character"
+    bad = sorted(set(name) & _FORBIDDEN)
+    if bad:
+        return f"contains {' '.join(bad)}, which Windows does not allow in file names"
+    if name.endswith((".", " ")) and name not in (".", ".."):
+        return "ends in a dot or a space, which Windows drops"
+    if name.split(".", 1)[0].rstrip(" ").lower() in RESERVED:
+        return "is a device name reserved on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"is longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
+def reference_problem(base: Path, rel: str, root: Path) -> str | None:
+    """Why the file reference ``rel`` (relative to folder ``base``) is unsafe, or None.
+
+    Refused: absolute paths, ``..``, backslashes, names that are not portable, and
+    symbolic links (anywhere along the path) that lead outside ``root``.
+    """
+    if _CONTROL.search(rel):
+        return "contains a control character; retype the path"
+    if rel.startswith(("/", "\\", "~")) or PureWindowsPath(rel).drive or PureWindowsPath(rel).root:
+        return "is an absolute path; give a path relative to the campaign folder, e.g. content/about.md"
+    if "\\" in rel:
+        return "uses \\ between folders; use / (content/about.md), which works on every system"
+    parts = PurePosixPath(rel).parts
+    if ".." in parts:
+        return "goes up out of the campaign folder with '..'; keep the file inside the campaign folder"
+    for part in parts:
+        why = name_problem(part)
+        if why:
+            return f"'{part}' {why}; rename the file"
+    target = (base / rel).resolve()
+    if not target.is_relative_to(root.resolve()):
+        return f"leads outside the project (a symbolic link to {target}); copy the file into the campaign folder"
+    return None
+
+
+def inside(folder: Path, rel: str) -> Path | None:
+    """``folder / rel`` if it stays inside ``folder`` (no absolute path, no '..', no link out), else None."""
+    if not rel or _CONTROL.search(rel) or rel.startswith("/") or "\\" in rel or PureWindowsPath(rel).drive:
+        return None
+    if ".." in PurePosixPath(rel).parts:
+        return None
+    target = folder / rel
+    root = folder.resolve()
+    resolved = target.resolve()
+    if resolved == root or not resolved.is_relative_to(root):
+        return None
+    return target
