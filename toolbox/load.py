@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Collector, display_path
+from .limits import MAX_DEFINITION_BYTES, size_problem
 from .model import Campaign
 from .tomlpos import KeyPath, key_lines, line_of
 
@@ -165,9 +166,18 @@ def load_campaign(folder: Path, problems: Collector) -> Campaign | None:
         problems.error(display_path(folder), None, f"no {DEFINITION} here; create one with 'toolbox new {folder.name}'")
         return None
     try:
-        source = path.read_text(encoding="utf-8")
+        too_big = size_problem(path, MAX_DEFINITION_BYTES, DEFINITION)
+        if too_big:
+            problems.error(shown, None, too_big)
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(shown, None, f"cannot read {DEFINITION}: {exc.strerror or exc}; check its permissions")
+        return None
+    try:
+        source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         problems.error(shown, line, "the file is not UTF-8 text; save it as UTF-8")
         return None
     try:
@@ -179,6 +189,10 @@ def load_campaign(folder: Path, problems: Collector) -> Campaign | None:
         reason = _TOML_LINE.sub("", message).strip()
         problems.error(shown, line, f"TOML syntax error: {reason}; see docs/campaign-format.md")
         return None
+    except RecursionError:
+        problems.error(shown, _deepest_line(source), "values are nested too deeply (lists inside lists ...); "
+                                                     "see docs/campaign-format.md for the shape of each key")
+        return None
     reader = _Reader(path, source, problems)
     if "campaign" not in data:
         problems.error(shown, 1, "missing the [campaign] table (id, title, ...); see docs/campaign-format.md")
@@ -187,6 +201,22 @@ def load_campaign(folder: Path, problems: Collector) -> Campaign | None:
     if campaign is None:
         return None
     return dataclasses.replace(campaign, folder=folder, definition=path, lines=reader.lines)
+
+
+def _deepest_line(source: str) -> int:
+    """The line where brackets nest deepest (strings and comments are not told apart: a hint only)."""
+    depth = best = 0
+    line = best_line = 1
+    for ch in source:
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best, best_line = depth, line
+        elif ch in "]}":
+            depth -= 1
+    return best_line
 
 
 def find_campaigns(root: Path) -> list[Path]:

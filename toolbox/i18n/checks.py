@@ -9,7 +9,9 @@ with a translation:
 - Markdown link targets equal to the source's;
 - no markup that would break or script a page (``<script>``, event handlers,
   ``javascript:``, tags the source does not have, unbalanced tags);
-- as many plural forms as the file's ``Plural-Forms`` header says.
+- as many plural forms as the file's ``Plural-Forms`` header says;
+- no file over :data:`~toolbox.limits.MAX_PO_BYTES`, no text over
+  :data:`~toolbox.limits.MAX_MESSAGE_CHARS` (a missing quote can swallow a file).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from babel.messages.catalog import Message
 
 from ..errors import Collector, display_path
+from ..limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, size_problem
 from .catalog import read_catalog
 
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{.*?\}\}|\{\w+\}")
@@ -92,16 +95,39 @@ def _nplurals(path: Path) -> int | None:
 
 
 def check_po(path: Path, problems: Collector) -> None:
+    shown = display_path(path)
+    too_big = size_problem(path, MAX_PO_BYTES, "this .po file")
+    if too_big:
+        problems.error(shown, None, too_big)
+        return
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.error(shown, data[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text; save it as UTF-8 (Poedit does)")
+        return
     catalog = read_catalog(path, problems)
     if catalog is None:
         return
-    shown = display_path(path)
     nplurals = _nplurals(path)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()
     for message in catalog:
-        if not message.id or message.fuzzy:
+        if not message.id:
+            continue
+        long = next((s for s in (*_strings(message.id), *_strings(message.string)) if len(s) > MAX_MESSAGE_CHARS), None)
+        if long is not None:
+            problems.error(shown, message.lineno, f"this entry has a text of {len(long)} characters, over the limit of "
+                                                  f"{MAX_MESSAGE_CHARS} for one message; is a closing quote missing?")
+            continue
+        if message.fuzzy:
             continue
         _check_entry(message, shown, nplurals, _plural_lines(lines, message.lineno), problems)
+
+
+def _strings(value) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(v for v in value if v) if isinstance(value, (tuple, list)) else (value,)
 
 
 def _plural_lines(lines: list[str], lineno: int | None) -> int:

@@ -78,10 +78,17 @@ def split_blocks(source: str) -> list[Block]:
     return blocks
 
 
-# Tags and attributes a leaflet or page may carry from Markdown or a translation.
+# The allow-list: tags and attributes a leaflet or page may carry from Markdown or a
+# translation (both untrusted), documented for designers in docs/security.md. Block
+# structure (paragraphs, lists, headings, tables) is made by render_blocks, never
+# taken from the input. Everything else is removed; the content of the tags in
+# DROPPED_WITH_CONTENT goes with them. No images (a remote image would tell a
+# third party who reads the page), no styles, no scripts, no event handlers.
 ALLOWED_TAGS = {"a", "em", "strong", "code", "br", "bdi", "span", "abbr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "span": {"lang", "dir"}, "bdi": {"dir"}, "abbr": {"title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "tel", "mailto", "sms"}
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript",
+                        "svg", "math", "textarea", "select", "title"}
 
 _md = markdown.Markdown(extensions=[], output_format="html")
 
@@ -99,6 +106,7 @@ def inline_html(text: str) -> Markup:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        clean_content_tags=DROPPED_WITH_CONTENT,
     )
     return Markup(clean)
 
