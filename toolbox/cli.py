@@ -106,8 +106,8 @@ def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings (overflow, rendering problems) as errors.")
 @click.option("--print", "press", is_flag=True, help="Print profile for the print shop: 3 mm bleed and crop marks.")
 @click.option("--archive", is_flag=True, help="Write PDF/A-3b (archiving) instead of the default tagged PDF/UA-1.")
-@click.option("--previews", type=click.Choice(["none", "first", "all"]), default="none", show_default=True,
-              help="Write PNG previews of print outputs beside them: first page or every page.")
+@click.option("--previews", type=click.Choice(["none", "first", "all"]), default="first", show_default=True,
+              help="PNG previews of print outputs beside them (first page or every page), shown on the microsite's downloads pages and as its share images.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Render in N worker processes. Default: the number of cores.")
 @click.option("--force", is_flag=True, help="Render everything again, even outputs whose inputs did not change.")
@@ -232,7 +232,7 @@ def serve(obj: Ctx, campaigns: tuple[str, ...], port: int, host: str, no_open: b
               help="Output folder. Default: dist/ in the project folder.")
 @click.option("--print", "press", is_flag=True, help="As given to the shard builds.")
 @click.option("--archive", is_flag=True, help="As given to the shard builds.")
-@click.option("--previews", type=click.Choice(["none", "first", "all"]), default="none", show_default=True,
+@click.option("--previews", type=click.Choice(["none", "first", "all"]), default="first", show_default=True,
               help="As given to the shard builds.")
 @output_options
 @pass_ctx
@@ -371,20 +371,27 @@ def status(obj: Ctx, locales: tuple[str, ...], as_json: bool, missing: bool) -> 
                 click.echo(f"    outdated: {mid}")
 
 
+INTERRUPTED = ("interrupted: no file was left half-written, and manifest.json is replaced only when a build "
+               "finishes; run the command again to finish")
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except ToolboxError as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except click.exceptions.Abort as exc:  # click turns Ctrl+C (SIGINT) into Abort
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            click.echo(INTERRUPTED, err=True)
+        else:
+            click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted; files already written are complete, the manifest is unchanged", err=True)
+        click.echo(INTERRUPTED, err=True)
         sys.exit(130)
     except SystemExit:
         raise
