@@ -1,27 +1,56 @@
-"""Bad campaign definitions: a clear path:line message, exit status 1, no traceback.
+"""Bad input: a clear path:line message, exit status 1, no traceback.
 
-Each case is a folder under tests/fixtures/invalid/: a campaign and an
-expected.txt listing lines the error output must contain. Add a folder to add
-a case.
+Each case is a folder under tests/fixtures/invalid/, copied into a throwaway
+project as the campaign campaigns/<case>/ (symbolic links kept as links):
+
+- ``campaign.toml`` and the files it names;
+- ``expected.txt``: lines the error output must contain (a line starting with
+  ``campaign.toml`` is looked for as ``campaigns/<case>/campaign.toml``);
+- ``project/`` (optional): files laid over the project root, e.g. a broken
+  ``project/templates/site/home.html`` or ``project/locales/sq/LC_MESSAGES/<case>.po``
+  (the project then gets its own copy of templates/ or locales/ first);
+- ``command.txt`` (optional): the command to run instead of ``validate``, e.g.
+  ``build --jobs 1 --out dist`` for errors that show only when rendering.
+
+Add a folder to add a case.
 """
 
 from __future__ import annotations
 
+import shlex
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import make_project, run_toolbox
+from conftest import ROOT, make_project, run_toolbox
 
 CASES = sorted(p for p in (Path(__file__).parent / "fixtures" / "invalid").iterdir() if p.is_dir())
+_NOT_CAMPAIGN = ("project", "expected.txt", "command.txt")
+
+
+def case_project(case: Path, tmp: Path) -> Path:
+    """A throwaway project holding the case's campaign and its overlay files."""
+    overlay = case / "project"
+    for folder in ("templates", "locales"):
+        if (overlay / folder).is_dir():
+            shutil.copytree(ROOT / folder, tmp / folder)
+    project = make_project(tmp)
+    shutil.copytree(case, project / "campaigns" / case.name, symlinks=True,
+                    ignore=lambda d, names: [n for n in names if Path(d) == case and n in _NOT_CAMPAIGN])
+    if overlay.is_dir():
+        shutil.copytree(overlay, project, dirs_exist_ok=True)
+    return project
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_validate_reports_problem(case: Path, tmp_path: Path) -> None:
-    project = make_project(tmp_path, case)
-    result = run_toolbox("validate", cwd=project)
+def test_bad_input_reports_problem(case: Path, tmp_path: Path) -> None:
+    project = case_project(case, tmp_path)
+    command = case / "command.txt"
+    args = shlex.split(command.read_text(encoding="utf-8")) if command.is_file() else ["validate"]
+    result = run_toolbox(*args, cwd=project)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     for expected in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
         if expected.strip():
             assert f"campaigns/{case.name}/{expected}" in result.stderr or expected in result.stderr, (

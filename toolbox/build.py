@@ -25,6 +25,7 @@ from .model import Campaign
 from .plan import Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
+from .render.preflight import check_designs
 from .render.print import PrintOptions
 from .render.site import SiteRenderer, locale_fonts, sitemap, visible_text
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
@@ -84,6 +85,7 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
         if campaign is not None:
             validate_campaign(campaign, project, problems)
             campaigns.append(campaign)
+    check_designs(project.templates, problems)
     if not problems.errors:
         check_catalogs(project, campaigns, problems)
     return campaigns, problems

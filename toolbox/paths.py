@@ -59,7 +59,7 @@ def reference_problem(base: Path, rel: str, root: Path) -> str | None:
     for part in parts:
         why = name_problem(part)
         if why:
-            return f"'{part}' {why}; rename the file"
+            return f"has a part '{part}' that {why}; rename it"
     target = (base / rel).resolve()
     if not target.is_relative_to(root.resolve()):
         return f"leads outside the project (a symbolic link to {target}); copy the file into the campaign folder"

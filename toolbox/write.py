@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .paths import inside
+
 MANIFEST = "manifest.json"
 LOCK = ".toolbox.lock"
 STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
@@ -70,8 +72,8 @@ class OutputWriter:
     def intact(self, entries: list[dict]) -> bool:
         """True when every file of a previous build's entries is on disk as it was written."""
         for e in entries:
-            target = self.out / e["path"]
-            if not target.is_file() or target.stat().st_size != e["bytes"]:
+            target = inside(self.out, e.get("path", "")) if isinstance(e, dict) else None
+            if target is None or not target.is_file() or target.stat().st_size != e.get("bytes"):
                 return False
             if hashlib.sha256(target.read_bytes()).hexdigest() != e["sha256"]:
                 return False
@@ -105,7 +107,11 @@ class OutputWriter:
     def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
               format: str, pages: int | None = None, translated: float | None = None,
               paper: str | None = None) -> Entry:
-        target = self.out / rel
+        target = inside(self.out, rel)
+        if target is None:  # never reached from valid input; a last line of defence
+            from .errors import ToolboxError
+
+            raise ToolboxError(f"refusing to write {rel!r}: it is not inside the output folder {self.out}")
         # Keep an unchanged file as it is (and its modification time).
         if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
             atomic_write(target, data)
@@ -179,11 +185,16 @@ def gather_shards(shards: list[Path], out: Path) -> int:
     copied = 0
     for shard in shards:
         manifest = read_json(shard / MANIFEST)
-        if not manifest.get("outputs"):
+        if not manifest.get("outputs") or not isinstance(manifest["outputs"], list):
             problems.append(Problem(str(shard / MANIFEST), None, "no manifest with outputs here; is this a shard's output folder?"))
             continue
         for entry in manifest["outputs"]:
-            rel, digest = entry["path"], entry["sha256"]
+            rel, digest = (entry.get("path"), entry.get("sha256")) if isinstance(entry, dict) else (None, None)
+            source = inside(shard, rel) if isinstance(rel, str) else None
+            if source is None or inside(out, rel) is None or not isinstance(digest, str) or not source.is_file():
+                problems.append(Problem(str(shard / MANIFEST), None, f"entry {str(rel)[:80]!r} is not a file inside the shard "
+                                        "folder; is this manifest damaged?"))
+                continue
             if seen.get(rel, digest) != digest:
                 problems.append(Problem(str(shard / rel), None, "differs from the same file in another shard; build the shards from one checkout with the same options"))
                 continue

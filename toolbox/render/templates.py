@@ -48,6 +48,10 @@ def render(env: jinja2.Environment, name: str, context: dict, translators) -> st
         raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {exc.message}; check the variable's name in docs/templates.md")) from None
     except jinja2.TemplateNotFound as exc:
         raise ToolboxError(Problem(name, None, f"template '{exc.name}' not found under templates/")) from None
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError) as exc:
+        # A designer's template did something impossible ({{ 1 / 0 }}, {{ x[99] }}): their error, not ours.
+        where = _template_frame(exc)
+        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {type(exc).__name__}: {exc}; see docs/templates.md")) from None
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -1,0 +1,123 @@
+"""Checks on the designers' files before anything renders.
+
+Templates and fonts come from designers, who do not read Python: a typo in a
+template or a font file renamed must be a ``path:line`` message from
+``toolbox validate``, not a crash halfway through a build. Checked here:
+
+- every template under templates/ compiles (syntax, unknown filters and tests);
+- the files the build reads directly exist (site.css, exit.js, fonts.toml);
+- templates/fonts/fonts.toml parses, uses known style names, and every font it
+  names exists inside templates/fonts/ and is a font file.
+
+Undefined variables show only when a template is rendered; ``render.templates``
+reports them with the template's file and line.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import jinja2
+
+from ..errors import Collector, display_path
+from ..paths import reference_problem
+from ..tomlpos import key_lines, line_of
+from .fonts import _STYLES
+from .templates import environment
+
+#: Files the build reads itself (not through Jinja), relative to templates/.
+REQUIRED = ("site/site.css", "site/exit.js", "fonts/fonts.toml")
+#: Suffixes of the files Jinja renders (autoescaped: see render.templates).
+TEMPLATE_SUFFIXES = (".html", ".svg", ".xml")
+#: The first bytes of TrueType, OpenType, collections, WOFF and WOFF2 files.
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
+_MAX_TEMPLATE_BYTES = 1_000_000
+
+
+def check_designs(templates: Path, problems: Collector) -> None:
+    """Report every problem with templates/ and its fonts into ``problems``."""
+    if not templates.is_dir():
+        problems.error(display_path(templates), None, "no templates/ folder here; run toolbox in a project folder (or use -C)")
+        return
+    for rel in REQUIRED:
+        if not (templates / rel).is_file():
+            problems.error(display_path(templates / rel), None, f"templates/{rel} is missing; restore it from the toolbox repository")
+    check_templates(templates, problems)
+    check_fonts(templates, problems)
+
+
+def check_templates(templates: Path, problems: Collector) -> None:
+    env = environment(templates)
+    for path in sorted(templates.rglob("*")):
+        if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
+            continue
+        shown = display_path(path)
+        if path.stat().st_size > _MAX_TEMPLATE_BYTES:
+            problems.error(shown, None, f"template is over {_MAX_TEMPLATE_BYTES // 1000} kB; split it into partials")
+            continue
+        data = path.read_bytes()
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.error(shown, data[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text; save it as UTF-8")
+            continue
+        try:
+            env.compile(source, path.relative_to(templates).as_posix(), str(path))
+        except jinja2.TemplateSyntaxError as exc:  # also unknown filters and tests
+            problems.error(shown, exc.lineno, f"template syntax error: {exc.message}; see docs/templates.md")
+        except RecursionError:
+            problems.error(shown, None, "template blocks are nested too deeply; simplify it")
+
+
+def check_fonts(templates: Path, problems: Collector) -> None:
+    folder = templates / "fonts"
+    path = folder / "fonts.toml"
+    if not path.is_file():
+        return  # reported as a missing required file
+    shown = display_path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        problems.error(shown, None, f"cannot read fonts.toml: {exc}; see docs/templates.md")
+        return
+    lines = key_lines(source)
+
+    def err(key: tuple, message: str) -> None:
+        problems.error(shown, line_of(lines, key), message)
+
+    families = data.get("families", {})
+    if not isinstance(families, dict) or not families:
+        err(("families",), "fonts.toml needs a [families.\"Name\"] table per font family; see docs/templates.md")
+        return
+    for family, files in families.items():
+        if not isinstance(files, dict):
+            err(("families", family), f"[families.\"{family}\"] must be a table of style = \"file.ttf\"")
+            continue
+        for style, filename in files.items():
+            key = ("families", family, style)
+            if style not in _STYLES:
+                err(key, f"unknown style '{style}' for {family}; use {', '.join(_STYLES)}")
+            elif not isinstance(filename, str) or not filename:
+                err(key, f"{family} {style} must be a font file name, e.g. \"NotoSans-Regular.ttf\"")
+            elif why := reference_problem(folder, filename, templates):
+                err(key, f"font file {filename!r} {why}")
+            elif not (folder / filename).is_file():
+                err(key, f"font file '{filename}' does not exist (looked for {display_path(folder / filename)}); "
+                         "add the file to templates/fonts/ or fix the name")
+            else:
+                with (folder / filename).open("rb") as fh:
+                    if fh.read(4) not in _FONT_MAGIC:
+                        err(key, f"'{filename}' is not a font file (TrueType, OpenType or WOFF); replace it")
+    scripts = data.get("scripts", {})
+    if not isinstance(scripts, dict):
+        err(("scripts",), "[scripts] must map a script to a list of families, e.g. Latn = [\"Noto Sans\"]")
+        return
+    for script, names in scripts.items():
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            err(("scripts", script), f"scripts.{script} must be a list of family names")
+            continue
+        for i, name in enumerate(names):
+            if name not in families:
+                err(("scripts", script, i), f"scripts.{script} names '{name}', which has no [families.\"{name}\"] table")
