@@ -38,7 +38,7 @@ def size_problem(path: Path, limit: int, what: str) -> str | None:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} kB"
+    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
 
 
 def image_problem(path: Path) -> str | None:

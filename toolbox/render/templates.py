@@ -14,7 +14,9 @@ from ..errors import Problem, ToolboxError, display_path
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        # Every template, whatever its name: text from outside is escaped unless code marked it
+        # Markup after sanitising it (i18n/segments.py). Templates never use |safe.
+        autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=[i18n],
         trim_blocks=True,
