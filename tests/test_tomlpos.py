@@ -49,4 +49,5 @@ def test_key_lines_cover_tables_arrays_and_inline_values() -> None:
 def test_line_of_falls_back_to_the_nearest_ancestor() -> None:
     lines = key_lines(SOURCE)
     assert line_of(lines, ("groups", 0, "content", "missing")) == 11
-    assert line_of(lines, ("nowhere",)) is None
+    assert line_of(lines, ("nowhere",)) == min(lines.values())  # never None: every problem has a line
+    assert line_of(key_lines('[a."b"]\nx = 1\n'), ("a",)) == 1  # a table known only by its sub-table

@@ -95,7 +95,8 @@ class _Reader:
                     out[k] = _with_code(converted, k)
             return out
         if dataclasses.is_dataclass(hint):
-            return self.table(hint, value, key)
+            table = self.table(hint, value, key)
+            return _BAD if table is None else table  # its problems are reported
         if hint is dt.date and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         if hint is float and isinstance(value, int) and not isinstance(value, bool):
@@ -185,8 +186,8 @@ def load_campaign(folder: Path, problems: Collector) -> Campaign | None:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _TOML_LINE.search(message)
-        line = int(m.group(1)) if m else None
-        reason = _TOML_LINE.sub("", message).strip()
+        line = int(m.group(1)) if m else max(1, len(source.splitlines()))  # "(at end of document)"
+        reason = _TOML_LINE.sub("", message).replace("(at end of document)", "at the end of the file").strip()
         problems.error(shown, line, f"TOML syntax error: {reason}; see docs/campaign-format.md")
         return None
     except RecursionError:

@@ -172,10 +172,17 @@ def key_lines(source: str) -> dict[KeyPath, int]:
 
 
 def line_of(lines: dict[KeyPath, int], path: KeyPath) -> int | None:
-    """The line of ``path``, or of its nearest ancestor that has one."""
+    """The line of ``path``, or of its nearest ancestor that has one.
+
+    A table known only through its sub-tables (``[a.b]`` without ``[a]``) is
+    placed at the first of them; a document with no key at all at line 1.
+    """
     p = tuple(path)
     while p:
         if p in lines:
             return lines[p]
+        below = [n for k, n in lines.items() if k[: len(p)] == p]
+        if below:
+            return min(below)
         p = p[:-1]
-    return None
+    return min(lines.values(), default=1)

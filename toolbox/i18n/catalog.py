@@ -79,12 +79,14 @@ def _parse_catalog(path: Path, problems: Collector | None) -> Catalog | None:
             return read_po(fh, abort_invalid=True)
     except PoFileError as exc:
         if problems is not None:
-            line = getattr(exc, "lineno", None)
-            problems.error(display_path(path), line, f"cannot parse this .po file: {exc}; fix the entry or run 'msgfmt --check {display_path(path)}'")
+            line = getattr(exc, "lineno", None)  # Babel counts from 0
+            line = line + 1 if isinstance(line, int) else 1
+            reason = re.sub(r" on -?\d+$", "", str(exc))
+            problems.error(display_path(path), line, f"cannot parse this .po file: {reason}; fix the entry or run 'msgfmt --check {display_path(path)}'")
         return None
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, LookupError) as exc:  # LookupError: an unknown charset in the header
         if problems is not None:
-            problems.error(display_path(path), None, f"cannot read this .po file: {exc}")
+            problems.error(display_path(path), 1, f"cannot read this .po file: {exc}; the header should say charset=UTF-8")
         return None
 
 
