@@ -22,7 +22,7 @@ from .load import find_campaigns, load_campaign
 from .keys import KeyMaker
 from .localize import Localizer
 from .model import Campaign
-from .plan import Unit, plan_campaign
+from .plan import SHARE_FORMATS, Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preflight import check_designs
@@ -45,6 +45,7 @@ class BuildReport:
     outputs: int = 0
     pdfs: int = 0
     pages: int = 0
+    images: int = 0  # share images (share-square, share-portrait)
     rendered: int = 0  # print outputs rendered by this build
     reused: int = 0  # print outputs kept from the previous build (their inputs did not change)
     removed: list[str] = field(default_factory=list)  # files of the previous build no longer made
@@ -234,6 +235,7 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
 
     if shard is None:
         _write_assets(project, writer, campaigns)
+        _write_texts(project, writer, campaigns, report)
     if failures or (strict and report.warnings):
         raise ToolboxError(failures + [Problem(w.path, w.line, w.message, "error" if strict else "warning")
                                        for w in report.warnings])
@@ -275,6 +277,9 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
         for unit in plans[campaign.id]:
             entry = made.get(unit.path)
             if entry is None:
+                continue
+            if unit.format in SHARE_FORMATS:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
+                report.images += 1
                 continue
             report.pdfs += 1
             report.pages += entry.pages or 0
@@ -381,6 +386,17 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
         entries = [writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset") for rel, data in files.items()]
         new_state[name] = {"key": key, "entries": [asdict(e) for e in entries]}
     return weights
+
+
+def _write_texts(project: Project, writer: OutputWriter, campaigns: list[Campaign], report: BuildReport) -> None:
+    """Text messages (format "sms"): a group's SMS text and hotline per locale × country, segments counted."""
+    from .sms import texts
+
+    for campaign in campaigns:
+        for rel, text, group, tag, cc, translated, problems in texts(project, campaign):
+            writer.write(rel, text.encode("utf-8"), campaign=campaign.id, group=group, locale=tag, country=cc,
+                         format="sms", translated=translated)
+            report.warnings.extend(problems)
 
 
 def _write_assets(project: Project, writer: OutputWriter, campaigns: list[Campaign]) -> None:

@@ -141,7 +141,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     _say_weights(obj, report)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
-        f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages: {report.rendered} rendered, "
+        f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: {report.rendered} rendered, "
         f"{report.reused} reused{removed}; {len(report.warnings)} warnings) into {out_dir} in {report.seconds:.1f} s; "
         f"open {out_dir / 'index.html'}"
     )

@@ -21,7 +21,7 @@ from . import __version__
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .locales import chain, resolve
 from .model import Campaign
-from .plan import Unit
+from .plan import Unit, template_name
 from .project import Project
 from .render.context import created_date
 
@@ -95,9 +95,9 @@ class KeyMaker:
                 yield partner.logo, self.file(campaign.folder / partner.logo)
 
     def _format_items(self, fmt: str):
-        for name in sorted(self.templates(f"print/{fmt}.html")):
+        for name in sorted(self.templates(template_name(fmt))):
             yield name, self.file(self.project.templates / name)
-        for folder in ("print", "partials", "fonts"):
+        for folder in ("print", "share", "partials", "fonts"):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
                     yield f"{folder}/{path.name}", self.file(path)

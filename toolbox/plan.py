@@ -46,6 +46,18 @@ def site_locales(campaign: Campaign) -> list[str]:
 #: Formats made in several paper sizes, one file each (…-poster-a3.pdf, …-poster-a4.pdf).
 PAPERS = {"poster": ("a3", "a4")}
 
+#: Share images for messaging apps (docs/outreach.md): format id → (template, width, height in px).
+#: Made for every group × locale × country that has print materials; rendered like print, then rasterised.
+SHARE_FORMATS = {
+    "share-square": ("share/square.html", 1080, 1080),
+    "share-portrait": ("share/portrait.html", 1080, 1350),
+}
+
+
+def template_name(fmt: str) -> str:
+    """The template a print or share format is drawn from."""
+    return SHARE_FORMATS[fmt][0] if fmt in SHARE_FORMATS else f"print/{fmt}.html"
+
 
 def print_path(cid: str, group: str, locale: str, country: str, fmt: str, paper: str | None = None) -> str:
     suffix = f"-{paper}" if paper else ""
@@ -63,6 +75,11 @@ def plan_campaign(campaign: Campaign) -> list[Unit]:
                 for cc in group.countries:
                     for paper in PAPERS.get(fmt, (None,)):
                         units.append(Unit(cid, group.id, tag, cc, fmt, print_path(cid, group.id, tag, cc, fmt, paper), paper))
+            if any(f != SITE_FORMAT for f in group.formats):
+                for fmt in SHARE_FORMATS:
+                    for cc in group.countries:
+                        path = print_path(cid, group.id, tag, cc, fmt)[: -len(".pdf")] + ".png"
+                        units.append(Unit(cid, group.id, tag, cc, fmt, path))
     locales = site_locales(campaign)
     if locales:
         units.append(Unit(cid, None, None, None, SITE_FORMAT, f"{cid}/index.html"))

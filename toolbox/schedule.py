@@ -16,7 +16,7 @@ from typing import Iterator
 from .errors import Problem
 from .localize import Localizer
 from .model import Campaign
-from .plan import Unit
+from .plan import SHARE_FORMATS, Unit
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
@@ -34,7 +34,7 @@ class PrintJob:
 class PrintDone:
     unit: Unit
     data: bytes
-    pages: int
+    pages: int | None  # None for share images
     translated: float
     problems: list[Problem] = field(default_factory=list)
     previews: dict[str, bytes] = field(default_factory=dict)
@@ -56,6 +56,11 @@ class _Renderer:
         unit = job.unit
         localizer = Localizer(self.project, campaign, unit.locale)
         result, problems = render_print(self.project, self.env, self.fonts, campaign, unit, localizer, self.options)
+        if unit.format in SHARE_FORMATS:  # an image for messaging apps: rasterised, no preview
+            from .render.share import rasterise
+
+            _, width, height = SHARE_FORMATS[unit.format]
+            return PrintDone(unit, rasterise(result.data, width, height), None, localizer.tr.usage.translated, problems)
         return PrintDone(unit, result.data, result.pages, localizer.tr.usage.translated, problems,
                          make_previews(result.data, unit.path, self.previews))
 

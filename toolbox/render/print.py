@@ -15,7 +15,7 @@ from ..i18n.catalog import TEMPLATE_DOMAIN, po_path
 from ..localize import Localizer
 from ..locales import chain
 from ..model import Campaign
-from ..plan import Unit
+from ..plan import Unit, template_name
 from ..project import Project
 from .checks import check_print
 from .context import created_date, page_url, qr_svg
@@ -104,7 +104,7 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
         # Kosovo is named when the output's contacts are Kosovo's (or the group is reached there).
         "names_kosovo": unit.country == "XK",
     }
-    html = render(env, f"print/{unit.format}.html", context, localizer.tr)
+    html = render(env, template_name(unit.format), context, localizer.tr)
     return html, options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]
 
 
