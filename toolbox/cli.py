@@ -259,6 +259,44 @@ def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, arc
 
 
 @cli.command()
+@click.argument("campaigns", nargs=-1)
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the zip bundles into (created if missing).")
+@click.option("--from", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Output folder of the build to pack. Default: dist/ in the project folder.")
+@click.option("--by-group", is_flag=True, help="One bundle per country × locale × target group instead of per country × locale.")
+@click.option("--pdf-budget", type=click.IntRange(min=0), default=1024, show_default=True, metavar="KB",
+              help="Fail when a print PDF weighs more than KB; 0: no budget.")
+@click.option("--image-budget", type=click.IntRange(min=0), default=300, show_default=True, metavar="KB",
+              help="Fail when a share image weighs more than KB; 0: no budget.")
+@output_options
+@pass_ctx
+def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None, by_group: bool,
+         pdf_budget: int, image_budget: int) -> None:
+    """Zip bundles for outreach workers from the last build (never builds).
+
+    One zip per campaign × country × locale (CAMPAIGN_COUNTRY_LOCALE.zip, e.g.
+    safe-journeys_mk_sq.zip; with --by-group, _GROUP added): the print PDFs,
+    share images and text messages of that country and language, manifest.json
+    and SHA256SUMS, with pinned timestamps and no user or machine names. Every
+    file is checked against the build's manifest and the size budgets first;
+    nothing is written when one fails. Layout: docs/outreach.md.
+    """
+    from .pack import kb
+    from .pack import pack as run_pack
+
+    build_path = (build_dir or obj.project.root / "dist").resolve()
+    out_dir = out.resolve()
+    bundles = run_pack(build_path, out_dir, list(campaigns) or None, by_group, pdf_budget or None, image_budget or None)
+    for bundle in bundles:
+        obj.say(f"{out_dir / (bundle.name + '.zip')}  {kb(len(bundle.data))}, {len(bundle.files)} files")
+        for f in bundle.files:
+            obj.say(f"  {kb(len(f.data)):>10}  {f.path}")
+    obj.say(f"packed {len(bundles)} bundles into {out_dir} (budgets: PDF {pdf_budget or 'none'} KB, "
+            f"share image {image_budget or 'none'} KB)")
+
+
+@cli.command()
 @click.argument("campaign_id")
 @click.option("--title", default=None, help="Campaign title (default: from the id).")
 @output_options

@@ -1,0 +1,201 @@
+"""``toolbox pack``: zip bundles for outreach workers, from the last build.
+
+Reads the build's ``manifest.json`` (never the campaign definitions, never
+rebuilds) and writes one zip per campaign × country × locale (or × group):
+the print PDFs, share images and text messages of that country and language,
+a ``manifest.json`` and ``SHA256SUMS``. Every file is checked against the
+build's manifest first, and against the size budgets.
+
+Bundles are reproducible and anonymous: entries sorted, timestamps pinned to
+1980-01-01, permissions fixed (0644), paths relative, no user or machine name
+anywhere — the same build gives byte-identical zips on every machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .errors import Problem, ToolboxError
+from .paths import inside
+from .plan import SHARE_FORMATS
+from .write import MANIFEST, atomic_write
+
+#: Default size budgets, in KB (1024 bytes): a print PDF, a share image.
+PDF_BUDGET_KB = 1024
+IMAGE_BUDGET_KB = 300
+
+#: Zip entries carry this date (the earliest a zip can hold), so bundles do not tell when or where they were made.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: Folder of each kind of file inside a bundle.
+FOLDERS = {"sms": "text", **{f: "share" for f in SHARE_FORMATS}}
+NOT_MATERIALS = {"site", "asset", "preview", "sms", *SHARE_FORMATS}
+
+
+@dataclass
+class BundleFile:
+    path: str  # inside the bundle
+    source: str  # in the build's output folder
+    entry: dict
+    data: bytes
+
+
+@dataclass
+class Bundle:
+    name: str  # e.g. safe-journeys_mk_sq (campaign_country_locale[_group])
+    campaign: str
+    country: str
+    locale: str
+    group: str | None
+    files: list[BundleFile] = field(default_factory=list)
+    data: bytes = b""  # the zip
+
+
+def kind(entry: dict) -> str | None:
+    """What a manifest entry is in a bundle: "print", "share", "text", or None (not bundled)."""
+    fmt = entry.get("format")
+    if fmt in FOLDERS:
+        return FOLDERS[fmt]
+    if fmt not in NOT_MATERIALS and str(entry.get("path", "")).endswith(".pdf"):
+        return "print"
+    return None
+
+
+def read_build(build: Path) -> list[dict]:
+    """The outputs of the build in ``build``; a clear error when there is none or it is damaged."""
+    path = build / MANIFEST
+    if not path.is_file():
+        raise ToolboxError(Problem(str(path), None, "no build here; run 'toolbox build' first (pack never builds)"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ToolboxError(Problem(str(path), None, f"cannot read the build's manifest ({exc}); run 'toolbox build' again")) from None
+    outputs = data.get("outputs") if isinstance(data, dict) else None
+    if not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs):
+        raise ToolboxError(Problem(str(path), None, "not a toolbox manifest (no list of outputs); run 'toolbox build' again"))
+    if data.get("shard"):
+        raise ToolboxError(Problem(str(path), None, f"this is shard {data['shard']} of a build; join the shards with 'toolbox merge' first"))
+    return outputs
+
+
+def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool = False) -> list[Bundle]:
+    """Group the build's materials into bundles and read (and check) every file."""
+    outputs = read_build(build)
+    problems: list[Problem] = []
+    bundles: dict[tuple, Bundle] = {}
+    for entry in outputs:
+        where = kind(entry)
+        cid, cc, tag, group = (entry.get(k) for k in ("campaign", "country", "locale", "group"))
+        if where is None or not all(isinstance(v, str) and v for v in (cid, cc, tag, group)):
+            continue
+        if campaigns and cid not in campaigns:
+            continue
+        rel = entry.get("path")
+        source = inside(build, rel) if isinstance(rel, str) else None
+        if source is None or not source.is_file():
+            problems.append(Problem(str(build / str(rel)), None, "listed in the manifest but missing; run 'toolbox build' again"))
+            continue
+        data = source.read_bytes()
+        if len(data) != entry.get("bytes") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            problems.append(Problem(str(source), None, "does not match the build's manifest (damaged or changed since "
+                                    "the build); run 'toolbox build' again"))
+            continue
+        key = (cid, cc, tag, group if by_group else None)
+        name = "_".join([cid, cc.lower(), tag] + ([group] if by_group else []))
+        bundle = bundles.setdefault(key, Bundle(name, cid, cc, tag, group if by_group else None))
+        bundle.files.append(BundleFile(f"{where}/{PurePosixPath(rel).name}", rel, entry, data))
+    if campaigns:
+        known = {o.get("campaign") for o in outputs}
+        problems += [Problem(str(build / MANIFEST), None, f"no campaign '{c}' in this build") for c in campaigns if c not in known]
+    if problems:
+        raise ToolboxError(problems)
+    if not bundles:
+        raise ToolboxError(Problem(str(build / MANIFEST), None, "the build has no print files, share images or text "
+                                   "messages to pack (do the groups list print formats?)"))
+    result = [bundles[k] for k in sorted(bundles, key=lambda k: tuple(x or "" for x in k))]
+    for bundle in result:
+        bundle.files.sort(key=lambda f: f.path)
+    return result
+
+
+def over_budget(bundles: list[Bundle], pdf_kb: int | None, image_kb: int | None) -> list[Problem]:
+    """Files heavier than their budget (``None``: no budget)."""
+    problems = []
+    seen = set()
+    for bundle in bundles:
+        for f in bundle.files:
+            budget = pdf_kb if f.path.endswith(".pdf") else image_kb if f.path.startswith("share/") else None
+            if budget is None or f.source in seen or len(f.data) <= budget * 1024:
+                continue
+            seen.add(f.source)
+            what = "print PDF" if f.path.endswith(".pdf") else "share image"
+            option = "--pdf-budget" if f.path.endswith(".pdf") else "--image-budget"
+            problems.append(Problem(f.source, None, f"{what} weighs {kb(len(f.data))}, over the budget of {budget} KB; "
+                                    f"make it lighter or raise {option}"))
+    return problems
+
+
+def kb(size: int) -> str:
+    return f"{size / 1024:.1f} KB"
+
+
+def bundle_manifest(bundle: Bundle, toolbox: str) -> bytes:
+    files = []
+    for f in bundle.files:
+        item = {"path": f.path, "format": f.entry.get("format"), "group": f.entry.get("group"),
+                "locale": f.entry.get("locale"), "country": f.entry.get("country")}
+        for k in ("paper", "pages"):
+            if f.entry.get(k) is not None:
+                item[k] = f.entry[k]
+        item.update({"bytes": len(f.data), "sha256": hashlib.sha256(f.data).hexdigest(), "source": f.source})
+        files.append(item)
+    data = {"toolbox": toolbox, "bundle": bundle.name, "campaign": bundle.campaign, "country": bundle.country,
+            "locale": bundle.locale, "group": bundle.group, "files": files}
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def checksums(items: list[tuple[str, bytes]]) -> bytes:
+    """``sha256sum`` format: check with ``sha256sum -c SHA256SUMS`` inside the unzipped folder."""
+    lines = [f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(items)]
+    return "".join(lines).encode("utf-8")
+
+
+def zip_bytes(folder: str, items: list[tuple[str, bytes]]) -> bytes:
+    """A reproducible zip: sorted entries under ``folder/``, pinned dates, fixed permissions, nothing else."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for path, data in sorted(items):
+            info = zipfile.ZipInfo(f"{folder}/{path}", date_time=ZIP_DATE)
+            info.create_system = 3  # Unix, so the permissions below are the ones unzip applies
+            info.external_attr = (0o100644 & 0xFFFF) << 16  # regular file, rw-r--r--
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return buffer.getvalue()
+
+
+def make_zip(bundle: Bundle, toolbox: str) -> bytes:
+    items = [(f.path, f.data) for f in bundle.files]
+    items.append(("manifest.json", bundle_manifest(bundle, toolbox)))
+    items.append(("SHA256SUMS", checksums(items)))
+    return zip_bytes(bundle.name, items)
+
+
+def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: bool = False,
+         pdf_kb: int | None = PDF_BUDGET_KB, image_kb: int | None = IMAGE_BUDGET_KB) -> list[Bundle]:
+    """Write the bundles of the build in ``build`` into ``out``; nothing is written when a file is over budget."""
+    bundles = plan_bundles(build, campaigns, by_group)
+    heavy = over_budget(bundles, pdf_kb, image_kb)
+    if heavy:
+        raise ToolboxError(heavy)
+    from . import __version__
+
+    for bundle in bundles:
+        bundle.data = make_zip(bundle, __version__)
+        target = out / f"{bundle.name}.zip"
+        if not (target.is_file() and target.read_bytes() == bundle.data):
+            atomic_write(target, bundle.data)
+    return bundles
