@@ -32,11 +32,11 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
     if root is not None:
         try:
             return p.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
             pass
     try:
         return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return p.as_posix()
 
 

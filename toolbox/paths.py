@@ -60,10 +60,20 @@ def reference_problem(base: Path, rel: str, root: Path) -> str | None:
         why = name_problem(part)
         if why:
             return f"has a part '{part}' that {why}; rename it"
-    target = (base / rel).resolve()
+    target = resolved(base / rel)
+    if target is None:
+        return "is a symbolic link that cannot be followed (it loops); replace it with the file itself"
     if not target.is_relative_to(root.resolve()):
         return f"leads outside the project (a symbolic link to {target}); copy the file into the campaign folder"
     return None
+
+
+def resolved(path: Path) -> Path | None:
+    """``path`` with every symbolic link followed, or None when a link loops or cannot be read."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python < 3.13 on a symbolic link loop
+        return None
 
 
 def inside(folder: Path, rel: str) -> Path | None:
@@ -73,8 +83,7 @@ def inside(folder: Path, rel: str) -> Path | None:
     if ".." in PurePosixPath(rel).parts:
         return None
     target = folder / rel
-    root = folder.resolve()
-    resolved = target.resolve()
-    if resolved == root or not resolved.is_relative_to(root):
+    root, real = resolved(folder), resolved(target)
+    if root is None or real is None or real == root or not real.is_relative_to(root):
         return None
     return target

@@ -14,7 +14,7 @@ from .i18n.segments import split_blocks
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, size_problem
 from .locales import BUILTIN, resolve
 from .model import Campaign
-from .paths import RESERVED, reference_problem
+from .paths import RESERVED, reference_problem, resolved
 from .project import Project
 from .tomlpos import KeyPath, line_of
 
@@ -121,8 +121,9 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
     if bad_id:
         err(("campaign", "id"), bad_id)
     for what, path in (("the campaign folder", campaign.folder), ("campaign.toml", campaign.definition)):
-        if not path.resolve().is_relative_to(root.resolve()):
-            err(("campaign",), f"{what} is a symbolic link to {path.resolve()}, outside the project; move it into campaigns/")
+        real = resolved(path)
+        if real is not None and not real.is_relative_to(root.resolve()):
+            err(("campaign",), f"{what} is a symbolic link to {real}, outside the project; move it into campaigns/")
     check_locale(("campaign", "source_locale"), info.source_locale)
     if info.base_url and not info.base_url.startswith("https://"):
         err(("campaign", "base_url"), f"base_url '{info.base_url}' must start with https:// (readers' connections must be private)")
