@@ -15,6 +15,7 @@ reports them with the template's file and line.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -80,7 +81,9 @@ def check_fonts(templates: Path, problems: Collector) -> None:
         source = path.read_text(encoding="utf-8")
         data = tomllib.loads(source)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
-        problems.error(shown, None, f"cannot read fonts.toml: {exc}; see docs/templates.md")
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        reason = re.sub(r" ?\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        problems.error(shown, int(m.group(1)) if m else 1, f"cannot read fonts.toml: {reason}; see docs/templates.md")
         return
     lines = key_lines(source)
 
