@@ -52,8 +52,9 @@ def _site_project(tmp: Path, about: str = "Someone deceived you.", leaflet: bool
     project = make_project(tmp, own_locales=own_locales)
     assert run_toolbox("new", "jobs", cwd=project).returncode == 0
     toml = project / "campaigns/jobs/campaign.toml"
-    if not leaflet:
-        toml.write_text(toml.read_text().replace('formats = ["site", "leaflet"]', 'formats = ["site"]'))
+    # With print files, a build takes seconds (a few PDFs, one after the other with --jobs 1).
+    formats = '["site", "leaflet", "card", "poster"]' if leaflet else '["site"]'
+    toml.write_text(toml.read_text().replace('formats = ["site", "leaflet"]', f"formats = {formats}"))
     (project / "campaigns/jobs/content/about.md").write_text(about, encoding="utf-8")
     return project
 
