@@ -1,0 +1,167 @@
+"""Outreach bundles (toolbox pack), share images and text messages, on the sample built once per session."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import make_project, run_toolbox
+from toolbox import sms
+
+SIZES = {"share-square": (1080, 1080), "share-portrait": (1080, 1350)}
+
+
+@pytest.fixture(scope="session")
+def packed(sample_build: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pack")
+    result = run_toolbox("pack", "--from", str(sample_build), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "packed" in result.stdout and " KB  print/" in result.stdout  # every file's size is reported
+    return out
+
+
+def test_share_images_per_group_locale_country(manifest: dict, sample_build: Path) -> None:
+    pdfs = {(o["group"], o["locale"], o["country"]) for o in manifest["outputs"] if o["path"].endswith(".pdf")}
+    for fmt, size in SIZES.items():
+        images = [o for o in manifest["outputs"] if o["format"] == fmt]
+        assert {(o["group"], o["locale"], o["country"]) for o in images} == pdfs
+        for o in images:
+            data = (sample_build / o["path"]).read_bytes()
+            assert len(data) < 300 * 1024, o["path"]
+            with Image.open(io.BytesIO(data)) as img:
+                img.verify()
+            with Image.open(io.BytesIO(data)) as img:
+                assert img.format == "PNG" and img.size == size, o["path"]
+                assert not img.info.get("exif") and "Software" not in img.info
+
+
+def test_text_messages_fit_their_segments_in_each_script(manifest: dict, sample_build: Path) -> None:
+    texts = [o for o in manifest["outputs"] if o["format"] == "sms"]
+    assert texts and {(o["group"], o["locale"], o["country"]) for o in texts} == \
+        {(o["group"], o["locale"], o["country"]) for o in manifest["outputs"] if o["format"] == "share-square"}
+    seen = {}
+    for o in texts:
+        text = (sample_build / o["path"]).read_text(encoding="utf-8").rstrip("\n")
+        counted = sms.count(text)
+        assert 1 <= counted.segments <= 3, (o["path"], counted)  # the sample allows sms_segments = 3
+        seen.setdefault(o["locale"], set()).add(counted.encoding)
+    assert seen["en"] == {"GSM-7"}
+    for tag in ("mk", "sr-Cyrl", "ar", "fa", "sq"):  # Cyrillic, Arabic script, Albanian ë: UCS-2
+        assert seen[tag] == {"UCS-2"}, tag
+
+
+def test_sms_segment_counts() -> None:
+    assert sms.count("a" * 160) == sms.SmsCount("GSM-7", 160, 1)
+    assert sms.count("a" * 161).segments == 2
+    assert sms.count("a" * 306).segments == 2 and sms.count("a" * 307).segments == 3
+    assert sms.count("€" * 80) == sms.SmsCount("GSM-7", 160, 1)  # extension table: two septets each
+    assert sms.count("a" * 152 + "€" + "a" * 10).segments == 2  # 165 septets; the escape pair is not split
+    assert sms.count("a" * 152 + "€" * 77).segments == 3  # 306 septets, but € cannot straddle two parts
+    assert sms.count("ж" * 70) == sms.SmsCount("UCS-2", 70, 1)  # Cyrillic
+    assert sms.count("ж" * 71).segments == 2 and sms.count("ж" * 134).segments == 2 and sms.count("ж" * 135).segments == 3
+    assert sms.count("ع" * 70).segments == 1 and sms.count("ع" * 71).segments == 2  # Arabic
+    assert sms.count("Çë").encoding == "UCS-2" and sms.count("Ç é ñ").encoding == "GSM-7"
+    assert sms.count("🙂" * 35) == sms.SmsCount("UCS-2", 70, 1)  # outside the BMP: two UTF-16 units
+
+
+def test_bundles_unzip_verify_and_open(packed: Path, manifest: dict, tmp_path: Path) -> None:
+    zips = sorted(packed.glob("*.zip"))
+    names = {z.stem for z in zips}
+    expected = {f"{o['campaign']}_{o['country'].lower()}_{o['locale']}" for o in manifest["outputs"] if o["path"].endswith(".pdf")}
+    assert names == expected and "safe-journeys_mk_sq" in names
+    private = [s.encode() for s in {getpass.getuser(), socket.gethostname(), str(Path.home()), str(packed), os.getcwd()} if len(s) > 2]
+    for z in zips:
+        data = z.read_bytes()
+        assert not [p for p in private if p in data], z.name  # no user, machine or absolute path
+        with zipfile.ZipFile(z) as zf:
+            infos = zf.infolist()
+            assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+            for info in infos:
+                assert info.filename.startswith(f"{z.stem}/") and ".." not in info.filename
+                assert info.date_time == (1980, 1, 1, 0, 0, 0)
+                assert info.external_attr >> 16 == 0o100644 and not info.extra and not info.comment
+            zf.extractall(tmp_path)
+        folder = tmp_path / z.stem
+        check = subprocess.run(["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        files = {f["path"]: f for f in listed["files"]}
+        on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        assert on_disk == set(files) | {"manifest.json", "SHA256SUMS"}
+        country, locale = z.stem.split("_")[1:3]
+        assert {(f["country"].lower(), f["locale"]) for f in files.values()} == {(country, locale)}
+        assert any(p.startswith("print/") for p in files) and any(p.startswith("text/") for p in files)
+        for rel, f in files.items():
+            path = folder / rel
+            assert path.stat().st_size == f["bytes"] and hashlib.sha256(path.read_bytes()).hexdigest() == f["sha256"]
+            if rel.endswith(".pdf"):
+                assert f["bytes"] < 1024 * 1024
+                info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True)
+                pages = [line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages:")]
+                assert info.returncode == 0 and pages == [str(f["pages"])], rel
+            elif rel.endswith(".png"):
+                assert f["bytes"] < 300 * 1024
+                with Image.open(path) as img:
+                    assert img.size == SIZES[f["format"]]
+            else:
+                assert rel.startswith("text/") and sms.count(path.read_text(encoding="utf-8").rstrip("\n")).segments <= 3
+
+
+def test_pack_is_reproducible_and_by_group(sample_build: Path, packed: Path, tmp_path: Path) -> None:
+    again = run_toolbox("pack", "--from", str(sample_build), "--out", str(tmp_path / "again"), "-q")
+    assert again.returncode == 0 and again.stdout == ""
+    assert {z.name: z.read_bytes() for z in packed.glob("*.zip")} == \
+        {z.name: z.read_bytes() for z in (tmp_path / "again").glob("*.zip")}
+    by_group = run_toolbox("pack", "safe-journeys", "--by-group", "--from", str(sample_build), "--out", str(tmp_path / "g"), "-q")
+    assert by_group.returncode == 0, by_group.stderr
+    assert (tmp_path / "g" / "safe-journeys_mk_en_jobs-abroad.zip").is_file()
+    assert (tmp_path / "g" / "safe-journeys_mk_en_roma-communities.zip").is_file()
+
+
+def test_pack_errors_are_clear(sample_build: Path, tmp_path: Path) -> None:
+    none = run_toolbox("pack", "--from", str(tmp_path / "nothing"), "--out", str(tmp_path / "o"))
+    assert none.returncode == 1 and "manifest.json: no build here; run 'toolbox build' first" in none.stderr
+    assert "Traceback" not in none.stderr
+
+    heavy = run_toolbox("pack", "--from", str(sample_build), "--out", str(tmp_path / "o"), "--image-budget", "20", "--pdf-budget", "10")
+    assert heavy.returncode == 1 and "Traceback" not in heavy.stderr
+    assert "share image weighs" in heavy.stderr and "over the budget of 20 KB" in heavy.stderr and "--pdf-budget" in heavy.stderr
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").glob("*.zip"))  # nothing written
+
+    copy = tmp_path / "dist"
+    shutil.copytree(sample_build, copy)
+    leaflet = next(copy.rglob("*-leaflet.pdf"))
+    leaflet.write_bytes(leaflet.read_bytes()[:-10])
+    damaged = run_toolbox("pack", "--from", str(copy), "--out", str(tmp_path / "o"))
+    assert damaged.returncode == 1 and "Traceback" not in damaged.stderr
+    assert f"{leaflet}: does not match the build's manifest" in damaged.stderr
+
+    unknown = run_toolbox("pack", "nope", "--from", str(sample_build), "--out", str(tmp_path / "o"))
+    assert unknown.returncode == 1 and "no campaign 'nope' in this build" in unknown.stderr
+
+
+def test_build_warns_when_a_text_message_is_too_long(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    assert run_toolbox("new", "jobs", cwd=project).returncode == 0
+    toml = project / "campaigns/jobs/campaign.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "\nsms = " in text
+    text = text.replace("[campaign]\n", "[campaign]\nsms_segments = 1\n", 1)
+    toml.write_text(text.replace("\nsms = \"", "\nsms = \"" + "Check every job offer twice. " * 5, 1), encoding="utf-8")
+    result = run_toolbox("build", "--previews", "none", "--jobs", "1", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "campaigns/jobs/campaign.toml:" in result.stderr and "needs 2 SMS (GSM-7" in result.stderr
+    assert "over sms_segments = 1" in result.stderr
+    txt = next((project / "dist").rglob("*-sms.txt")).read_text(encoding="utf-8")
+    assert txt.startswith("Check every job offer twice.") and sms.count(txt.rstrip("\n")).segments == 2
