@@ -32,6 +32,9 @@ from toolbox.load import load_campaign
 from toolbox.paths import inside
 from toolbox.plan import plan_campaign
 from toolbox.project import Project
+from toolbox.render.fonts import load_fonts
+from toolbox.render.site import SiteRenderer
+from toolbox.render.templates import environment
 from toolbox.validate import validate_campaign
 
 EXAMPLES = int(os.environ.get("TOOLBOX_FUZZ_EXAMPLES", "100"))
@@ -46,6 +49,10 @@ def project() -> Path:
     (root / "campaigns" / "fuzz" / "content").mkdir(parents=True)
     (root / "templates").symlink_to(ROOT / "templates")
     (root / "locales").mkdir()
+    (root / "campaigns" / "fuzz" / "images").mkdir()
+    from PIL import Image
+
+    Image.new("RGB", (4, 4)).save(root / "campaigns" / "fuzz" / "images" / "cover.png")
     yield root
     shutil.rmtree(root)
 
@@ -84,6 +91,12 @@ hotline = st.fixed_dictionaries(
     optional={"free": field(st.booleans()), "languages": field(tags), "source": field(text),
               "confidence": field(st.sampled_from(["low", "high", "sure"])), "last_verified": field(st.dates())},
 )
+GOOD_GROUP = {"id": "jobs", "name": "Jobs", "locales": ["en", "sq"], "countries": ["MK"], "formats": ["site"],
+              "content": {"about": "content/about.md"}}
+GOOD_COUNTRIES = {"MK": {"hotlines": [{"name": "SOS line", "number": "0800 11111"}]}}
+# A valid group with one value replaced, so that valid models with pages are common too.
+near_group = st.builds(lambda k, v: {**GOOD_GROUP, k: v}, st.sampled_from(sorted(GOOD_GROUP)), anything) | st.just(GOOD_GROUP)
+
 definition = st.fixed_dictionaries(
     {"campaign": field(st.fixed_dictionaries(
         {"id": field(ids), "title": field(text)},
@@ -92,8 +105,8 @@ definition = st.fixed_dictionaries(
                   "exit_url": field(st.sampled_from(["https://www.wikipedia.org/", "javascript:alert(1)", " https://a b"])),
                   "countries": field(codes), "status": field(st.sampled_from(["draft", "approved", "done"])),
                   "date": field(st.dates()), "min_translated": field(st.floats(0, 1))}))},
-    optional={"groups": field(st.lists(group, max_size=2)),
-              "countries": field(st.dictionaries(st.sampled_from(["MK", "AL", "ZZ", "../x"]),
+    optional={"groups": field(st.lists(near_group | group, max_size=2)),
+              "countries": st.just(GOOD_COUNTRIES) | field(st.dictionaries(st.sampled_from(["MK", "AL", "ZZ", "../x"]),
                                                  st.fixed_dictionaries({}, optional={"hotlines": field(st.lists(hotline, max_size=2)), "note": field(text)}),
                                                  max_size=2)),
               "assets": field(st.lists(st.fixed_dictionaries({"id": field(ids), "file": field(files), "alt": field(text)}), max_size=2)),
@@ -176,15 +189,75 @@ def _only_located_problems(problems: Collector) -> None:
 
 
 def _valid_model_stays_inside(campaign, problems: Collector, tmp: Path) -> None:
+    """A valid model plans paths inside the output folder, and its microsite pages render."""
     if campaign is None or problems.errors:
         return
-    for unit in plan_campaign(campaign):
+    units = plan_campaign(campaign)
+    for unit in units:
         assert inside(tmp, unit.path) is not None, unit.path
+    project = Project(tmp.parent)
+    site = SiteRenderer(project, environment(project.templates), load_fonts(project.templates), campaign, {},
+                        [u for u in units if not u.is_print])
+    for unit in units:
+        if not unit.is_print:
+            assert "<html" in site.page(unit).html
 
 
 @FUZZ
 @given(data=definition)
 def test_generated_definitions(project: Path, data: dict) -> None:
+    campaign, problems = _load(project, to_toml(data))
+    _only_located_problems(problems)
+    _valid_model_stays_inside(campaign, problems, project / "dist")
+
+
+BASE = {
+    "campaign": {"id": "fuzz", "title": "Safe work", "summary": "About the campaign.", "source_locale": "en",
+                 "base_url": "https://fuzz.example.org", "countries": ["MK", "AL"], "status": "approved",
+                 "date": dt.date(2026, 11, 24), "exit_url": "https://www.wikipedia.org/", "disclaimer": "Funded."},
+    "groups": [GOOD_GROUP, {**GOOD_GROUP, "id": "roma", "locales": ["en", "rmn", "ar"], "countries": ["MK", "AL"]}],
+    "countries": {"MK": {"hotlines": [{"name": "SOS line", "number": "0800 11111", "languages": ["mk", "sq"]}],
+                         "services": [{"name": "Legal aid", "kind": "legal", "website": "https://x.example.org"}]},
+                  "AL": {"hotlines": [{"name": "Linja", "number": "+355 116 006"}], "note": "Free."}},
+    "assets": [{"id": "cover", "file": "images/cover.png", "alt": "A road"}],
+    "locales": {"rmn": {"name": "romani", "fallback": ["sr-Latn"]}},
+}
+
+
+def _paths(data, prefix=()):
+    yield prefix
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for k, v in items:
+        yield from _paths(v, prefix + (k,))
+
+
+def _mutate(data, path, how, value):
+    """``data`` with one change at ``path``: a value replaced, a key removed or an unknown key added."""
+    import copy
+
+    out = copy.deepcopy(data)
+    if not path:
+        return out
+    parent = out
+    for k in path[:-1]:
+        parent = parent[k]
+    if how == "replace":
+        parent[path[-1]] = value
+    elif how == "delete":
+        del parent[path[-1]]
+    elif isinstance(parent[path[-1]], dict):
+        parent[path[-1]]["surprise"] = value
+    return out
+
+
+PATHS = list(_paths(BASE))
+near_valid = st.builds(_mutate, st.just(BASE), st.sampled_from(PATHS), st.sampled_from(["replace", "delete", "add"]),
+                       anything)
+
+
+@FUZZ
+@given(data=near_valid)
+def test_definitions_one_mistake_away_from_valid(project: Path, data: dict) -> None:
     campaign, problems = _load(project, to_toml(data))
     _only_located_problems(problems)
     _valid_model_stays_inside(campaign, problems, project / "dist")

@@ -76,8 +76,10 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
     def err(key: KeyPath, message: str) -> None:
         problems.error(shown, at(key), message)
 
-    def check_file(key: KeyPath, rel: str, what: str) -> None:
+    def check_file(key: KeyPath, rel: str, what: str, required: bool = True) -> None:
         if not rel:
+            if required:
+                err(key, f"{what} is empty; give the file's path relative to the campaign folder, e.g. content/about.md")
             return
         unsafe = reference_problem(campaign.folder, rel, root)
         if unsafe:
@@ -191,7 +193,7 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         seen_assets.add(asset.id)
         check_file(asset.key + ("file",), asset.file, "image")
     for partner in campaign.partners:
-        check_file(partner.key + ("logo",), partner.logo, "logo")
+        check_file(partner.key + ("logo",), partner.logo, "logo", required=False)
         check_url(partner.key + ("url",), partner.url, "partner url")
 
     for code, country in campaign.countries.items():
