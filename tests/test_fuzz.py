@@ -38,7 +38,8 @@ from toolbox.render.templates import environment
 from toolbox.validate import validate_campaign
 
 EXAMPLES = int(os.environ.get("TOOLBOX_FUZZ_EXAMPLES", "100"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="TOOLBOX_FUZZ_EXAMPLES" not in os.environ,
+_FIXED = "TOOLBOX_FUZZ_EXAMPLES" not in os.environ  # the suite: the same examples every run, nothing saved
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=_FIXED, database=None if _FIXED else settings.default.database,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.data_too_large])
 
