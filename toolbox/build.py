@@ -22,7 +22,7 @@ from .load import find_campaigns, load_campaign
 from .keys import KeyMaker
 from .localize import Localizer
 from .model import Campaign
-from .plan import SHARE_FORMATS, Unit, plan_campaign
+from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preflight import check_designs
@@ -283,6 +283,8 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
                 continue
             report.pdfs += 1
             report.pages += entry.pages or 0
+            if unit.format == GUIDE_FORMAT:  # the print guide goes in outreach bundles only
+                continue
             downloads.setdefault(unit.locale, []).append(
                 {"group": unit.group, "country": unit.country, "format": unit.format,
                  "path": unit.path, "bytes": entry.bytes, "pages": entry.pages or 0})

@@ -97,7 +97,7 @@ class KeyMaker:
     def _format_items(self, fmt: str):
         for name in sorted(self.templates(template_name(fmt))):
             yield name, self.file(self.project.templates / name)
-        for folder in ("print", "share", "partials", "fonts"):
+        for folder in ("print", "share", "outreach", "partials", "fonts"):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
                     yield f"{folder}/{path.name}", self.file(path)
@@ -126,7 +126,8 @@ class KeyMaker:
             self._part(("campaign", cid), lambda: self._campaign_items(campaign)),
             self._part(("format", unit.format), lambda: self._format_items(unit.format)),
             self._part(("locale", cid, unit.locale), lambda: self._locale_items(campaign, unit.locale)),
-            self._part(("group", cid, unit.group), lambda: self._group_items(campaign, unit.group)),
+            self._part(("group", cid, unit.group), lambda: self._group_items(campaign, unit.group)) if unit.group
+            else repr(_plain(campaign.groups)),  # the print guide lists every group's materials
         ):
             h.update(part.encode("utf-8") + b"\0")
         return h.hexdigest()

@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import Problem, ToolboxError
 from .paths import inside
-from .plan import SHARE_FORMATS
+from .plan import GUIDE_FORMAT, SHARE_FORMATS
 from .write import MANIFEST, atomic_write
 
 #: Default size budgets, in KB (1024 bytes): a print PDF, a share image.
@@ -32,8 +32,8 @@ IMAGE_BUDGET_KB = 300
 #: Zip entries carry this date (the earliest a zip can hold), so bundles do not tell when or where they were made.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: Folder of each kind of file inside a bundle.
-FOLDERS = {"sms": "text", **{f: "share" for f in SHARE_FORMATS}}
-NOT_MATERIALS = {"site", "asset", "preview", "sms", *SHARE_FORMATS}
+FOLDERS = {"sms": "text", GUIDE_FORMAT: "", **{f: "share" for f in SHARE_FORMATS}}
+NOT_MATERIALS = {"site", "asset", "preview", *FOLDERS}
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Bundle:
 
 
 def kind(entry: dict) -> str | None:
-    """What a manifest entry is in a bundle: "print", "share", "text", or None (not bundled)."""
+    """Where a manifest entry goes in a bundle: "print", "share", "text", "" (the print guide, at the top), or None."""
     fmt = entry.get("format")
     if fmt in FOLDERS:
         return FOLDERS[fmt]
@@ -87,10 +87,13 @@ def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool
     outputs = read_build(build)
     problems: list[Problem] = []
     bundles: dict[tuple, Bundle] = {}
+    guides: dict[tuple, BundleFile] = {}
     for entry in outputs:
         where = kind(entry)
         cid, cc, tag, group = (entry.get(k) for k in ("campaign", "country", "locale", "group"))
-        if where is None or not all(isinstance(v, str) and v for v in (cid, cc, tag, group)):
+        if where is None or not all(isinstance(v, str) and v for v in (cid, cc, tag)):
+            continue
+        if not (isinstance(group, str) and group) and entry.get("format") != GUIDE_FORMAT:
             continue
         if campaigns and cid not in campaigns:
             continue
@@ -104,10 +107,17 @@ def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool
             problems.append(Problem(str(source), None, "does not match the build's manifest (damaged or changed since "
                                     "the build); run 'toolbox build' again"))
             continue
+        inside_path = f"{where}/{PurePosixPath(rel).name}" if where else PurePosixPath(rel).name
+        if entry.get("format") == GUIDE_FORMAT:  # one per locale × country: into every bundle of it, below
+            guides[(cid, cc, tag)] = BundleFile(inside_path, rel, entry, data)
+            continue
         key = (cid, cc, tag, group if by_group else None)
         name = "_".join([cid, cc.lower(), tag] + ([group] if by_group else []))
         bundle = bundles.setdefault(key, Bundle(name, cid, cc, tag, group if by_group else None))
-        bundle.files.append(BundleFile(f"{where}/{PurePosixPath(rel).name}", rel, entry, data))
+        bundle.files.append(BundleFile(inside_path, rel, entry, data))
+    for (cid, cc, tag, _), bundle in bundles.items():
+        if (cid, cc, tag) in guides:
+            bundle.files.append(guides[(cid, cc, tag)])
     if campaigns:
         known = {o.get("campaign") for o in outputs}
         problems += [Problem(str(build / MANIFEST), None, f"no campaign '{c}' in this build") for c in campaigns if c not in known]

@@ -54,9 +54,20 @@ SHARE_FORMATS = {
 }
 
 
+#: The one-page print guide per locale × country (which file, paper, sides, folding), for outreach bundles.
+GUIDE_FORMAT = "guide"
+
+
 def template_name(fmt: str) -> str:
-    """The template a print or share format is drawn from."""
+    """The template a print, share or guide format is drawn from."""
+    if fmt == GUIDE_FORMAT:
+        return "outreach/guide.html"
     return SHARE_FORMATS[fmt][0] if fmt in SHARE_FORMATS else f"print/{fmt}.html"
+
+
+def printed(unit: Unit) -> bool:
+    """A print material proper (leaflet, poster, card, factsheet…): not a share image, guide or site page."""
+    return unit.is_print and unit.format not in SHARE_FORMATS and unit.format != GUIDE_FORMAT
 
 
 def print_path(cid: str, group: str, locale: str, country: str, fmt: str, paper: str | None = None) -> str:
@@ -80,6 +91,9 @@ def plan_campaign(campaign: Campaign) -> list[Unit]:
                     for cc in group.countries:
                         path = print_path(cid, group.id, tag, cc, fmt)[: -len(".pdf")] + ".png"
                         units.append(Unit(cid, group.id, tag, cc, fmt, path))
+    pairs = sorted({(u.locale, u.country) for u in units if printed(u)})
+    for tag, cc in pairs:
+        units.append(Unit(cid, None, tag, cc, GUIDE_FORMAT, f"{cid}/{tag}/{cid}-{tag}-{cc.lower()}-guide.pdf"))
     locales = site_locales(campaign)
     if locales:
         units.append(Unit(cid, None, None, None, SITE_FORMAT, f"{cid}/index.html"))

@@ -15,7 +15,7 @@ from ..i18n.catalog import TEMPLATE_DOMAIN, po_path
 from ..localize import Localizer
 from ..locales import chain
 from ..model import Campaign
-from ..plan import Unit, template_name
+from ..plan import Unit, plan_campaign, printed, template_name
 from ..project import Project
 from .checks import check_print
 from .context import created_date, page_url, qr_svg
@@ -79,15 +79,16 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
 def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign,
                unit: Unit, localizer: Localizer, options: PrintOptions = PrintOptions()) -> tuple[str, str]:
     """The HTML of a print output and the PDF variant to write it as."""
-    group = campaign.group(unit.group)
-    url = page_url(campaign, unit.locale, unit.group)
+    group = campaign.group(unit.group) if unit.group else None
+    url = page_url(campaign, unit.locale, unit.group) if group else ""
     info = campaign.campaign
     draft = info.status != "approved" or needs_review(project, campaign, unit.locale)
     script = localizer.info.script
     context = {
         "campaign": localizer.campaign_data(),
         "locale": localizer.locale_data(),
-        "group": localizer.group(group),
+        "group": localizer.group(group) if group else None,
+        "materials": guide_materials(campaign, unit, localizer) if group is None else [],
         "country": localizer.country(campaign.countries[unit.country]),
         "format": unit.format,
         "paper": (unit.paper or "").upper(),
@@ -106,6 +107,15 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
     }
     html = render(env, template_name(unit.format), context, localizer.tr)
     return html, options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]
+
+
+def guide_materials(campaign: Campaign, unit: Unit, localizer: Localizer) -> list[dict]:
+    """The print materials of the guide's locale and country: file name, format, paper, group name."""
+    return [
+        {"file": u.path.rsplit("/", 1)[-1], "format": u.format, "paper": (u.paper or "").upper(),
+         "group": localizer.text(campaign.group(u.group).name)}
+        for u in plan_campaign(campaign) if printed(u) and u.locale == unit.locale and u.country == unit.country
+    ]
 
 
 def _shown(localizer: Localizer) -> dict[str, str]:
