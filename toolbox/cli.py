@@ -327,6 +327,11 @@ def _i18n_scope(obj: Ctx, locales: tuple[str, ...]):
         for g in c.groups:
             used += [t for t in g.locales if t != c.campaign.source_locale and t not in used]
     domains = [TEMPLATE_DOMAIN] + [c.id for c in campaigns]
+    from .validate import TAG_RE
+
+    for tag in locales:  # a tag names a folder under locales/: never a path
+        if not TAG_RE.match(tag):
+            raise ToolboxError(f"{tag!r} is not a locale tag (BCP 47: letters, digits and hyphens, e.g. sq or sr-Latn)")
     return campaigns, domains, list(locales) or sorted(used), declared
 
 
