@@ -299,3 +299,12 @@ def test_merge_never_writes_outside_the_output_folder(tmp_path: Path, entry: str
     with pytest.raises(ToolboxError, match="is not a file inside the shard folder"):
         gather_shards([shard], tmp_path / "out" / "dist")
     assert not (tmp_path / "escaped.txt").exists() and not Path("/tmp/escaped.txt").exists()
+
+
+def test_locale_arguments_are_never_paths(tmp_path: Path) -> None:
+    project = _site_project(tmp_path, own_locales=True)
+    for command in ("init", "update", "status"):
+        result = run_toolbox("i18n", command, "../../escaped", cwd=project)
+        assert result.returncode == 1, result.stderr
+        assert "'../../escaped' is not a locale tag" in result.stderr
+    assert not (tmp_path.parent / "escaped").exists() and not list(tmp_path.rglob("escaped*"))
