@@ -306,5 +306,5 @@ def test_locale_arguments_are_never_paths(tmp_path: Path) -> None:
     for command in ("init", "update", "status"):
         result = run_toolbox("i18n", command, "../../escaped", cwd=project)
         assert result.returncode == 1, result.stderr
-        assert "'../../escaped' is not a locale tag" in result.stderr
+        assert re.search(r"'\.\./\.\./escaped'(: | is not a locale tag)|unknown locale '\.\./\.\./escaped'", result.stderr), result.stderr
     assert not (tmp_path.parent / "escaped").exists() and not list(tmp_path.rglob("escaped*"))
