@@ -59,28 +59,29 @@ def test_rebuild_renders_only_what_changed(project: Path) -> None:
     out = project / "dist"
     first = run_toolbox("build", "--jobs", "2", cwd=project)
     assert first.returncode == 0, first.stderr
-    assert counts(first.stdout) == (16, 0)  # 2 locales × 2 countries × (leaflet, card, share-square, share-portrait)
+    assert counts(first.stdout) == (20, 0)  # 2 locales × 2 countries × (leaflet, card, share-square, share-portrait, guide)
     before = mtimes(out)
 
     noop = run_toolbox("build", cwd=project)
-    assert counts(noop.stdout) == (0, 16)
+    assert counts(noop.stdout) == (0, 20)
     assert mtimes(out) == before, "a reused output must not be rewritten"
 
     po = project / "locales/sq/LC_MESSAGES/jobs.po"
     po.write_text(po.read_text(encoding="utf-8").replace("(sq) SOS line", "(sq) Linja SOS"), encoding="utf-8")
     changed_po = run_toolbox("build", cwd=project)
-    assert counts(changed_po.stdout) == (8, 8)  # only the Albanian outputs
+    assert counts(changed_po.stdout) == (10, 10)  # only the Albanian outputs
     after = mtimes(out)
     redone = {rel for rel in before if rel.endswith(".pdf") and after[rel] != before[rel]}
-    assert redone == {rel for rel in before if rel.endswith(".pdf") and "-sq-" in rel}
+    # (the Albanian print guides were rendered again too, but show no contact: same bytes, not rewritten)
+    assert redone == {rel for rel in before if rel.endswith(".pdf") and "-sq-" in rel and "-guide" not in rel}
 
     card = project / "templates/print/card.html"
     card.write_text(card.read_text(encoding="utf-8") + "\n{# a designer's edit #}\n", encoding="utf-8")
     changed_template = run_toolbox("build", cwd=project)
-    assert counts(changed_template.stdout) == (4, 12)  # only the cards
+    assert counts(changed_template.stdout) == (4, 16)  # only the cards
 
     forced = run_toolbox("build", "--force", cwd=project)
-    assert counts(forced.stdout) == (16, 0)
+    assert counts(forced.stdout) == (20, 0)
 
 
 def test_outputs_no_longer_defined_are_removed(project: Path) -> None:
@@ -105,10 +106,10 @@ def test_shards_merge_into_the_same_bytes_as_one_build(project: Path, tmp_path: 
     assert run_toolbox("build", "--shard", "2/2", "--out", str(b), cwd=project).returncode == 0
     sliced = set(outputs(a)) | set(outputs(b))
     assert not set(outputs(a)) & set(outputs(b))
-    assert sliced == {rel for rel in outputs(whole) if rel.endswith(".pdf") or "-share-" in rel}
+    assert sliced == {rel for rel, o in outputs(whole).items() if o["format"] not in ("site", "asset", "sms")}
     result = run_toolbox("merge", str(a), str(b), "--out", str(merged), cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "16 print files reused, 0 rendered" in result.stdout
+    assert "20 print files reused, 0 rendered" in result.stdout
     assert {r: o["sha256"] for r, o in outputs(merged).items()} == {r: o["sha256"] for r, o in outputs(whole).items()}
     bad = run_toolbox("build", "--shard", "3/2", cwd=project)
     assert bad.returncode == 1 and "K must be between 1 and N" in bad.stderr
@@ -118,7 +119,7 @@ def test_progress_lines_when_not_a_terminal(project: Path) -> None:
     result = run_toolbox("build", "--jobs", "1", cwd=project)
     assert result.returncode == 0
     lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
-    assert len(lines) == 8 and lines[-1].startswith("[8/8] jobs/")
+    assert len(lines) == 20 and lines[-1].startswith("[20/20] jobs/")
 
 
 def test_sample_is_reproducible_and_parallel_equals_serial(sample_build: Path, tmp_path: Path) -> None:

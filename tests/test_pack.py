@@ -32,7 +32,7 @@ def packed(sample_build: Path, tmp_path_factory) -> Path:
 
 
 def test_share_images_per_group_locale_country(manifest: dict, sample_build: Path) -> None:
-    pdfs = {(o["group"], o["locale"], o["country"]) for o in manifest["outputs"] if o["path"].endswith(".pdf")}
+    pdfs = {(o["group"], o["locale"], o["country"]) for o in manifest["outputs"] if o["path"].endswith(".pdf") and o["group"]}
     for fmt, size in SIZES.items():
         images = [o for o in manifest["outputs"] if o["format"] == fmt]
         assert {(o["group"], o["locale"], o["country"]) for o in images} == pdfs
@@ -102,6 +102,12 @@ def test_bundles_unzip_verify_and_open(packed: Path, manifest: dict, tmp_path: P
         country, locale = z.stem.split("_")[1:3]
         assert {(f["country"].lower(), f["locale"]) for f in files.values()} == {(country, locale)}
         assert any(p.startswith("print/") for p in files) and any(p.startswith("text/") for p in files)
+        guide = [f for f in files.values() if f["format"] == "guide"]
+        assert len(guide) == 1 and guide[0]["path"] == f"safe-journeys-{locale}-{country}-guide.pdf" and guide[0]["pages"] == 1
+        guide_text = subprocess.run(["pdftotext", "-raw", str(folder / guide[0]["path"]), "-"], capture_output=True, text=True).stdout
+        for rel in files:
+            if rel.startswith("print/") and locale not in ("ar", "fa"):  # the guide names every print file of the bundle
+                assert rel.removeprefix("print/") in guide_text.replace("\n", ""), (z.name, rel)
         for rel, f in files.items():
             path = folder / rel
             assert path.stat().st_size == f["bytes"] and hashlib.sha256(path.read_bytes()).hexdigest() == f["sha256"]
@@ -123,10 +129,23 @@ def test_pack_is_reproducible_and_by_group(sample_build: Path, packed: Path, tmp
     assert again.returncode == 0 and again.stdout == ""
     assert {z.name: z.read_bytes() for z in packed.glob("*.zip")} == \
         {z.name: z.read_bytes() for z in (tmp_path / "again").glob("*.zip")}
-    by_group = run_toolbox("pack", "safe-journeys", "--by-group", "--from", str(sample_build), "--out", str(tmp_path / "g"), "-q")
+    assert (packed / "safe-journeys_catalogue.pdf").read_bytes() == (tmp_path / "again" / "safe-journeys_catalogue.pdf").read_bytes()
+    by_group = run_toolbox("pack", "safe-journeys", "--by-group", "--no-catalogue", "--from", str(sample_build), "--out", str(tmp_path / "g"), "-q")
     assert by_group.returncode == 0, by_group.stderr
     assert (tmp_path / "g" / "safe-journeys_mk_en_jobs-abroad.zip").is_file()
     assert (tmp_path / "g" / "safe-journeys_mk_en_roma-communities.zip").is_file()
+    assert not (tmp_path / "g" / "safe-journeys_catalogue.pdf").exists()
+
+
+def test_catalogue_lists_every_material_with_thumbnails(packed: Path, manifest: dict) -> None:
+    catalogue = packed / "safe-journeys_catalogue.pdf"
+    text = subprocess.run(["pdftotext", "-raw", str(catalogue), "-"], capture_output=True, text=True, check=True).stdout
+    flat = text.replace("\n", "")
+    names = [Path(o["path"]).name for o in manifest["outputs"]
+             if o["format"] not in ("site", "asset", "preview", "sms") and o["campaign"] == "safe-journeys"]
+    assert names and not [n for n in names if n not in flat]
+    images = subprocess.run(["pdfimages", "-list", str(catalogue)], capture_output=True, text=True, check=True).stdout
+    assert len(images.splitlines()) - 2 >= len(names) - len([n for n in names if n.endswith("-guide.pdf")])
 
 
 def test_pack_errors_are_clear(sample_build: Path, tmp_path: Path) -> None:
@@ -134,7 +153,7 @@ def test_pack_errors_are_clear(sample_build: Path, tmp_path: Path) -> None:
     assert none.returncode == 1 and "manifest.json: no build here; run 'toolbox build' first" in none.stderr
     assert "Traceback" not in none.stderr
 
-    heavy = run_toolbox("pack", "--from", str(sample_build), "--out", str(tmp_path / "o"), "--image-budget", "20", "--pdf-budget", "10")
+    heavy = run_toolbox("pack", "--no-catalogue", "--from", str(sample_build), "--out", str(tmp_path / "o"), "--image-budget", "20", "--pdf-budget", "10")
     assert heavy.returncode == 1 and "Traceback" not in heavy.stderr
     assert "share image weighs" in heavy.stderr and "over the budget of 20 KB" in heavy.stderr and "--pdf-budget" in heavy.stderr
     assert not (tmp_path / "o").exists() or not list((tmp_path / "o").glob("*.zip"))  # nothing written
@@ -143,11 +162,11 @@ def test_pack_errors_are_clear(sample_build: Path, tmp_path: Path) -> None:
     shutil.copytree(sample_build, copy)
     leaflet = next(copy.rglob("*-leaflet.pdf"))
     leaflet.write_bytes(leaflet.read_bytes()[:-10])
-    damaged = run_toolbox("pack", "--from", str(copy), "--out", str(tmp_path / "o"))
+    damaged = run_toolbox("pack", "--no-catalogue", "--from", str(copy), "--out", str(tmp_path / "o"))
     assert damaged.returncode == 1 and "Traceback" not in damaged.stderr
     assert f"{leaflet}: does not match the build's manifest" in damaged.stderr
 
-    unknown = run_toolbox("pack", "nope", "--from", str(sample_build), "--out", str(tmp_path / "o"))
+    unknown = run_toolbox("pack", "--no-catalogue", "nope", "--from", str(sample_build), "--out", str(tmp_path / "o"))
     assert unknown.returncode == 1 and "no campaign 'nope' in this build" in unknown.stderr
 
 

@@ -265,20 +265,23 @@ def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, arc
 @click.option("--from", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="Output folder of the build to pack. Default: dist/ in the project folder.")
 @click.option("--by-group", is_flag=True, help="One bundle per country × locale × target group instead of per country × locale.")
+@click.option("--catalogue/--no-catalogue", default=True, show_default=True,
+              help="Also write CAMPAIGN_catalogue.pdf: every material with a thumbnail, for coordinators.")
 @click.option("--pdf-budget", type=click.IntRange(min=0), default=1024, show_default=True, metavar="KB",
               help="Fail when a print PDF weighs more than KB; 0: no budget.")
 @click.option("--image-budget", type=click.IntRange(min=0), default=300, show_default=True, metavar="KB",
               help="Fail when a share image weighs more than KB; 0: no budget.")
 @output_options
 @pass_ctx
-def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None, by_group: bool,
+def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None, by_group: bool, catalogue: bool,
          pdf_budget: int, image_budget: int) -> None:
     """Zip bundles for outreach workers from the last build (never builds).
 
     One zip per campaign × country × locale (CAMPAIGN_COUNTRY_LOCALE.zip, e.g.
     safe-journeys_mk_sq.zip; with --by-group, _GROUP added): the print PDFs,
     share images and text messages of that country and language, manifest.json
-    and SHA256SUMS, with pinned timestamps and no user or machine names. Every
+    and SHA256SUMS, with pinned timestamps and no user or machine names; and
+    CAMPAIGN_catalogue.pdf listing every material with a thumbnail. Every
     file is checked against the build's manifest and the size budgets first;
     nothing is written when one fails. Layout: docs/outreach.md.
     """
@@ -287,11 +290,15 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
 
     build_path = (build_dir or obj.project.root / "dist").resolve()
     out_dir = out.resolve()
-    bundles = run_pack(build_path, out_dir, list(campaigns) or None, by_group, pdf_budget or None, image_budget or None)
+    bundles = run_pack(build_path, out_dir, list(campaigns) or None, by_group, pdf_budget or None, image_budget or None,
+                       obj.project.templates if catalogue else None)
     for bundle in bundles:
         obj.say(f"{out_dir / (bundle.name + '.zip')}  {kb(len(bundle.data))}, {len(bundle.files)} files")
         for f in bundle.files:
             obj.say(f"  {kb(len(f.data)):>10}  {f.path}")
+    if catalogue:
+        for cid in sorted({b.campaign for b in bundles}):
+            obj.say(f"{out_dir / (cid + '_catalogue.pdf')}  {kb((out_dir / (cid + '_catalogue.pdf')).stat().st_size)}, for coordinators")
     obj.say(f"packed {len(bundles)} bundles into {out_dir} (budgets: PDF {pdf_budget or 'none'} KB, "
             f"share image {image_budget or 'none'} KB)")
 

@@ -195,8 +195,13 @@ def make_zip(bundle: Bundle, toolbox: str) -> bytes:
 
 
 def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: bool = False,
-         pdf_kb: int | None = PDF_BUDGET_KB, image_kb: int | None = IMAGE_BUDGET_KB) -> list[Bundle]:
-    """Write the bundles of the build in ``build`` into ``out``; nothing is written when a file is over budget."""
+         pdf_kb: int | None = PDF_BUDGET_KB, image_kb: int | None = IMAGE_BUDGET_KB,
+         templates: Path | None = None) -> list[Bundle]:
+    """Write the bundles of the build in ``build`` into ``out``; nothing is written when a file is over budget.
+
+    With ``templates`` (the project's templates folder, for its fonts), also
+    write each campaign's catalogue for coordinators, ``<campaign>_catalogue.pdf``.
+    """
     bundles = plan_bundles(build, campaigns, by_group)
     heavy = over_budget(bundles, pdf_kb, image_kb)
     if heavy:
@@ -208,4 +213,13 @@ def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: b
         target = out / f"{bundle.name}.zip"
         if not (target.is_file() and target.read_bytes() == bundle.data):
             atomic_write(target, bundle.data)
+    if templates is not None:
+        from .catalogue import catalogue_pdf
+
+        outputs = read_build(build)
+        for cid in sorted({b.campaign for b in bundles}):
+            data = catalogue_pdf(templates, build, cid, outputs)
+            target = out / f"{cid}_catalogue.pdf"
+            if not (target.is_file() and target.read_bytes() == data):
+                atomic_write(target, data)
     return bundles

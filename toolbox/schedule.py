@@ -16,7 +16,7 @@ from typing import Iterator
 from .errors import Problem
 from .localize import Localizer
 from .model import Campaign
-from .plan import SHARE_FORMATS, Unit
+from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
@@ -62,7 +62,7 @@ class _Renderer:
             _, width, height = SHARE_FORMATS[unit.format]
             return PrintDone(unit, rasterise(result.data, width, height), None, localizer.tr.usage.translated, problems)
         return PrintDone(unit, result.data, result.pages, localizer.tr.usage.translated, problems,
-                         make_previews(result.data, unit.path, self.previews))
+                         make_previews(result.data, unit.path, self.previews if unit.format != GUIDE_FORMAT else "none"))
 
 
 _worker: _Renderer | None = None
