@@ -279,8 +279,8 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
 
     One zip per campaign × country × locale (CAMPAIGN_COUNTRY_LOCALE.zip, e.g.
     safe-journeys_mk_sq.zip; with --by-group, _GROUP added): the print PDFs,
-    share images and text messages of that country and language, manifest.json
-    and SHA256SUMS, with pinned timestamps and no user or machine names; and
+    share images and text messages of that country and language, the print
+    guide in that language, manifest.json and SHA256SUMS, with pinned timestamps and no user or machine names; and
     CAMPAIGN_catalogue.pdf listing every material with a thumbnail. Every
     file is checked against the build's manifest and the size budgets first;
     nothing is written when one fails. Layout: docs/outreach.md.
