@@ -13,7 +13,7 @@ import base64
 import io
 from pathlib import Path, PurePosixPath
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .paths import inside
 

@@ -37,6 +37,21 @@ def size_problem(path: Path, limit: int, what: str) -> str | None:
     return None
 
 
+def read_text(path: Path, limit: int, what: str, hint: str = "") -> tuple[str | None, tuple[int | None, str] | None]:
+    """A UTF-8 text file within ``limit`` bytes: (text, None), or (None, (line, problem)).
+
+    The line of an encoding problem is the line of the first byte that is not UTF-8.
+    """
+    too_big = size_problem(path, limit, what)
+    if too_big:
+        return None, (None, too_big)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, (data[: exc.start].count(b"\n") + 1, f"the file is not UTF-8 text; save it as UTF-8{hint}")
+
+
 def _mb(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
 

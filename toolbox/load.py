@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Collector, display_path
-from .limits import MAX_DEFINITION_BYTES, size_problem
+from .limits import MAX_DEFINITION_BYTES, read_text
 from .model import Campaign
 from .tomlpos import KeyPath, key_lines, line_of
 
@@ -167,19 +167,12 @@ def load_campaign(folder: Path, problems: Collector) -> Campaign | None:
         problems.error(display_path(folder), None, f"no {DEFINITION} here; create one with 'toolbox new {folder.name}'")
         return None
     try:
-        too_big = size_problem(path, MAX_DEFINITION_BYTES, DEFINITION)
-        if too_big:
-            problems.error(shown, None, too_big)
-            return None
-        raw = path.read_bytes()
+        source, problem = read_text(path, MAX_DEFINITION_BYTES, DEFINITION)
     except OSError as exc:
         problems.error(shown, None, f"cannot read {DEFINITION}: {exc.strerror or exc}; check its permissions")
         return None
-    try:
-        source = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.error(shown, line, "the file is not UTF-8 text; save it as UTF-8")
+    if problem:
+        problems.error(shown, *problem)
         return None
     try:
         data = tomllib.loads(source)

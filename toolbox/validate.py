@@ -11,7 +11,7 @@ from babel.core import UnknownLocaleError
 
 from .errors import Collector, display_path
 from .i18n.segments import split_blocks
-from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, size_problem
+from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
 from .locales import BUILTIN, resolve
 from .model import Campaign
 from .paths import RESERVED, reference_problem, resolved
@@ -53,14 +53,9 @@ def id_problem(value: str, what: str) -> str | None:
 
 def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
     """(line, message) for a Markdown content file that is too big, not UTF-8 or has an overlong block."""
-    too_big = size_problem(path, MAX_MARKDOWN_BYTES, "this Markdown file")
-    if too_big:
-        return [(None, too_big)]
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return [(data[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text; save it as UTF-8")]
+    text, problem = read_text(path, MAX_MARKDOWN_BYTES, "this Markdown file")
+    if problem:
+        return [problem]
     return [(b.line, f"this {b.kind} is {len(b.text)} characters long, over the limit of {MAX_MESSAGE_CHARS} "
                      "for one message; split it into paragraphs")
             for b in split_blocks(text) if len(b.text) > MAX_MESSAGE_CHARS]

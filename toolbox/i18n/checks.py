@@ -23,7 +23,7 @@ from pathlib import Path
 from babel.messages.catalog import Message
 
 from ..errors import Collector, display_path
-from ..limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, size_problem
+from ..limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
 from .catalog import read_catalog
 
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{.*?\}\}|\{\w+\}")
@@ -96,15 +96,9 @@ def _nplurals(path: Path) -> int | None:
 
 def check_po(path: Path, problems: Collector) -> None:
     shown = display_path(path)
-    too_big = size_problem(path, MAX_PO_BYTES, "this .po file")
-    if too_big:
-        problems.error(shown, None, too_big)
-        return
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.error(shown, data[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text; save it as UTF-8 (Poedit does)")
+    text, problem = read_text(path, MAX_PO_BYTES, "this .po file", " (Poedit does)")
+    if problem:
+        problems.error(shown, *problem)
         return
     catalog = read_catalog(path, problems)
     if catalog is None:

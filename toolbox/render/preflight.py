@@ -22,6 +22,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import Collector, display_path
+from ..limits import read_text
 from ..paths import reference_problem
 from ..tomlpos import key_lines, line_of
 from .fonts import _STYLES
@@ -54,14 +55,9 @@ def check_templates(templates: Path, problems: Collector) -> None:
         if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
             continue
         shown = display_path(path)
-        if path.stat().st_size > _MAX_TEMPLATE_BYTES:
-            problems.error(shown, None, f"template is over {_MAX_TEMPLATE_BYTES // 1000} kB; split it into partials")
-            continue
-        data = path.read_bytes()
-        try:
-            source = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.error(shown, data[: exc.start].count(b"\n") + 1, "the file is not UTF-8 text; save it as UTF-8")
+        source, problem = read_text(path, _MAX_TEMPLATE_BYTES, "this template", " (and split a template this big into partials)")
+        if problem:
+            problems.error(shown, *problem)
             continue
         try:
             env.compile(source, path.relative_to(templates).as_posix(), str(path))

@@ -160,7 +160,6 @@ class SiteRenderer:
         return list(sets.values())
 
     def page(self, unit: Unit) -> Page:
-        cid = self.campaign.id
         if unit.locale is None:
             # Language picker and 404: every language on one page, each in its own script.
             localizer = Localizer(self.project, self.campaign, self.campaign.campaign.source_locale)
