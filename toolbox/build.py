@@ -19,6 +19,7 @@ from .i18n.checks import check_po
 from .i18n.coverage import coverage
 from .i18n.pseudo import TAG as PSEUDO
 from .load import find_campaigns, load_campaign
+from .locales import chain, resolve
 from .keys import KeyMaker
 from .localize import Localizer
 from .model import Campaign
@@ -93,17 +94,29 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
 
 
 def check_catalogs(project: Project, campaigns: list[Campaign], problems: Collector) -> None:
-    """Check every .po file the build would read (translations are untrusted input)."""
-    paths = set()
+    """Check every .po file the build would read (translations are untrusted input).
+
+    That is every catalog on the fallback chain of every published locale
+    (``sr-Latn`` reads ``bs`` for what it lacks), and, for a locale made by
+    transliteration, its source catalog as transliterated.
+    """
+    derived: dict[Path, set[tuple[str, str, tuple[str, ...]]]] = {}
     for campaign in campaigns:
+        source_locale = campaign.campaign.source_locale
         for tag in {t for g in campaign.groups for t in g.locales}:
-            source = catalog_tag(tag, campaign.locales)
-            for domain in (TEMPLATE_DOMAIN, campaign.id):
-                path = po_path(project.locales, source, domain)
-                if path.is_file():
-                    paths.add(path)
-    for path in sorted(paths):
-        check_po(path, problems)
+            for link in chain(tag, source_locale, campaign.locales):
+                if link == source_locale:
+                    continue
+                source = catalog_tag(link, campaign.locales)
+                info = resolve(link, campaign.locales)
+                for domain in (TEMPLATE_DOMAIN, campaign.id):
+                    path = po_path(project.locales, source, domain)
+                    if path.is_file():
+                        made = derived.setdefault(path, set())
+                        if source != link and info is not None:
+                            made.add((link, info.script, tuple(campaign.campaign.proper_names)))
+    for path in sorted(derived):
+        check_po(path, problems, tuple(sorted(derived[path])))
 
 
 def _without_locales(campaign: Campaign, tags: set[str]) -> Campaign:

@@ -4,9 +4,18 @@ Each problem names the ``.po`` entry (``file:line``). Checked for every entry
 with a translation:
 
 - placeholders (``%(name)s``, ``{name}``, ``{{ x }}``) equal to the source's;
-- phone numbers, URLs and e-mail addresses equal to the source's — a wrong
-  hotline digit is a safety failure, not a typo;
-- Markdown link targets equal to the source's;
+- phone numbers, web addresses (with or without a scheme, in any letter case),
+  e-mail addresses and link targets equal to the source's — a wrong hotline
+  digit is a safety failure, not a typo. They are compared three times: in the
+  raw text, in the text readers get (after Markdown, character references such
+  as ``&#48;``, comment removal and sanitising: what the site, the PDFs, the
+  share images and the SMS show), and in that text with invisible characters
+  removed and look-alike digits folded (NFKC);
+- every link (inline, reference-style, autolink, ``<a href>``): a link whose
+  text is a phone number dials that number, one whose text is an address goes
+  there;
+- no invisible or direction-changing characters (:mod:`toolbox.invisible`),
+  in the raw text nor after decoding; no HTML comments the source lacks;
 - no markup that would break or script a page (``<script>``, event handlers,
   ``javascript:``, tags the source does not have, unbalanced tags);
 - as many plural forms as the file's ``Plural-Forms`` header says;
@@ -16,22 +25,31 @@ with a translation:
 
 from __future__ import annotations
 
+import html.parser
 import re
+import unicodedata
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from babel.messages.catalog import Message
 
 from ..errors import Collector, display_path
+from ..invisible import hidden_characters
 from ..limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
 from .catalog import read_catalog
+from .segments import inline_html
 
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{.*?\}\}|\{\w+\}")
-_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"']+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'<]+", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*\w")
+#: A domain name without a scheme (astra.rs): the last label is letters, as every top-level domain is.
+DOMAIN = re.compile(r"(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?![\w@-]|\.\w)", re.I)
 _PHONE = re.compile(r"(?<![\w/])\+?\d[\d \u00a0\-/().]{3,}\d(?![\w/])")
 _LINK_TARGET = re.compile(r"\]\(([^)\s]*)")
-_TAG = re.compile(r"</?\s*([a-zA-Z][\w-]*)[^>]*>")
+# A tag name ends at a space, "/" or ">": <https://…> and <info@astra.rs> are Markdown autolinks, not tags.
+_TAG = re.compile(r"</?\s*([a-zA-Z][\w-]*)(?=[\s/>])[^>]*>")
 _DANGER = re.compile(r"<\s*(script|style|iframe|object|embed|link|meta|form)\b|\bon\w+\s*=|javascript:", re.I)
 _VOID = {"br", "img", "hr", "wbr"}
 
@@ -43,6 +61,126 @@ def _phones(text: str) -> Counter:
 
 def _strip_url(u: str) -> str:
     return u.rstrip(".,;:!?")
+
+
+def _web_addresses(text: str) -> Counter:
+    """URLs, and domain names written without a scheme (what transliteration or a typo would change)."""
+    urls = [_strip_url(u) for u in _URL.findall(text)]
+    rest = _EMAIL.sub(" ", _URL.sub(" ", text))
+    return Counter(urls + DOMAIN.findall(rest))
+
+
+def _emails(text: str) -> Counter:
+    return Counter(_EMAIL.findall(text))
+
+
+class _Reader(html.parser.HTMLParser):
+    """The text and links of sanitised HTML, character references decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.links: list[tuple[str, list[str]]] = []  # (href, text pieces)
+        self._open: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            link = (dict(attrs).get("href") or "", [])
+            self.links.append(link)
+            self._open.append(link)
+        elif tag == "br":
+            self.text.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+        for _, pieces in self._open:
+            pieces.append(data)
+
+
+@lru_cache(maxsize=4096)
+def reader_view(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(text, links) as a reader gets ``text``: rendered by the build's own pipeline, then decoded.
+
+    Links are (target, link text) pairs.
+    """
+    parser = _Reader()
+    parser.feed(str(inline_html(text)))
+    parser.close()
+    return "".join(parser.text), tuple((href, "".join(pieces)) for href, pieces in parser.links)
+
+
+def folded(text: str) -> str:
+    """``text`` with invisible characters removed and look-alike characters folded (NFKC): fullwidth
+    and mathematical digits become 0-9."""
+    return unicodedata.normalize("NFKC", "".join(ch for ch in text if unicodedata.category(ch) != "Cf"))
+
+
+def _digits(text: str) -> str:
+    return "".join(str(unicodedata.digit(ch)) for ch in text if unicodedata.category(ch) == "Nd")
+
+
+def dials(shown: str, target: str) -> bool:
+    """Whether a ``tel:``/``sms:`` target calls the number shown, nationally or with a country code."""
+    a, b = _digits(shown), _digits(target)
+    if a == b:
+        return True
+    for national, full, intl in ((a, b, target.lstrip().startswith("+")), (b, a, shown.lstrip().startswith("+"))):
+        if not intl and full.startswith("00"):
+            full, intl = full[2:], True
+        if intl and national:
+            for tail in {national, national.lstrip("0")}:
+                if tail and full.endswith(tail) and 1 <= len(full) - len(tail) <= 3:
+                    return True
+    return False
+
+
+def link_problems(links: tuple[tuple[str, str], ...]) -> list[str]:
+    """Links whose text shows one phone number or address and whose target is another."""
+    problems = []
+    for href, label in links:
+        label = folded(label)
+        scheme, _, rest = href.partition(":")
+        scheme = scheme.lower() if rest and "/" not in scheme else ""
+        phones = list(_phones(label))
+        if phones:
+            if scheme not in ("tel", "sms"):
+                problems.append(f"the link {label.strip()!r} shows a phone number but goes to {href!r}; "
+                                f"link a phone number to tel:{_digits(phones[0])}")
+            else:
+                number = unquote(rest.split("?")[0].split(";")[0])
+                if not all(dials(p, number) for p in phones):
+                    problems.append(f"the link {label.strip()!r} shows {phones[0]!r} but dials {number!r}; "
+                                    "a link must dial the number it shows")
+            continue
+        emails = _emails(label)
+        if emails:
+            address = unquote(rest.split("?")[0]).lower() if scheme == "mailto" else ""
+            if any(e.lower() != address for e in emails):
+                problems.append(f"the link {label.strip()!r} shows an e-mail address but goes to {href!r}; "
+                                "a link must go where it says")
+            continue
+        shown = [_strip_url(u) for u in _URL.findall(label)] + DOMAIN.findall(_URL.sub(" ", label))
+        if shown:
+            host = _host(href)
+            for address in shown:
+                want = _host(address if "://" in address else "https://" + address)
+                if host is None or want.removeprefix("www.") != host.removeprefix("www."):
+                    problems.append(f"the link {label.strip()!r} shows {address!r} but goes to {href!r}; "
+                                    "a link must go where it says")
+                    break
+    return problems
+
+
+def _host(url: str) -> str | None:
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return host.lower() if host else None
 
 
 def _balanced(text: str) -> bool:
@@ -59,6 +197,11 @@ def _balanced(text: str) -> bool:
     return not stack
 
 
+_FINDERS = (("web address", _web_addresses), ("e-mail address", _emails), ("phone number", _phones))
+_VIEWS = ("", " as readers see it (after Markdown, character references such as &#48; and removing comments)",
+          " once invisible characters are removed and look-alike digits folded")
+
+
 def check_message(source: str, translation: str) -> list[str]:
     """What is wrong with one translation (an empty list when nothing is)."""
     problems = []
@@ -67,16 +210,29 @@ def check_message(source: str, translation: str) -> list[str]:
             f"placeholders differ: the source has {sorted(_PLACEHOLDER.findall(source)) or 'none'}, "
             f"the translation {sorted(_PLACEHOLDER.findall(translation)) or 'none'}; copy them exactly"
         )
-    for what, find in (("web address", lambda t: Counter(_strip_url(u) for u in _URL.findall(t))),
-                       ("e-mail address", lambda t: Counter(_EMAIL.findall(t))),
-                       ("phone number", _phones),
-                       ("link target", lambda t: Counter(_LINK_TARGET.findall(t)))):
-        src, dst = find(source), find(translation)
-        if src != dst:
-            problems.append(
-                f"{what} differs: source {sorted(src) or 'none'}, translation {sorted(dst) or 'none'}; "
-                f"a {what} must be copied exactly"
-            )
+    src_text, src_links = reader_view(source)
+    dst_text, dst_links = reader_view(translation)
+    views = ((source, translation), (src_text, dst_text), (folded(src_text), folded(dst_text)))
+    for what, find in _FINDERS:
+        for (src_view, dst_view), how in zip(views, _VIEWS):
+            src, dst = find(src_view), find(dst_view)
+            if src != dst:
+                problems.append(
+                    f"{what} differs{how}: source {sorted(src) or 'none'}, translation {sorted(dst) or 'none'}; "
+                    f"a {what} must be copied exactly"
+                )
+                break
+    src, dst = Counter(_LINK_TARGET.findall(source)), Counter(_LINK_TARGET.findall(translation))
+    if src == dst:
+        src, dst = Counter(h for h, _ in src_links), Counter(h for h, _ in dst_links)
+    if src != dst:
+        problems.append(f"link target differs: source {sorted(src) or 'none'}, translation {sorted(dst) or 'none'}; "
+                        "a link target must be copied exactly")
+    problems += link_problems(dst_links)
+    hidden = {message for _, message in hidden_characters(translation) + hidden_characters(dst_text)}
+    problems += sorted(f"the translation contains {message}" for message in hidden)
+    if "<!--" in translation and "<!--" not in source:
+        problems.append("the translation contains an HTML comment (<!-- ... -->), which readers never see; remove it")
     if _DANGER.search(translation):
         problems.append("the translation contains markup that is never allowed (script, style, event handler or javascript: link); remove it")
     else:
@@ -94,7 +250,12 @@ def _nplurals(path: Path) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def check_po(path: Path, problems: Collector) -> None:
+def check_po(path: Path, problems: Collector, derived: tuple[tuple[str, str, tuple[str, ...]], ...] = ()) -> None:
+    """Check every translated entry of one ``.po`` file.
+
+    ``derived``: (locale, script, proper names) of each locale built from this
+    catalog by transliteration; its text is checked too, as readers get it.
+    """
     shown = display_path(path)
     text, problem = read_text(path, MAX_PO_BYTES, "this .po file", " (Poedit does)")
     if problem:
@@ -115,7 +276,7 @@ def check_po(path: Path, problems: Collector) -> None:
             continue
         if message.fuzzy:
             continue
-        _check_entry(message, shown, nplurals, _plural_lines(lines, message.lineno), problems)
+        _check_entry(message, shown, nplurals, _plural_lines(lines, message.lineno), problems, derived)
 
 
 def _strings(value) -> tuple[str, ...]:
@@ -134,7 +295,8 @@ def _plural_lines(lines: list[str], lineno: int | None) -> int:
     return count
 
 
-def _check_entry(message: Message, shown: str, nplurals: int | None, forms: int, problems: Collector) -> None:
+def _check_entry(message: Message, shown: str, nplurals: int | None, forms: int, problems: Collector,
+                 derived: tuple[tuple[str, str, tuple[str, ...]], ...] = ()) -> None:
     if isinstance(message.id, tuple):
         strings = [s for s in (message.string or ()) if s]
         if not strings:
@@ -146,6 +308,13 @@ def _check_entry(message: Message, shown: str, nplurals: int | None, forms: int,
         if not message.string:
             return
         pairs = [(message.id, message.string)]
+    from .translit import transliterate
+
     for source, translation in pairs:
-        for problem in check_message(source, translation):
+        found = check_message(source, translation)
+        for problem in found:
             problems.error(shown, message.lineno, f"{problem} (msgid {source[:50]!r})")
+        for tag, script, names in derived:
+            for problem in check_message(source, transliterate(translation, script, list(names))):
+                if problem not in found:
+                    problems.error(shown, message.lineno, f"{problem}, once transliterated for {tag} (msgid {source[:50]!r})")
