@@ -26,3 +26,15 @@ def test_markup_urls_numbers_placeholders_and_names_are_left_alone() -> None:
     out = transliterate(text, "Cyrl", ["ASTRA", "SOS"])
     assert out == ('Позовите ASTRA SOS линију 011 785 0000 или пишите на info@astra.rs, '
                    'види [сајт](https://astra.rs/nj-lj) <a href="https://x.org/pomoc">овде</a> у %(country)s')
+
+
+@pytest.mark.parametrize("kept", ["astra.rs", "ASTRA.RS", "sos.astra.org.rs", "HTTPS://astra.rs/nj", "mailto:sos@astra.rs",
+                                  "TEL:0800", "&nbsp;", "&#x30;", "&amp;"])
+def test_addresses_without_a_scheme_and_character_references_stay_latin(kept: str) -> None:
+    # astra.rs in Cyrillic (астра.рс) is another domain, which someone else may own.
+    out = transliterate(f"Pišite nam: {kept} danas", "Cyrl")
+    assert out == f"Пишите нам: {kept} данас"
+
+
+def test_a_sentence_end_is_not_a_domain() -> None:
+    assert transliterate("Kraj rečenice. Nova počinje.", "Cyrl") == "Крај реченице. Нова почиње."

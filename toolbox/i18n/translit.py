@@ -1,13 +1,16 @@
 """Serbian Latin ↔ Cyrillic transliteration, for one translation in two scripts.
 
 Applied to translated text only: markup, Markdown link targets, inline code,
-URLs, e-mail addresses, placeholders and the campaign's proper names are left
-exactly as they are.
+URLs, domain names and e-mail addresses (with or without a scheme: astra.rs
+written in Cyrillic is someone else's domain), character references (``&nbsp;``),
+placeholders and the campaign's proper names are left exactly as they are.
 """
 
 from __future__ import annotations
 
 import re
+
+from .checks import DOMAIN
 
 _CYR_TO_LAT = {
     "А": "A", "Б": "B", "В": "V", "Г": "G", "Д": "D", "Ђ": "Đ", "Е": "E", "Ж": "Ž", "З": "Z", "И": "I",
@@ -28,8 +31,12 @@ _PROTECTED = re.compile(
     r"|`[^`]*`"                         # inline code
     r"|%\(\w+\)[sdif]|%[sdif]"          # printf placeholders
     r"|\{\{.*?\}\}|\{\w+\}"             # Jinja and format placeholders
-    r"|(?:https?://|www\.)\S+"          # URLs
+    r"|(?:https?://|www\.)\S+"          # URLs, in any letter case
     r"|[\w.+-]+@[\w-]+\.[\w.-]+"        # e-mail addresses
+    r"|&(?:#\d+|#x[0-9a-f]+|[a-z]\w*);" # character references
+    r"|(?:mailto|tel|sms):\S+"          # addresses readers' phones act on
+    r"|" + DOMAIN.pattern,              # domain names without a scheme (astra.rs)
+    re.I,
 )
 
 
