@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Collector, display_path
+from .invisible import hidden_characters
 from .limits import MAX_DEFINITION_BYTES, read_text
 from .model import Campaign
 from .tomlpos import KeyPath, key_lines, line_of
@@ -102,6 +103,9 @@ class _Reader:
         if hint is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if isinstance(value, hint) and not (hint in (int, float) and isinstance(value, bool)):
+            if hint is str:
+                for _, problem in hidden_characters(value):
+                    self.error(key, f"{_name(key)} contains {problem}")
             choices = meta.get("choices")
             if choices and value not in choices:
                 hint_text = _suggest(value, choices) or "use one of: " + ", ".join(c for c in choices if c)

@@ -10,7 +10,9 @@ from babel import Locale as BabelLocale
 from babel.core import UnknownLocaleError
 
 from .errors import Collector, display_path
+from .i18n.checks import link_problems, reader_view
 from .i18n.segments import split_blocks
+from .invisible import hidden_characters, line_of_offset
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
 from .locales import BUILTIN, resolve
 from .model import Campaign
@@ -52,13 +54,23 @@ def id_problem(value: str, what: str) -> str | None:
 
 
 def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
-    """(line, message) for a Markdown content file that is too big, not UTF-8 or has an overlong block."""
+    """(line, message) for a Markdown content file that is too big, not UTF-8, has an overlong block,
+    invisible or direction-changing characters, or a link that shows one number or address and goes to another."""
     text, problem = read_text(path, MAX_MARKDOWN_BYTES, "this Markdown file")
     if problem:
         return [problem]
-    return [(b.line, f"this {b.kind} is {len(b.text)} characters long, over the limit of {MAX_MESSAGE_CHARS} "
-                     "for one message; split it into paragraphs")
-            for b in split_blocks(text) if len(b.text) > MAX_MESSAGE_CHARS]
+    found = [(line_of_offset(text, offset), f"this file contains {message}")
+             for offset, message in hidden_characters(text, file_start=True)]
+    for b in split_blocks(text):
+        if len(b.text) > MAX_MESSAGE_CHARS:
+            found.append((b.line, f"this {b.kind} is {len(b.text)} characters long, over the limit of {MAX_MESSAGE_CHARS} "
+                                  "for one message; split it into paragraphs"))
+            continue
+        rendered, links = reader_view(b.text)
+        found += [(b.line, message) for message in link_problems(links)]
+        found += [(b.line, f"this {b.kind} contains, written as a character reference (&#...;), {message}")
+                  for _, message in hidden_characters(rendered) if message not in {m for _, m in hidden_characters(b.text)}]
+    return found
 
 
 def validate_campaign(campaign: Campaign, project: Project, problems: Collector) -> None:

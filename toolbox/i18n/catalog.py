@@ -208,17 +208,20 @@ class Translator:
         return self.lookup(msgid)[0]
 
     # Jinja's newstyle gettext marks whatever we return as safe markup, and
-    # translations come from outside volunteers: escape them here.
+    # translations come from outside volunteers: escape them here. It also
+    # %-formats the result, always: a translator's literal % ("100% falas")
+    # is kept literal (template authors write %% themselves).
     def gettext(self, msgid: str) -> Markup:
-        return escape(self.text(msgid))
+        text, tag = self.lookup(msgid)
+        return escape(text if tag == self.source and self.transform is None else literal_percent(text))
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
         forms, tag = self._find(singular, tuple)
         if self.transform is not None:
-            return escape(self.transform(singular if n == 1 else plural))
+            return escape(literal_percent(self.transform(singular if n == 1 else plural)))
         if forms is None:
             return escape(singular if n == 1 else plural)
-        return escape(forms[min(self._plural_index(tag, n), len(forms) - 1)])
+        return escape(literal_percent(forms[min(self._plural_index(tag, n), len(forms) - 1)]))
 
     @staticmethod
     def _plural_index(tag: str, n: int) -> int:
@@ -229,6 +232,25 @@ class Translator:
             return 0 if n == 1 else 1
         expr = info.po_plural_forms.split("plural=", 1)[1].rstrip(";").strip()
         return int(_plural_function(expr)(n))
+
+
+#: What %-formatting reads in a translation: a named placeholder, or %% (the
+#: placeholder check in checks.py makes sure they are the source's).
+_FORMAT = re.compile(r"%(?:\(\w+\)[sdif]|[sdif%])")
+
+
+def literal_percent(text: str) -> str:
+    """``text`` with every % that is not a placeholder or %% doubled, so %-formatting shows it as written."""
+    out, pos = [], 0
+    for m in re.finditer("%", text):
+        if m.start() < pos:
+            continue
+        fmt = _FORMAT.match(text, m.start())
+        out.append(text[pos:m.start()])
+        out.append(fmt.group(0) if fmt else "%%")
+        pos = fmt.end() if fmt else m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _plural_funcs: dict[str, object] = {}

@@ -152,9 +152,10 @@ def link_problems(links: tuple[tuple[str, str], ...]) -> list[str]:
                                 f"link a phone number to tel:{_digits(phones[0])}")
             else:
                 number = unquote(rest.split("?")[0].split(";")[0])
-                if not all(dials(p, number) for p in phones):
-                    problems.append(f"the link {label.strip()!r} shows {phones[0]!r} but dials {number!r}; "
-                                    "a link must dial the number it shows")
+                wrong = next((p for p in phones if not dials(p, number)), None)
+                if wrong is not None:
+                    shows = "" if wrong == label.strip() else f" shows {wrong!r} but"
+                    problems.append(f"the link {label.strip()!r}{shows} dials {number!r}; a link must dial the number it shows")
             continue
         emails = _emails(label)
         if emails:
@@ -169,8 +170,8 @@ def link_problems(links: tuple[tuple[str, str], ...]) -> list[str]:
             for address in shown:
                 want = _host(address if "://" in address else "https://" + address)
                 if host is None or want.removeprefix("www.") != host.removeprefix("www."):
-                    problems.append(f"the link {label.strip()!r} shows {address!r} but goes to {href!r}; "
-                                    "a link must go where it says")
+                    shows = "" if address == label.strip() else f" shows {address!r} but"
+                    problems.append(f"the link {label.strip()!r}{shows} goes to {href!r}; a link must go where it says")
                     break
     return problems
 
