@@ -161,8 +161,7 @@ def link_problems(links: tuple[tuple[str, str], ...]) -> list[str]:
         if emails:
             address = unquote(rest.split("?")[0]).lower() if scheme == "mailto" else ""
             if any(e.lower() != address for e in emails):
-                problems.append(f"the link {label.strip()!r} shows an e-mail address but goes to {href!r}; "
-                                "a link must go where it says")
+                problems.append(f"the link {label.strip()!r} goes to {href!r}; a link must go where it says")
             continue
         shown = [_strip_url(u) for u in _URL.findall(label)] + DOMAIN.findall(_URL.sub(" ", label))
         if shown:
@@ -220,12 +219,12 @@ def check_message(source: str, translation: str) -> list[str]:
             if src != dst:
                 problems.append(
                     f"{what} differs{how}: source {sorted(src) or 'none'}, translation {sorted(dst) or 'none'}; "
-                    f"a {what} must be copied exactly"
+                    f"{'an' if what[0] in 'aeiou' else 'a'} {what} must be copied exactly"
                 )
                 break
-    src, dst = Counter(_LINK_TARGET.findall(source)), Counter(_LINK_TARGET.findall(translation))
+    src, dst = Counter(h for h, _ in src_links), Counter(h for h, _ in dst_links)
     if src == dst:
-        src, dst = Counter(h for h, _ in src_links), Counter(h for h, _ in dst_links)
+        src, dst = Counter(_LINK_TARGET.findall(source)), Counter(_LINK_TARGET.findall(translation))
     if src != dst:
         problems.append(f"link target differs: source {sorted(src) or 'none'}, translation {sorted(dst) or 'none'}; "
                         "a link target must be copied exactly")
