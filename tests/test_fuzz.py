@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html.parser
+import re
 import json
 import os
 import shutil
@@ -26,7 +27,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from toolbox.errors import Collector
-from toolbox.i18n.checks import check_po
+from toolbox.i18n.checks import check_message, check_po
 from toolbox.i18n.segments import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, render_blocks, split_blocks
 from toolbox.load import load_campaign
 from toolbox.paths import inside
@@ -354,3 +355,96 @@ def test_generated_po_files(project: Path, text: str) -> None:
     for p in problems.problems:
         assert p.path.endswith("fuzz.po"), p
         assert isinstance(p.line, int) and p.line >= 1, p
+
+
+# --- encoding tricks in translations (issue 19): compared on what readers get ---------------
+
+SOURCE = "Call 0800 11111 or [0800 11111](tel:080011111)."
+RIGHT, WRONG = "0800 11111", "0800 11112"
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\u2060", "\ufeff", "\u00ad", "\u202e", "\u202c",
+             "\u2066", "\u2067", "\u2068", "\u2069", "&#8238;", "&#x200B;", "&zwnj;", "&lrm;", "&shy;", "\u180e", "\U000e0031"]
+
+
+def _spell(ch: str, how: int) -> str:
+    """One character as a translator might hide it: as is, as a character reference, or as a look-alike."""
+    if how == 1:
+        return f"&#{ord(ch)};"
+    if how == 2:
+        return f"&#x{ord(ch):X};"
+    if how == 3 and ch.isdigit():
+        return chr(0xFF10 + int(ch))  # fullwidth
+    if how == 4 and ch.isdigit():
+        return "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"[int(ch)]  # superscript
+    if how == 5 and ch == " ":
+        return "&nbsp;"
+    return ch
+
+
+@st.composite
+def spelled(draw, number: str) -> str:
+    out = []
+    for ch in number:
+        out.append(_spell(ch, draw(st.sampled_from([0, 0, 0, 1, 2, 3, 4, 5]))))
+        if draw(st.integers(0, 9)) == 0:
+            out.append(draw(st.sampled_from(INVISIBLE)))
+    return "".join(out)
+
+
+@st.composite
+def link(draw) -> str:
+    label = draw(spelled(draw(st.sampled_from([RIGHT, RIGHT, WRONG]))))
+    digits = draw(st.sampled_from([RIGHT, RIGHT, WRONG, "+389 800 11111"])).replace(" ", "")
+    target = draw(st.sampled_from(["tel:", "TEL:", "Tel:", "sms:", "https://x.example.org/"])) + draw(spelled(digits))
+    form = draw(st.sampled_from(["inline", "reference", "html"]))
+    if form == "inline":
+        return f"[{label}]({target})"
+    if form == "reference":
+        return f"[{label}][n]\n\n[n]: {target}"
+    return f'<a href="{target}">{label}</a>'
+
+
+translation_parts = st.one_of(
+    st.sampled_from(["Thirrni ", " ose ", ".", " ", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 ", "<!-- 0800 11111 -->",
+                     f"<!-- [{RIGHT}](tel:080011111) -->", RIGHT, f"[{RIGHT}](tel:080011111)", "**", "\\-", "&amp;"]),
+    st.sampled_from([RIGHT, WRONG]).flatmap(spelled), link(), st.sampled_from(INVISIBLE))
+
+
+class _Reader(html.parser.HTMLParser):
+    """An oracle of our own (not the checker's): visible text and link targets of rendered HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text, self.links = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _as_read(markdown_text: str) -> tuple[list[str], list[str], str]:
+    """(numbers shown, link targets, visible text) of a message as the build renders it."""
+    import unicodedata
+
+    reader = _Reader()
+    reader.feed(str(render_blocks(split_blocks("x"), lambda m: (markdown_text, "sq", "ltr"), "sq")))
+    shown = "".join(reader.text)
+    plain = unicodedata.normalize("NFKC", "".join(ch for ch in shown if unicodedata.category(ch) != "Cf"))
+    numbers = sorted(re.sub(r"\D", "", n) for n in re.findall(r"\d[\d \u00a0-]*\d", plain) if len(re.sub(r"\D", "", n)) >= 3)
+    targets = sorted(t.lower().replace(" ", "") for t in reader.links)
+    return numbers, targets, shown
+
+
+@FUZZ
+@given(parts=st.lists(translation_parts, max_size=8))
+def test_encoded_and_invisible_numbers_never_pass_unnoticed(parts: list[str]) -> None:
+    """Either the check reports the entry, or readers get the source's numbers and link targets, in order."""
+    translation = "".join(parts)
+    if check_message(SOURCE, translation):
+        return
+    numbers, targets, shown = _as_read(translation)
+    assert (numbers, targets) == _as_read(SOURCE)[:2], (translation, shown)
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]", shown), (translation, shown)
+    assert not re.search(r"\d[\u200c-\u200f\u061c\u00ad]|[\u200c-\u200f\u061c\u00ad]\d", shown), (translation, shown)

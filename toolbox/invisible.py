@@ -47,7 +47,7 @@ def _refused(ch: str) -> bool:
 
 
 def _is_digit(ch: str) -> bool:
-    return unicodedata.category(ch) == "Nd"
+    return bool(ch) and unicodedata.category(ch) == "Nd"
 
 
 def _neighbours(text: str, i: int) -> tuple[str, str]:
