@@ -10,6 +10,7 @@ allowed, and a build showing that the checks read a translation as the build ren
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -117,30 +118,41 @@ def test_literal_percent_is_kept_literal_under_jinja_formatting() -> None:
 
 
 def test_the_build_renders_what_the_checks_read(tmp_path: Path) -> None:
-    """A translation with a literal %, references and entities builds, and the page shows what reader_view says."""
+    """A translation with a literal %, a reference-style link and entities builds, and the page, the
+    leaflet's text and the SMS show what reader_view says readers get."""
     project = make_project(tmp_path, own_locales=True)
     assert run_toolbox("new", "jobs", cwd=project).returncode == 0
     toml = project / "campaigns/jobs/campaign.toml"
     toml.write_text(toml.read_text(encoding="utf-8")
-                    .replace('formats = ["site", "leaflet"]', 'formats = ["site"]')
                     .replace('locales = ["en"] ', 'locales = ["en", "sq"] ')
                     .replace("exit_url =", "min_translated = 0.0\nexit_url ="), encoding="utf-8")
     source = "Call [0800 11111](tel:080011111) or write to <sos@help.example.org>."
     translation = "Thirrni [0800 11111][sos] ose shkruani &lt;<sos@help.example.org>&gt; &amp; sot.\n\n[sos]: tel:080011111"
+    sms = "Job offer abroad? Check it before you pay or travel."
+    sms_sq = "Ofert&euml; pune jasht&euml;? Kontrollojeni &amp; mos paguani."
     (project / "campaigns/jobs/content/about.md").write_text(source + "\n", encoding="utf-8")
     po = project / "locales/sq/LC_MESSAGES/jobs.po"
     po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-                  f'msgid "{source}"\nmsgstr "{translation.replace(chr(10), chr(92) + "n")}"\n', encoding="utf-8")
+                  f'msgid "{source}"\nmsgstr "{translation.replace(chr(10), chr(92) + "n")}"\n\n'
+                  f'msgid "{sms}"\nmsgstr "{sms_sq}"\n', encoding="utf-8")
     templates_po = project / "locales/sq/LC_MESSAGES/toolbox.po"
     text = templates_po.read_text(encoding="utf-8")
     assert 'msgid "free of charge"\nmsgstr "falas"' in text
     templates_po.write_text(text.replace('msgid "free of charge"\nmsgstr "falas"', 'msgid "free of charge"\nmsgstr "100% falas"'),
                             encoding="utf-8")
-    result = run_toolbox("build", "--jobs", "1", cwd=project)
+    result = run_toolbox("build", "--jobs", "1", "--previews", "none", cwd=project)
     assert result.returncode == 0, result.stderr
-    help_page = next((project / "dist/jobs/sq").rglob("help/mk.html")).read_text(encoding="utf-8")
+    out = project / "dist/jobs/sq"
+    help_page = next(out.rglob("help/mk.html")).read_text(encoding="utf-8")
     assert "100% falas" in help_page  # was: "template error: TypeError" blaming partials/contacts.html
-    page = (project / "dist/jobs/sq/jobs-abroad/index.html").read_text(encoding="utf-8")
+    page = (out / "jobs-abroad/index.html").read_text(encoding="utf-8")
     paragraph = re.search(r"<p>Thirrni.*?</p>", page, re.S).group(0)
-    assert reader_view(translation) == reader_view(paragraph[3:-4])
-    assert reader_view(translation)[1] == (("tel:080011111", "0800 11111"), ("mailto:sos@help.example.org", "sos@help.example.org"))
+    seen, links = reader_view(translation)
+    assert reader_view(paragraph[3:-4]) == (seen, links)
+    assert links == (("tel:080011111", "0800 11111"), ("mailto:sos@help.example.org", "sos@help.example.org"))
+    leaflet = next(out.rglob("*leaflet*.pdf"))
+    pdf_text = subprocess.run(["pdftotext", "-raw", str(leaflet), "-"], capture_output=True, text=True, check=True).stdout
+    assert seen in " ".join(pdf_text.split()), pdf_text
+    assert "100% falas" in pdf_text
+    sms_file = next(out.rglob("*-sms.txt")).read_text(encoding="utf-8")
+    assert sms_file.startswith(reader_view(sms_sq)[0] + "\n"), sms_file
