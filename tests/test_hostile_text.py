@@ -28,6 +28,8 @@ HOSTILE = [
     (CALL, "Thirrni &#48;&#56;&#48;&#48; &#49;&#49;&#49;&#49;&#50; <!-- 0800 11111 --> tani.", "phone number differs as readers see it"),
     (CALL, "Thirrni &#x30;&#x38;&#x30;&#x30; 11112 <!-- 0800 11111 -->", "phone number differs"),
     (CALL, "Thirrni 0800 11111 <!-- --> tani.", "HTML comment"),
+    (CALL, "Thirrni <![CDATA[0800 11111]]> &#48;&#56;&#48;&#48; &#49;&#49;&#49;&#49;&#50;", "phone number differs as readers see it"),
+    (CALL, "Thirrni <?x 0800 11111 ?> 0800 11111", "HTML comment"),
     ("See https://help.example.org", "Shih <!-- https://help.example.org --> &#104;ttps://evil.example.net", "web address differs as readers see it"),
     ("Write to sos@help.example.org", "Shkruani <!-- sos@help.example.org --> x&#64;evil.example.net", "e-mail address differs as readers see it"),
     (CALL, "Thirrni 0800 11111 ose \u2070\u2078\u2070\u2070 \u00b9\u00b9\u00b9\u00b9\u00b2 tani.",  # superscript digits

@@ -52,6 +52,8 @@ _PHONE = re.compile(r"(?<![\w/])\+?\d[\d \u00a0\-/().]{3,}\d(?![\w/])")
 _TAG = re.compile(r"</?\s*([a-zA-Z][\w-]*)(?=[\s/>])[^>]*>")
 _DANGER = re.compile(r"<\s*(script|style|iframe|object|embed|link|meta|form)\b|\bon\w+\s*=|javascript:", re.I)
 _VOID = {"br", "img", "hr", "wbr"}
+#: Markup whose content the sanitiser drops: comments, CDATA sections, processing instructions.
+_HIDDEN_MARKUP = re.compile(r"<[!?]")
 
 
 def _phones(text: str) -> Counter:
@@ -231,8 +233,9 @@ def check_message(source: str, translation: str) -> list[str]:
     problems += link_problems(dst_links)
     hidden = {message for _, message in hidden_characters(translation) + hidden_characters(dst_text)}
     problems += sorted(f"the translation contains {message}" for message in hidden)
-    if "<!--" in translation and "<!--" not in source:
-        problems.append("the translation contains an HTML comment (<!-- ... -->), which readers never see; remove it")
+    if _HIDDEN_MARKUP.search(translation) and not _HIDDEN_MARKUP.search(source):
+        problems.append("the translation contains an HTML comment (<!-- ... -->, or <![CDATA[ ]]>, <? ?>), which readers "
+                        "never see; remove it")
     if _DANGER.search(translation):
         problems.append("the translation contains markup that is never allowed (script, style, event handler or javascript: link); remove it")
     else:
