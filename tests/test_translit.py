@@ -36,5 +36,10 @@ def test_addresses_without_a_scheme_and_character_references_stay_latin(kept: st
     assert out == f"Пишите нам: {kept} данас"
 
 
+def test_reference_style_link_targets_stay_as_written() -> None:
+    out = transliterate("Vidi [našu stranu][nj].\n\n[nj]: /pomoc/nj", "Cyrl")
+    assert out == "Види [нашу страну][њ].\n\n[њ]: /pomoc/nj"
+
+
 def test_a_sentence_end_is_not_a_domain() -> None:
     assert transliterate("Kraj rečenice. Nova počinje.", "Cyrl") == "Крај реченице. Нова почиње."

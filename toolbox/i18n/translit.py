@@ -28,6 +28,7 @@ _SPLIT_PREFIXES = ("nadž", "podž", "odž", "injek", "konjug", "konjunk", "vanj
 _PROTECTED = re.compile(
     r"<[^>]*>"                          # HTML tags and their attributes
     r"|\]\([^)]*\)"                     # Markdown link targets
+    r"|\]:[ \t]*\S+"                    # ... and those of reference definitions ([x]: /pomoc)
     r"|`[^`]*`"                         # inline code
     r"|%\(\w+\)[sdif]|%[sdif]"          # printf placeholders
     r"|\{\{.*?\}\}|\{\w+\}"             # Jinja and format placeholders
