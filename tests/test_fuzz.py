@@ -281,7 +281,9 @@ MARKDOWN_SNIPPETS = ["<script>alert(1)</script>", "<img src=https://t.example.ne
                      "![x](https://t.example.net/i.png)", "[a](javascript:alert(1))", "<iframe src=x></iframe>",
                      "<style>*{}</style>", "<a href='x' onclick='y'>l</a>", "# ", "- ", "1. ", "| a | b |", "|---|---|",
                      "**", "*", "`", "\n", "\n\n", "<!--", "-->", "<", ">", "&", "&#x6a;avascript:", "<svg onload=x>",
-                     "<span style=x lang=ar dir=rtl>", "</span>", "[", "](", ")", "\\", "<bdi dir=rtl>"]
+                     "<span style=x lang=ar dir=rtl>", "</span>", "[", "](", ")", "\\", "<bdi dir=rtl>",
+                     "\u202e", "\u200b", "\u200c", "\ufeff", "&#8238;", "&#x200c;", "[0800 11111](tel:0800)", "[x]: tel:1",
+                     "<https://x.example.org>", "0800 11111"]
 markdown = st.lists(st.one_of(st.sampled_from(MARKDOWN_SNIPPETS), st.text(max_size=20)), max_size=25).map("".join)
 BLOCK_TAGS = {"p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td"} | {f"h{i}" for i in range(1, 7)}
 
@@ -321,7 +323,8 @@ def _po_string(s: str) -> str:
 
 
 PO_TEXT = st.one_of(st.sampled_from(["%(country)s", "{name}", "0800 11111", "+389 2 000 000", "https://x.example.org",
-                                     "a@b.org", "<b>", "</b>", "<script>", "[a](https://x)", "\\", '"', "\n", "ë", "ع"]),
+                                     "a@b.org", "<b>", "</b>", "<script>", "[a](https://x)", "\\", '"', "\n", "ë", "ع",
+                                     "\u202e", "\u200c", "&#48;", "<!--", "-->", "[x][y]", "[y]: tel:1", "%", "astra.rs"]),
                     st.text(max_size=15))
 po_message = st.tuples(st.lists(PO_TEXT, max_size=4).map("".join), st.lists(PO_TEXT, max_size=4).map("".join),
                        st.booleans(), st.integers(0, 4), st.sampled_from(["", "#, fuzzy\n", "#. comment\n", "#| msgid \"old\"\n"]))
