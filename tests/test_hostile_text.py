@@ -48,6 +48,8 @@ HOSTILE = [
     (CALL, "Thirrni 0800 11111 &zwj;tani astra&zwj;.rs", "U+200D ZERO WIDTH JOINER: it is next to a Latin letter"),
     (CALL, "Thirrni 0800 11111\u20e3 tani.", "U+20E3 COMBINING ENCLOSING KEYCAP"),
     (CALL, "Thirrni 0800 11111 \U000e0030 tani.", "U+E0030 TAG DIGIT ZERO"),
+    (CALL.replace("0800 11111", '<bdi dir="ltr">0800 11111</bdi>'), 'Thirrni <bdi dir="rtl">0800 11111</bdi> tani.', "changes text direction"),
+    (CALL.replace("0800 11111", "<span>0800 11111</span>"), "Thirrni <span dir=rtl>0800 11111</span> tani.", "changes text direction"),
     # 3. every link target, in every form and letter case
     (LINK, "Thirrni [0800 11111][x].\n\n[x]: tel:080011112", "the link '0800 11111' dials '080011112'"),
     (LINK, "Thirrni [0800 11111](TEL:080011112).", "link target differs"),

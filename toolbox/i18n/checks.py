@@ -115,6 +115,13 @@ def reader_view(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     return "".join(parser.text), tuple((href, "".join(pieces)) for href, pieces in parser.links)
 
 
+@lru_cache(maxsize=4096)
+def _directions(text: str) -> Counter:
+    """The ``dir`` attributes ``text`` keeps once sanitised: ``<bdi dir="rtl">`` around a number
+    shows its digits in another order, as U+202E does."""
+    return Counter(d.lower() for d in re.findall(r'\sdir="([^"]*)"', str(inline_html(text))))
+
+
 def folded(text: str) -> str:
     """``text`` with invisible characters removed and look-alike characters folded (NFKC): fullwidth
     and mathematical digits become 0-9."""
@@ -234,6 +241,10 @@ def check_message(source: str, translation: str) -> list[str]:
     problems += [p for p in link_problems(dst_links) if p not in link_problems(src_links)]
     hidden = {message for _, message in hidden_characters(translation) + hidden_characters(dst_text)}
     problems += sorted(f"the translation contains {message}" for message in hidden)
+    if _directions(source) != _directions(translation):
+        problems.append(f"the translation changes text direction (dir=): source {sorted(_directions(source).elements()) or 'none'}, "
+                        f"translation {sorted(_directions(translation).elements()) or 'none'}; keep the source's dir attributes: "
+                        "the toolbox sets the direction of each page and keeps numbers left-to-right itself")
     if _HIDDEN_MARKUP.search(translation) and not _HIDDEN_MARKUP.search(source):
         problems.append("the translation contains an HTML comment (<!-- ... -->, or <![CDATA[ ]]>, <? ?>), which readers "
                         "never see; remove it")
