@@ -10,7 +10,7 @@ from babel import Locale as BabelLocale
 from babel.core import UnknownLocaleError
 
 from .errors import Collector, display_path
-from .i18n.checks import link_problems, reader_view
+from .i18n.checks import direction_problems, link_problems, reader_view
 from .i18n.segments import split_blocks
 from .invisible import hidden_characters, line_of_offset
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
@@ -67,7 +67,7 @@ def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
                                   "for one message; split it into paragraphs"))
             continue
         rendered, links = reader_view(b.text)
-        found += [(b.line, message) for message in link_problems(links)]
+        found += [(b.line, message) for message in link_problems(links) + direction_problems(b.text)]
         found += [(b.line, f"this {b.kind} contains, written as a character reference (&#...;), {message}")
                   for _, message in hidden_characters(rendered) if message not in {m for _, m in hidden_characters(b.text)}]
     return found

@@ -122,6 +122,17 @@ def _directions(text: str) -> Counter:
     return Counter(d.lower() for d in re.findall(r'\sdir="([^"]*)"', str(inline_html(text))))
 
 
+def direction_problems(text: str) -> list[str]:
+    """Numbers that ``text`` puts inside a right-to-left element (their digits would show reversed)."""
+    found = []
+    for m in re.finditer(r'<(bdi|span)\b[^>]*\sdir="rtl"[^>]*>(.*?)</\1>', str(inline_html(text)), re.S | re.I):
+        inner, _ = reader_view(m.group(2))
+        for number in _phones(inner):
+            found.append(f"the number {number!r} is inside a dir=\"rtl\" element, which shows its digits in another "
+                         "order; remove dir=\"rtl\" (the toolbox keeps numbers left-to-right itself)")
+    return found
+
+
 def folded(text: str) -> str:
     """``text`` with invisible characters removed and look-alike characters folded (NFKC): fullwidth
     and mathematical digits become 0-9."""
