@@ -48,6 +48,8 @@ HOSTILE = [
     (CALL, "Thirrni 0800 11111 &zwj;tani astra&zwj;.rs", "U+200D ZERO WIDTH JOINER: it is next to a Latin letter"),
     (CALL, "Thirrni 0800 11111\u20e3 tani.", "U+20E3 COMBINING ENCLOSING KEYCAP"),
     (CALL, "Thirrni 0800 11111 \U000e0030 tani.", "U+E0030 TAG DIGIT ZERO"),
+    (CALL, "Thirrni 0800 11111 ose 0\u31648\u31640\u31640 6\u31646\u31646\u31646\u31646.", "U+3164 HANGUL FILLER"),
+    (CALL, "Thirrni 0800 11111 ose 08\u200900\u200966\u200966\u20096.", "phone number differs once invisible characters"),  # thin spaces
     (CALL.replace("0800 11111", '<bdi dir="ltr">0800 11111</bdi>'), 'Thirrni <bdi dir="rtl">0800 11111</bdi> tani.', "changes text direction"),
     (CALL.replace("0800 11111", "<span>0800 11111</span>"), "Thirrni <span dir=rtl>0800 11111</span> tani.", "changes text direction"),
     # 3. every link target, in every form and letter case

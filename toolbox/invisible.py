@@ -26,6 +26,9 @@ JOINERS = {0x200C, 0x200D}
 #: Shown as nothing, or as a line or paragraph break the checks do not see.
 SEPARATORS = {0x2028, 0x2029, 0x0085}
 BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+#: Letters and marks that render as nothing or as a blank although Unicode does not call them
+#: format characters: 0ㅤ8ㅤ0ㅤ0 (HANGUL FILLER) reads as a number that no check finds.
+BLANKS = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F, 0x2800, 0x3164, 0xFFA0}
 
 _CONTROL_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED",
                   0x1B: "ESCAPE", 0x7F: "DELETE"}
@@ -43,7 +46,7 @@ def _refused(ch: str) -> bool:
     if ch in "\t\n\r":
         return False
     category = unicodedata.category(ch)
-    return (category == "Cc" or code in SEPARATORS or (category == "Cf" and code not in IN_WORDS))
+    return (category == "Cc" or code in SEPARATORS or code in BLANKS or (category == "Cf" and code not in IN_WORDS))
 
 
 def _is_digit(ch: str) -> bool:
