@@ -126,6 +126,18 @@ def test_literal_percent_is_kept_literal_under_jinja_formatting() -> None:
     assert literal_percent("100%% free") % {} == "100% free"
 
 
+def test_plural_and_singular_template_translations_keep_a_literal_percent() -> None:
+    import jinja2
+
+    from toolbox.i18n.catalog import Translator
+
+    tr = Translator("sq", ["sq", "en"], "en", {"sq": {"free": "100% falas", "%(num)d page": ("%(num)d faqe (100%)", "%(num)d faqe (100%)")}})
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True)  # as render/templates.py does
+    page = env.from_string('{{ _("free") }} | {{ ngettext("%(num)d page", "%(num)d pages", 3) }}').render()
+    assert page == "100% falas | 3 faqe (100%)"
+
+
 def test_the_build_renders_what_the_checks_read(tmp_path: Path) -> None:
     """A translation with a literal %, a reference-style link and entities builds, and the page, the
     leaflet's text and the SMS show what reader_view says readers get."""
