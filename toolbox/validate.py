@@ -68,8 +68,9 @@ def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
             continue
         rendered, links = reader_view(b.text)
         found += [(b.line, message) for message in link_problems(links) + direction_problems(b.text)]
+        typed = {m for _, m in hidden_characters(b.text)}  # reported above, for the whole file
         found += [(b.line, f"this {b.kind} contains, written as a character reference (&#...;), {message}")
-                  for _, message in hidden_characters(rendered) if message not in {m for _, m in hidden_characters(b.text)}]
+                  for _, message in hidden_characters(rendered) if message not in typed]
     return found
 
 
