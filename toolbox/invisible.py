@@ -17,6 +17,7 @@ next to a Latin letter or digit, as in a web or e-mail address).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Needed between letters by some scripts: allowed away from numbers.
@@ -32,6 +33,10 @@ BLANKS = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F
 
 _CONTROL_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED",
                   0x1B: "ESCAPE", 0x7F: "DELETE"}
+
+
+#: Printable ASCII, tabs and newlines need no look.
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e\t\n\r]")
 
 
 def describe(ch: str) -> str:
@@ -76,10 +81,9 @@ def hidden_characters(text: str, file_start: bool = False) -> list[tuple[int, st
     ``text`` is a whole file, which may begin with a byte-order mark.
     """
     found: dict[tuple[str, str], int] = {}
-    for i, ch in enumerate(text):
+    for m in _NOT_PLAIN.finditer(text):
+        i, ch = m.start(), m.group(0)
         code = ord(ch)
-        if code < 0x80 and ch.isprintable() or ch in "\t\n\r":
-            continue
         category = unicodedata.category(ch)
         if code == 0xFEFF and i == 0 and file_start:
             continue

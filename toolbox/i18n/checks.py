@@ -104,13 +104,19 @@ class _Reader(html.parser.HTMLParser):
 
 
 @lru_cache(maxsize=4096)
+def _html(text: str) -> str:
+    """``text`` rendered by the build's own pipeline (Markdown, then the sanitiser)."""
+    return str(inline_html(text))
+
+
+@lru_cache(maxsize=4096)
 def reader_view(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """(text, links) as a reader gets ``text``: rendered by the build's own pipeline, then decoded.
 
     Links are (target, link text) pairs.
     """
     parser = _Reader()
-    parser.feed(str(inline_html(text)))
+    parser.feed(_html(text))
     parser.close()
     return "".join(parser.text), tuple((href, "".join(pieces)) for href, pieces in parser.links)
 
@@ -119,13 +125,13 @@ def reader_view(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 def _directions(text: str) -> Counter:
     """The ``dir`` attributes ``text`` keeps once sanitised: ``<bdi dir="rtl">`` around a number
     shows its digits in another order, as U+202E does."""
-    return Counter(d.lower() for d in re.findall(r'\sdir="([^"]*)"', str(inline_html(text))))
+    return Counter(d.lower() for d in re.findall(r'\sdir="([^"]*)"', _html(text)))
 
 
 def direction_problems(text: str) -> list[str]:
     """Numbers that ``text`` puts inside a right-to-left element (their digits would show reversed)."""
     found = []
-    for m in re.finditer(r'<(bdi|span)\b[^>]*\sdir="rtl"[^>]*>(.*?)</\1>', str(inline_html(text)), re.S | re.I):
+    for m in re.finditer(r'<(bdi|span)\b[^>]*\sdir="rtl"[^>]*>(.*?)</\1>', _html(text), re.S | re.I):
         inner, _ = reader_view(m.group(2))
         for number in _phones(inner):
             found.append(f"the number {number!r} is inside a dir=\"rtl\" element, which shows its digits in another "
