@@ -448,6 +448,10 @@ def test_encoded_and_invisible_numbers_never_pass_unnoticed(parts: list[str]) ->
     if check_message(SOURCE, translation):
         return
     numbers, targets, shown = _as_read(translation)
-    assert (numbers, targets) == _as_read(SOURCE)[:2], (translation, shown)
-    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]", shown), (translation, shown)
-    assert not re.search(r"\d[\u200c-\u200f\u061c\u00ad]|[\u200c-\u200f\u061c\u00ad]\d", shown), (translation, shown)
+    expected_numbers, expected_targets, source_shown = _as_read(SOURCE)
+    assert (numbers, targets) == (expected_numbers, expected_targets), (translation, shown)
+    # No direction control, invisible character or mark by a digit but those the build itself puts
+    # around the source's numbers too.
+    for pattern in ("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]",
+                    r"\d[\u200c-\u200f\u061c\u00ad]|[\u200c-\u200f\u061c\u00ad]\d"):
+        assert sorted(re.findall(pattern, shown)) == sorted(re.findall(pattern, source_shown)), (translation, shown)

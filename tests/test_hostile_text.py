@@ -17,7 +17,7 @@ import pytest
 
 from conftest import make_project, run_toolbox
 from toolbox.i18n.catalog import literal_percent
-from toolbox.i18n.checks import check_message, dials, reader_view
+from toolbox.i18n.checks import check_message, dials, folded, reader_view
 from toolbox.invisible import hidden_characters
 
 CALL = "Call 0800 11111 now."
@@ -168,12 +168,13 @@ def test_the_build_renders_what_the_checks_read(tmp_path: Path) -> None:
     assert "100% falas" in help_page  # was: "template error: TypeError" blaming partials/contacts.html
     page = (out / "jobs-abroad/index.html").read_text(encoding="utf-8")
     paragraph = re.search(r"<p>Thirrni.*?</p>", page, re.S).group(0)
-    seen, links = reader_view(translation)
-    assert reader_view(paragraph[3:-4]) == (seen, links)
+    # Compared without format characters: the build may isolate numbers (U+2066...U+2069) itself.
+    seen, links = folded(reader_view(translation)[0]), reader_view(translation)[1]
+    assert (folded(reader_view(paragraph[3:-4])[0]), reader_view(paragraph[3:-4])[1]) == (seen, links)
     assert links == (("tel:080011111", "0800 11111"), ("mailto:sos@help.example.org", "sos@help.example.org"))
     leaflet = next(out.rglob("*leaflet*.pdf"))
     pdf_text = subprocess.run(["pdftotext", "-raw", str(leaflet), "-"], capture_output=True, text=True, check=True).stdout
-    assert seen in " ".join(pdf_text.split()), pdf_text
+    assert seen in " ".join(folded(pdf_text).split()), pdf_text
     assert "100% falas" in pdf_text
     sms_file = next(out.rglob("*-sms.txt")).read_text(encoding="utf-8")
-    assert sms_file.startswith(reader_view(sms_sq)[0] + "\n"), sms_file
+    assert folded(sms_file).startswith(reader_view(sms_sq)[0] + "\n"), sms_file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from pathlib import Path
 
@@ -66,11 +67,11 @@ def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
             found.append((b.line, f"this {b.kind} is {len(b.text)} characters long, over the limit of {MAX_MESSAGE_CHARS} "
                                   "for one message; split it into paragraphs"))
             continue
-        rendered, links = reader_view(b.text)
+        _, links = reader_view(b.text)
         found += [(b.line, message) for message in link_problems(links) + direction_problems(b.text)]
         typed = {m for _, m in hidden_characters(b.text)}  # reported above, for the whole file
         found += [(b.line, f"this {b.kind} contains, written as a character reference (&#...;), {message}")
-                  for _, message in hidden_characters(rendered) if message not in typed]
+                  for _, message in hidden_characters(html.unescape(b.text)) if message not in typed]
     return found
 
 

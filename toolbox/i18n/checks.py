@@ -25,6 +25,7 @@ with a translation:
 
 from __future__ import annotations
 
+import html
 import html.parser
 import re
 import unicodedata
@@ -256,7 +257,9 @@ def check_message(source: str, translation: str) -> list[str]:
                         "a link target must be copied exactly")
     # The source's own links are the campaign's responsibility (validate checks its Markdown).
     problems += [p for p in link_problems(dst_links) if p not in link_problems(src_links)]
-    hidden = {message for _, message in hidden_characters(translation) + hidden_characters(dst_text)}
+    # Typed, or written as character references (&#8238;): decoded without the build's pipeline,
+    # which may add isolates around numbers of its own.
+    hidden = {message for _, message in hidden_characters(translation) + hidden_characters(html.unescape(translation))}
     problems += sorted(f"the translation contains {message}" for message in hidden)
     if _directions(source) != _directions(translation):
         problems.append(f"the translation changes text direction (dir=): source {sorted(_directions(source).elements()) or 'none'}, "
