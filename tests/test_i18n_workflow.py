@@ -156,6 +156,20 @@ def test_threshold_counts_the_campaign_catalog_and_names_a_short_template_catalo
     assert '<span lang="en" dir="ltr">Get help</span>' in home  # the short catalog falls back, marked
 
 
+def test_a_locale_without_template_catalog_is_told_how_to_start_it(tmp_path: Path) -> None:
+    project = make_project(tmp_path, own_locales=True)
+    (project / "locales/tr/LC_MESSAGES/toolbox.po").unlink()
+    assert run_toolbox("new", "jobs", cwd=project).returncode == 0
+    toml = project / "campaigns/jobs/campaign.toml"
+    text = toml.read_text().replace('locales = ["en"]', 'locales = ["en", "tr"]').replace('formats = ["site", "leaflet"]', 'formats = ["site"]')
+    toml.write_text(text.replace("[campaign]\n", "[campaign]\nmin_translated = 0\n", 1))
+    built = run_toolbox("build", "--jobs", "1", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert re.search(r"locales/tr/LC_MESSAGES/toolbox.po: warning: tr: (\d+) of \1 template messages .*"
+                     r"start it with 'toolbox i18n init tr'", built.stderr), built.stderr
+    assert re.search(r"jobs.po: warning: tr: (\d+) of \1 campaign texts", built.stderr)
+
+
 def test_fallback_forbidden_for_contacts(project: Path) -> None:
     toml = project / "campaigns/jobs/campaign.toml"
     toml.write_text(toml.read_text().replace('\n[[groups]]\n', '\nno_fallback = ["contacts"]\n\n[[groups]]\n', 1))

@@ -152,10 +152,12 @@ def translation_gate(project: Project, campaigns: list[Campaign], strict: bool) 
                 problems.warn(where, None, f"{tag}: {len(content.missing)} of {content.needed} campaign texts untranslated or "
                               f"fuzzy fall back to another language; see 'toolbox i18n status --missing {tag}'")
             if templates.missing:
+                how = (f"see 'toolbox i18n status --missing {tag}'" if templates.path.is_file()
+                       else f"start it with 'toolbox i18n init {tag}'")
                 problems.warn(display_path(templates.path), None,
                               f"{tag}: {len(templates.missing)} of {templates.needed} template messages (headings, buttons, "
                               f"footers) untranslated or fuzzy fall back to another language; translate them in this "
-                              f"catalog (shared by every campaign); see 'toolbox i18n status --missing {tag}'")
+                              f"catalog (shared by every campaign); {how}")
     return skipped, problems.problems
 
 
