@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import re
 from types import SimpleNamespace
 
 from toolbox.i18n.catalog import Translator, messages
@@ -83,3 +84,25 @@ def test_fuzzy_entries_are_not_used(tmp_path: Path) -> None:
     po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
                   '#, fuzzy\nmsgid "a"\nmsgstr "old"\n\nmsgid "b"\nmsgstr "bee"\n', encoding="utf-8")
     assert messages(po) == {"b": "bee"}
+
+
+_CALL = r'_\((?:[^()]|\([^()]*\))*\)'
+
+
+def test_template_text_in_attributes_and_titles_is_plain() -> None:
+    # Fallback text prints as <span lang dir>…</span>: inside an attribute or <title> that markup
+    # would show as text (or break the tag). Those places must use .plain.
+    root = Path(__file__).resolve().parents[1] / "templates"
+    sources = {p: p.read_text(encoding="utf-8") for p in root.rglob("*") if p.suffix in (".html", ".svg", ".xml")}
+    bad = []
+    for path, text in sources.items():
+        # An attribute's value may hold {{ … }} with quotes of its own: _("…") inside ="…".
+        places = re.findall(r'[\w:-]+="((?:[^"{]|\{\{.*?\}\}|\{(?!\{))*)"', text)
+        places += re.findall(r"{% block title %}(.*?){% endblock %}", text, re.S)
+        for place in places:
+            bad += [f"{path.name}: {m.group(0)}" for m in re.finditer(_CALL, place) if not place[m.end():].startswith(".plain")]
+        for m in re.finditer(r"{% set (\w+) = (" + _CALL + r")(\.plain)?", text):
+            used_in_attribute = any(re.search(r'="[^"]*\{\{ ' + m.group(1) + r' \}\}', t) for t in sources.values())
+            if used_in_attribute and not m.group(3):
+                bad.append(f"{path.name}: {m.group(0)}")
+    assert not bad, "use .plain: " + "; ".join(bad)
