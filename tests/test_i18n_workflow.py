@@ -110,7 +110,7 @@ def test_round_trip_translate_build_change_update(project: Path) -> None:
 
     lenient = run_toolbox("build", cwd=project)
     assert lenient.returncode == 0
-    assert re.search(r"sq: 1 of \d+ messages untranslated or fuzzy", lenient.stderr)
+    assert re.search(r"jobs.po: warning: sq: 1 of \d+ campaign texts untranslated or fuzzy", lenient.stderr)
     strict = run_toolbox("build", "--strict", cwd=project)
     assert strict.returncode == 1
     line = entry_line(po, "Someone keeps your passport or ID card.")
@@ -128,6 +128,46 @@ def test_locale_below_threshold_is_not_published(project: Path) -> None:
     assert "sq is not published" in built.stderr and "below min_translated 90%" in built.stderr
     manifest = json.loads((project / "dist/manifest.json").read_text())
     assert not [o for o in manifest["outputs"] if o["locale"] == "sq"]
+
+
+def test_threshold_counts_the_campaign_catalog_and_names_a_short_template_catalog(project: Path) -> None:
+    translate(project / "locales/sq/LC_MESSAGES/jobs.po", SQ)
+    po = project / "locales/sq/LC_MESSAGES/toolbox.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    kept = 0
+    for message in catalog:
+        if message.id and isinstance(message.id, str):
+            kept += 1
+            if kept > 5:
+                message.string = ""
+    with po.open("wb") as fh:
+        write_po(fh, catalog, width=0)
+    toml = project / "campaigns/jobs/campaign.toml"
+    toml.write_text(toml.read_text().replace("[campaign]\n", "[campaign]\nmin_translated = 0.9\n", 1))
+    built = run_toolbox("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert "not published" not in built.stderr  # every campaign text is translated
+    assert re.search(r"locales/sq/LC_MESSAGES/toolbox.po: warning: sq: \d+ of \d+ template messages", built.stderr), built.stderr
+    assert "jobs.po: warning" not in built.stderr
+    manifest = json.loads((project / "dist/manifest.json").read_text())
+    assert [o for o in manifest["outputs"] if o["locale"] == "sq"]
+    home = (project / "dist/jobs/sq/index.html").read_text(encoding="utf-8")
+    assert '<span lang="en" dir="ltr">Get help</span>' in home  # the short catalog falls back, marked
+
+
+def test_a_locale_without_template_catalog_is_told_how_to_start_it(tmp_path: Path) -> None:
+    project = make_project(tmp_path, own_locales=True)
+    (project / "locales/tr/LC_MESSAGES/toolbox.po").unlink()
+    assert run_toolbox("new", "jobs", cwd=project).returncode == 0
+    toml = project / "campaigns/jobs/campaign.toml"
+    text = toml.read_text().replace('locales = ["en"]', 'locales = ["en", "tr"]').replace('formats = ["site", "leaflet"]', 'formats = ["site"]')
+    toml.write_text(text.replace("[campaign]\n", "[campaign]\nmin_translated = 0\n", 1))
+    built = run_toolbox("build", "--jobs", "1", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert re.search(r"locales/tr/LC_MESSAGES/toolbox.po: warning: tr: (\d+) of \1 template messages .*"
+                     r"start it with 'toolbox i18n init tr'", built.stderr), built.stderr
+    assert re.search(r"jobs.po: warning: tr: (\d+) of \1 campaign texts", built.stderr)
 
 
 def test_fallback_forbidden_for_contacts(project: Path) -> None:

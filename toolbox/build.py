@@ -136,8 +136,10 @@ def _with_pseudo_locale(campaign: Campaign) -> Campaign:
 def translation_gate(project: Project, campaigns: list[Campaign], strict: bool) -> tuple[dict[str, set[str]], list[Problem]]:
     """Which locales are published per campaign, and what to say about the others.
 
-    A locale below the campaign's ``min_translated`` is not published; a
-    published one warns once with counts (``--strict``: an error per message);
+    A locale whose campaign catalog is below the campaign's ``min_translated``
+    is not published; template strings (``toolbox.po``) do not count towards
+    it but are reported apart, naming that catalog. A published locale warns
+    once per short catalog with counts (``--strict``: an error per message);
     an untranslated message in a part the campaign forbids fallback for is an
     error.
     """
@@ -147,18 +149,28 @@ def translation_gate(project: Project, campaigns: list[Campaign], strict: bool) 
         source = campaign.campaign.source_locale
         for tag in sorted({t for g in campaign.groups for t in g.locales} - {source, PSEUDO}):
             cov = coverage(project, campaign, tag)
-            where = display_path(po_path(project.locales, catalog_tag(tag, campaign.locales), campaign.id))
+            content, templates = cov.content, cov.templates
+            where = display_path(content.path)
             if cov.share < campaign.campaign.min_translated:
                 skipped.setdefault(campaign.id, set()).add(tag)
-                problems.warn(where, None, f"{tag} is not published: {cov.share:.0%} translated, below min_translated "
-                              f"{campaign.campaign.min_translated:.0%} ({campaign.id}); see 'toolbox i18n status --missing {tag}'")
+                problems.warn(where, None, f"{tag} is not published: {content.translated} of {content.needed} campaign texts "
+                              f"({cov.share:.0%}) translated, below min_translated {campaign.campaign.min_translated:.0%} "
+                              f"({campaign.id}); see 'toolbox i18n status --missing {tag}'")
                 continue
             problems.problems.extend(cov.critical)
             if strict:
                 problems.problems.extend(cov.missing)
-            elif cov.missing:
-                problems.warn(where, None, f"{tag}: {len(cov.missing)} of {cov.needed} messages untranslated or fuzzy fall "
-                              f"back to another language; see 'toolbox i18n status --missing {tag}'")
+                continue
+            if content.missing:
+                problems.warn(where, None, f"{tag}: {len(content.missing)} of {content.needed} campaign texts untranslated or "
+                              f"fuzzy fall back to another language; see 'toolbox i18n status --missing {tag}'")
+            if templates.missing:
+                how = (f"see 'toolbox i18n status --missing {tag}'" if templates.path.is_file()
+                       else f"start it with 'toolbox i18n init {tag}'")
+                problems.warn(display_path(templates.path), None,
+                              f"{tag}: {len(templates.missing)} of {templates.needed} template messages (headings, buttons, "
+                              f"footers) untranslated or fuzzy fall back to another language; translate them in this "
+                              f"catalog (shared by every campaign); {how}")
     return skipped, problems.problems
 
 

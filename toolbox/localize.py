@@ -12,41 +12,16 @@ from dataclasses import dataclass
 
 from babel import Locale as BabelLocale
 from babel.dates import format_date
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .i18n.catalog import TEMPLATE_DOMAIN, Translator, Usage, locale_messages
 from .i18n.pseudo import TAG as PSEUDO
 from .i18n.pseudo import pseudo
 from .i18n.segments import plain_text, render_blocks, split_blocks
+from .i18n.text import Text
 from .locales import LocaleInfo, chain, resolve
 from .model import SECTIONS, Campaign, Country, TargetGroup
 from .project import Project
-
-
-class Text(str):
-    """A translated string that knows its language.
-
-    ``{{ text }}`` in a template wraps fallback text in a span carrying its own
-    ``lang``/``dir``; use ``{{ text.plain }}`` inside attributes.
-    """
-
-    lang: str
-    dir: str
-    fallback: bool
-
-    def __new__(cls, value: str, lang: str, direction: str, fallback: bool) -> "Text":
-        obj = super().__new__(cls, value)
-        obj.lang, obj.dir, obj.fallback = lang, direction, fallback
-        return obj
-
-    @property
-    def plain(self) -> str:
-        return str.__str__(self)
-
-    def __html__(self) -> Markup:
-        if self.fallback:
-            return Markup('<span lang="{}" dir="{}">{}</span>').format(self.lang, self.dir, self.plain)
-        return escape(self.plain)
 
 
 @dataclass
@@ -67,7 +42,7 @@ def translators(project: Project, campaign: Campaign, tag: str) -> Translators:
         tables = {t: locale_messages(project.locales, t, domain, campaign.locales, campaign.campaign.proper_names)
                   for t in links if t != source}
         transform = (lambda text: pseudo(text, campaign.campaign.proper_names)) if tag == PSEUDO else None
-        tr = Translator(tag, links, source, tables, transform)
+        tr = Translator(tag, links, source, tables, transform, declared=campaign.locales)
         tr.usage = usage
         made.append(tr)
     return Translators(made[0], made[1], usage)

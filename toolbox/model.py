@@ -134,7 +134,7 @@ class CampaignInfo:
     print_marks: bool = field(default=False, metadata=doc("true to always build print files with 3 mm bleed and crop marks (as toolbox build --print)"))
     pdf_variant: str = field(default="", metadata=doc("PDF variant of print files: pdf/ua-1 (tagged, accessible; the default) or pdf/a-3b (archiving)", choices=("", "pdf/ua-1", "pdf/a-3b")))
     proper_names: list[str] = field(default_factory=list, metadata=doc("names never transliterated (organisations, places), e.g. [\"ASTRA\", \"La Strada\"]"))
-    min_translated: float = field(default=0.8, metadata=doc("a locale whose catalogs are translated below this share (0-1) is not published"))
+    min_translated: float = field(default=0.8, metadata=doc("a locale whose campaign catalog is translated below this share (0-1) is not published; template strings (toolbox.po) are reported apart"))
     no_fallback: list[str] = field(default_factory=list, metadata=doc("parts that must be translated, never shown in a fallback language: contacts (hotline names, notes), safety, and any section name"))
     sms_segments: int = field(default=2, metadata=doc("SMS parts a text message (a group's sms text and the country's first hotline) may take: 160 GSM-7 characters or 70 UCS-2 (Arabic, Cyrillic) for one, 153 or 67 per part beyond; the build warns above it (0: no limit)"))
     key: KeyPath = field(default=(), metadata=internal())

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
-from markupsafe import Markup, escape
 
 from ..errors import Collector, display_path
+from .text import Text, formatted
 
 TEMPLATE_DOMAIN = "toolbox"
 
@@ -171,13 +171,15 @@ class Translator:
     The source locale is the last link: its "translation" is the msgid itself.
     """
 
-    def __init__(self, tag: str, chain: list[str], source: str, tables: dict[str, dict], transform=None) -> None:
+    def __init__(self, tag: str, chain: list[str], source: str, tables: dict[str, dict], transform=None,
+                 declared: dict | None = None) -> None:
         self.tag = tag
         self.chain = chain
         self.source = source
         self.tables = tables  # tag → msgid → translation
         self.usage = Usage()
         self.transform = transform  # computes every translation (the pseudo-locale)
+        self.declared = declared or {}  # the campaign's [locales.*]: directions and plural rules
 
     def _find(self, msgid: str, kind: type) -> tuple[str | tuple | None, str]:
         """The first entry of type ``kind`` along the chain, and its locale; record the use."""
@@ -207,27 +209,39 @@ class Translator:
     def text(self, msgid: str) -> str:
         return self.lookup(msgid)[0]
 
-    # Jinja's newstyle gettext marks whatever we return as safe markup, and
-    # translations come from outside volunteers: escape them here. It also
-    # %-formats the result, always: a translator's literal % ("100% falas")
-    # is kept literal (template authors write %% themselves).
-    def gettext(self, msgid: str) -> Markup:
-        text, tag = self.lookup(msgid)
-        return escape(text if tag == self.source and self.transform is None else literal_percent(text))
-
-    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
-        forms, tag = self._find(singular, tuple)
-        if self.transform is not None:
-            return escape(literal_percent(self.transform(singular if n == 1 else plural)))
-        if forms is None:
-            return escape(singular if n == 1 else plural)
-        return escape(literal_percent(forms[min(self._plural_index(tag, n), len(forms) - 1)]))
-
-    @staticmethod
-    def _plural_index(tag: str, n: int) -> int:
+    def _text(self, value: str, tag: str, variables: dict) -> Text:
         from ..locales import resolve
 
-        info = resolve(tag)
+        info = resolve(tag, self.declared)
+        return formatted(value, variables, tag, info.direction if info else "ltr", tag != self.tag)
+
+    # The template callables (Jinja's newstyle gettext: ``_("… %(x)s", x=…)``).
+    # They return Text, not Markup: Jinja escapes it on output (translations come
+    # from outside volunteers), fallback text carries its language, and
+    # ``.plain`` serves attributes. Like newstyle gettext, the string is always
+    # %-formatted, so template authors write ``%%``; a translator's literal %
+    # ("100% falas") is kept as written (literal_percent).
+    def gettext(self, msgid: str, **variables) -> Text:
+        value, tag = self.lookup(msgid)
+        if tag != self.source or self.transform is not None:
+            value = literal_percent(value)
+        return self._text(value, tag, variables)
+
+    def ngettext(self, singular: str, plural: str, n: int, **variables) -> Text:
+        variables.setdefault("num", n)
+        if self.transform is not None:
+            self._find(singular, tuple)
+            return self._text(literal_percent(self.transform(singular if n == 1 else plural)), self.tag, variables)
+        forms, tag = self._find(singular, tuple)
+        if forms is None:
+            return self._text(singular if n == 1 else plural, tag, variables)
+        return self._text(literal_percent(forms[min(self._plural_index(tag, n), len(forms) - 1)]), tag, variables)
+
+    def _plural_index(self, tag: str, n: int) -> int:
+        """The plural form for ``n`` by ``tag``'s rule, a campaign's declared plural_forms first."""
+        from ..locales import resolve
+
+        info = resolve(tag, self.declared)
         if info is None:
             return 0 if n == 1 else 1
         expr = info.po_plural_forms.split("plural=", 1)[1].rstrip(";").strip()

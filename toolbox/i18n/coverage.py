@@ -1,7 +1,9 @@
 """What a locale's readers will see translated, before anything is rendered.
 
-The build uses this to gate publication (a locale below the campaign's
-``min_translated`` is not published), to warn once per locale with counts,
+The build uses this to gate publication (a locale whose campaign catalog is
+below the campaign's ``min_translated`` is not published: the threshold is
+the campaign's own texts, template strings are counted and reported apart,
+naming ``toolbox.po``), to warn once per catalog with counts,
 to fail ``--strict`` builds naming every untranslated or fuzzy message, and
 to refuse fallback for the parts a campaign marks critical.
 """
@@ -29,17 +31,35 @@ def template_ids(project: Project) -> list[str]:
 
 
 @dataclass
-class Coverage:
-    campaign: str
-    locale: str
+class CatalogCoverage:
+    """One catalog (a domain) of one locale."""
+
+    path: Path | None = None
     needed: int = 0
     translated: int = 0
     missing: list[Problem] = field(default_factory=list)  # untranslated or fuzzy, each with its .po line
-    critical: list[Problem] = field(default_factory=list)  # untranslated where fallback is forbidden
 
     @property
     def share(self) -> float:
         return self.translated / self.needed if self.needed else 1.0
+
+
+@dataclass
+class Coverage:
+    campaign: str
+    locale: str
+    content: CatalogCoverage = field(default_factory=CatalogCoverage)  # the campaign's catalog: min_translated
+    templates: CatalogCoverage = field(default_factory=CatalogCoverage)  # toolbox.po, shared by every campaign
+    critical: list[Problem] = field(default_factory=list)  # untranslated where fallback is forbidden
+
+    @property
+    def share(self) -> float:
+        """The campaign's own texts translated: what ``min_translated`` is compared with."""
+        return self.content.share
+
+    @property
+    def missing(self) -> list[Problem]:
+        return self.templates.missing + self.content.missing
 
 
 def _entries(project: Project, tag: str, domain: str, declared: dict) -> tuple[Path, dict[str, tuple[int | None, bool]]]:
@@ -63,22 +83,23 @@ def coverage(project: Project, campaign: Campaign, tag: str) -> Coverage:
     wanted: list[tuple[str, str, str]] = [(TEMPLATE_DOMAIN, mid, "template") for mid in template_ids(project)]
     wanted += [(campaign.id, m.msgid, m.part) for m in campaign_messages(campaign, tag)]
     seen: set[tuple[str, str]] = set()
-    for domain in (TEMPLATE_DOMAIN, campaign.id):
+    for domain, counts in ((TEMPLATE_DOMAIN, result.templates), (campaign.id, result.content)):
         table = locale_messages(project.locales, tag, domain, declared, names)
         path, entries = _entries(project, tag, domain, declared)
+        counts.path = path
         shown = display_path(path)
         for d, msgid, part in wanted:
             if d != domain or (d, msgid) in seen:
                 continue
             seen.add((d, msgid))
-            result.needed += 1
+            counts.needed += 1
             if msgid in table:
-                result.translated += 1
+                counts.translated += 1
                 continue
             line, fuzzy = entries.get(msgid, (None, False))
             state = "fuzzy (outdated)" if fuzzy else "untranslated"
             short = msgid if len(msgid) <= 60 else msgid[:57] + "..."
-            result.missing.append(Problem(shown, line, f"{tag}: {state}: {short!r}"))
+            counts.missing.append(Problem(shown, line, f"{tag}: {state}: {short!r}"))
             if part in critical_parts:
                 result.critical.append(Problem(
                     shown, line,

@@ -38,9 +38,11 @@ def relpath(target: str, start_file: str) -> str:
 
 def render(env: jinja2.Environment, name: str, context: dict, translators) -> str:
     """Render template ``name`` with the translators installed; template errors carry file:line."""
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        translators.templates.gettext, translators.templates.ngettext, newstyle=True
-    )
+    # Not install_gettext_callables(newstyle=True): its wrapper turns what gettext
+    # returns into plain Markup, losing the language of text that fell back.
+    # Our callables do the same %-formatting and return Text (i18n/text.py).
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(gettext=translators.templates.gettext, ngettext=translators.templates.ngettext)
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
