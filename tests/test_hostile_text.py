@@ -133,7 +133,8 @@ def test_plural_and_singular_template_translations_keep_a_literal_percent() -> N
 
     tr = Translator("sq", ["sq", "en"], "en", {"sq": {"free": "100% falas", "%(num)d page": ("%(num)d faqe (100%)", "%(num)d faqe (100%)")}})
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
-    env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True)  # as render/templates.py does
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # as render/templates.py does
+    env.globals.update(gettext=tr.gettext, ngettext=tr.ngettext)
     page = env.from_string('{{ _("free") }} | {{ ngettext("%(num)d page", "%(num)d pages", 3) }}').render()
     assert page == "100% falas | 3 faqe (100%)"
 
