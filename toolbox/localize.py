@@ -14,9 +14,11 @@ from babel import Locale as BabelLocale
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+from .hotlines import hotline_for, tel
 from .i18n.catalog import TEMPLATE_DOMAIN, Translator, Usage, locale_messages
 from .i18n.pseudo import TAG as PSEUDO
 from .i18n.pseudo import pseudo
+from .i18n.numbers import Hotline, fill_plain, isolate_plain_html, isolate_text
 from .i18n.segments import plain_text, render_blocks, split_blocks
 from .locales import LocaleInfo, chain, resolve
 from .model import SECTIONS, Campaign, Country, TargetGroup
@@ -26,27 +28,53 @@ from .project import Project
 class Text(str):
     """A translated string that knows its language.
 
-    ``{{ text }}`` in a template wraps fallback text in a span carrying its own
-    ``lang``/``dir``; use ``{{ text.plain }}`` inside attributes.
+    ``{{ text }}`` in a template keeps numbers, phone numbers and addresses left
+    to right (``<bdi dir="ltr">``), fills ``{hotline}`` with the output's number
+    (a ``tel:`` link) and wraps fallback text in a span carrying its own
+    ``lang``/``dir``. Its string value is the plain text with ``{hotline}``
+    filled; use ``{{ text.plain }}`` where only plain text goes, or
+    ``{{ text.attr }}`` inside attributes (isolated with U+2066/U+2069 on
+    right-to-left pages).
     """
 
     lang: str
     dir: str
     fallback: bool
+    raw: str  # the translation as written, ``{hotline}`` unfilled
+    hotline: Hotline | None
+    page_dir: str
 
-    def __new__(cls, value: str, lang: str, direction: str, fallback: bool) -> "Text":
-        obj = super().__new__(cls, value)
+    def __new__(cls, value: str, lang: str, direction: str, fallback: bool,
+                hotline: Hotline | None = None, page_dir: str = "ltr") -> "Text":
+        obj = super().__new__(cls, fill_plain(value, hotline))
         obj.lang, obj.dir, obj.fallback = lang, direction, fallback
+        obj.raw, obj.hotline, obj.page_dir = value, hotline, page_dir
         return obj
 
     @property
     def plain(self) -> str:
         return str.__str__(self)
 
+    @property
+    def attr(self) -> str:
+        """Plain text for an attribute (alt, title): numbers isolated with LRI/PDI on right-to-left pages."""
+        return isolate_text(self.plain) if "rtl" in (self.page_dir, self.dir) else self.plain
+
     def __html__(self) -> Markup:
+        body = isolate_plain_html(self.raw, self.hotline)
         if self.fallback:
-            return Markup('<span lang="{}" dir="{}">{}</span>').format(self.lang, self.dir, self.plain)
-        return escape(self.plain)
+            return Markup('<span lang="{}" dir="{}">{}</span>').format(self.lang, self.dir, body)
+        return body
+
+
+class _IsolatingTranslator(Translator):
+    """Template strings of a right-to-left locale, their numbers isolated with LRI/PDI.
+
+    Plain characters, not ``<bdi>``: a template string may be printed inside an attribute.
+    """
+
+    def gettext(self, msgid: str) -> Markup:
+        return escape(isolate_text(self.text(msgid)))
 
 
 @dataclass
@@ -63,11 +91,14 @@ def translators(project: Project, campaign: Campaign, tag: str) -> Translators:
     links = chain(tag, source, campaign.locales)
     usage = Usage()
     made = []
+    info = resolve(tag, campaign.locales)
+    rtl = info is not None and info.direction == "rtl"
     for domain in (TEMPLATE_DOMAIN, campaign.id):
         tables = {t: locale_messages(project.locales, t, domain, campaign.locales, campaign.campaign.proper_names)
                   for t in links if t != source}
         transform = (lambda text: pseudo(text, campaign.campaign.proper_names)) if tag == PSEUDO else None
-        tr = Translator(tag, links, source, tables, transform)
+        kind = _IsolatingTranslator if rtl and domain == TEMPLATE_DOMAIN else Translator
+        tr = kind(tag, links, source, tables, transform)
         tr.usage = usage
         made.append(tr)
     return Translators(made[0], made[1], usage)
@@ -87,11 +118,15 @@ class Localizer:
         other = resolve(tag, self.campaign.locales)
         return other.direction if other else "ltr"
 
-    def text(self, msgid: str) -> Text:
+    def text(self, msgid: str, hotline: Hotline | None = None) -> Text:
         value, lang = self.tr.content.lookup(msgid)
-        return Text(value, lang, self.direction_of(lang), lang != self.info.tag)
+        return Text(value, lang, self.direction_of(lang), lang != self.info.tag, hotline, self.info.direction)
 
-    def markdown(self, rel: str) -> Markup:
+    def hotline(self, countries: list[str]) -> Hotline | None:
+        """What ``{hotline}`` becomes for outputs about ``countries`` (one: its main number; several: each, named)."""
+        return hotline_for(self.campaign, countries, self.country_name)
+
+    def markdown(self, rel: str, hotline: Hotline | None = None) -> Markup:
         path = self.campaign.folder / rel
         blocks = split_blocks(path.read_text(encoding="utf-8"))
 
@@ -99,7 +134,7 @@ class Localizer:
             value, lang = self.tr.content.lookup(msgid)
             return value, lang, self.direction_of(lang)
 
-        return render_blocks(blocks, translate, self.info.tag)
+        return render_blocks(blocks, translate, self.info.tag, hotline=hotline)
 
     def country_name(self, code: str) -> str:
         return self.babel.territories.get(code, code)
@@ -116,12 +151,12 @@ class Localizer:
         return {
             "code": country.code,
             "name": self.country_name(country.code),
-            "note": self.text(country.note) if country.note else "",
+            "note": self.text(country.note, self.hotline([country.code])) if country.note else "",
             "hotlines": [
                 {
                     "name": self.text(h.name),
                     "number": h.number,
-                    "tel": "".join(ch for ch in h.number if ch.isdigit() or ch == "+"),
+                    "tel": tel(h.number),
                     "operator": h.operator,
                     "hours": h.hours,
                     "free": h.free,
@@ -140,7 +175,7 @@ class Localizer:
                     "kind": s.kind,
                     "address": s.address,
                     "phone": s.phone,
-                    "tel": "".join(ch for ch in s.phone if ch.isdigit() or ch == "+"),
+                    "tel": tel(s.phone),
                     "website": s.website,
                     "sample": s.sample,
                 }
@@ -149,19 +184,32 @@ class Localizer:
             "sample": any(h.sample for h in country.hotlines) or any(s.sample for s in country.services),
         }
 
-    def group(self, group: TargetGroup) -> dict:
+    def group(self, group: TargetGroup, country: str | None = None) -> dict:
+        """A group's texts for an output about ``country`` (None: a page for every country of the group).
+
+        ``{hotline}`` in them becomes that country's main number, or without a
+        country the main number of each of the group's countries, each named.
+        """
         asset = self.campaign.asset(group.image) if group.image else None
+        hotline = self.hotline([country] if country else group.countries)
         return {
             "id": group.id,
             "name": self.text(group.name),
-            "key_message": self.text(group.key_message),
-            "call_to_action": self.text(group.call_to_action),
-            "sms": plain_text(self.text(group.sms)) if group.sms else "",
+            "key_message": self.text(group.key_message, hotline),
+            "call_to_action": self.text(group.call_to_action, hotline),
+            "sms": self.sms(group, hotline),
             # Every section is present (empty when the group has none) so templates can test it.
-            "sections": {name: self.markdown(group.content[name]) if name in group.content else Markup("") for name in SECTIONS},
+            "sections": {name: self.markdown(group.content[name], hotline) if name in group.content else Markup("") for name in SECTIONS},
             "image": {"path": (self.campaign.folder / asset.file).resolve(), "alt": self.text(asset.alt)} if asset else None,
             "countries": group.countries,
         }
+
+    def sms(self, group: TargetGroup, hotline: Hotline | None) -> Text | str:
+        """The group's text message as plain text (Markdown removed), ``{hotline}`` filled."""
+        if not group.sms:
+            return ""
+        found = self.text(group.sms)
+        return Text(plain_text(found.raw), found.lang, found.dir, found.fallback, hotline, self.info.direction)
 
     def campaign_data(self) -> dict:
         c = self.campaign.campaign

@@ -179,7 +179,8 @@ class SiteRenderer:
             campaign=localizer.campaign_data(),
             locale=localizer.locale_data(),
             fonts_css=ctx["link"](f"assets/fonts/{tag}/fonts.css"),
-            groups=[{"id": g.id, "name": localizer.text(g.name), "key_message": localizer.text(g.key_message),
+            groups=[{"id": g.id, "name": localizer.text(g.name),
+                     "key_message": localizer.text(g.key_message, localizer.hotline(g.countries)),
                      "href": ctx["link"](f"{tag}/{g.id}/index.html")} for g in groups],
             help_countries=[{"code": cc, "name": localizer.country_name(cc), "href": ctx["link"](f"{tag}/help/{cc.lower()}.html")}
                             for cc in sorted({cc for g in groups for cc in g.countries})],
