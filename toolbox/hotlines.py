@@ -58,11 +58,12 @@ def _is_known(number: str, known: set[str]) -> bool:
     return number.lstrip().startswith("+") and any(k.lstrip("0") and plain.endswith(k.lstrip("0")) for k in known)
 
 
-def hotline_for(campaign: Campaign, countries: list[str], country_name=None) -> Hotline | None:
+def hotline_for(campaign: Campaign, countries: list[str], country_name=None, locale: str = "en") -> Hotline | None:
     """What ``{hotline}`` becomes: the main number of ``countries[0]``, or of each country when there are several.
 
     Outputs without a country (a group's microsite page) pass every country of
-    the group; each number is then labelled with ``country_name(code)``.
+    the group; each number is then labelled with ``country_name(code)``, and the
+    numbers joined as the CLDR ``locale`` writes "A or B".
     """
     numbers = []
     for code in countries:
@@ -70,7 +71,7 @@ def hotline_for(campaign: Campaign, countries: list[str], country_name=None) -> 
         if line is not None:
             label = country_name(code) if country_name and len(countries) > 1 else ""
             numbers.append((line.number, tel(line.number), label))
-    return Hotline(tuple(numbers)) if numbers else None
+    return Hotline(tuple(numbers), locale) if numbers else None
 
 
 def _group_texts(campaign: Campaign, group: TargetGroup) -> list[tuple[str, str, int | None, str]]:

@@ -124,7 +124,7 @@ class Localizer:
 
     def hotline(self, countries: list[str]) -> Hotline | None:
         """What ``{hotline}`` becomes for outputs about ``countries`` (one: its main number; several: each, named)."""
-        return hotline_for(self.campaign, countries, self.country_name)
+        return hotline_for(self.campaign, countries, self.country_name, str(self.babel))
 
     def markdown(self, rel: str, hotline: Hotline | None = None) -> Markup:
         path = self.campaign.folder / rel

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 LRI = "\u2066"  # LEFT-TO-RIGHT ISOLATE
@@ -34,7 +35,7 @@ _SP = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space (French,
 _GROUP = r"(?:\d++|\(\d++\))"
 # Between two groups: one space; a hyphen, slash or dash with optional spaces; a dot or colon without.
 _SEP = rf"(?:{_SP}?[-\u2010\u2011\u2012\u2013/]{_SP}?|[.:]|{_SP})"
-_NUMBER = re.compile(rf"(?<![A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])(?:\+{_SP}?)?{_GROUP}(?:{_SEP}{_GROUP})*")
+_NUMBER = re.compile(rf"(?<![A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])(?:\+{_SP}?)?{_GROUP}(?:(?:{_SEP}|(?<=\)))(?=\(?\d){_GROUP})*")
 _URL = re.compile(r"(?:https?://|www\.)[!-~]+", re.I)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL_END = ".,;:!?)]}>\"'"
@@ -145,24 +146,36 @@ class Hotline:
     """What ``{hotline}`` becomes in one output: the numbers to show and dial."""
 
     numbers: tuple[tuple[str, str, str], ...]  # (number as printed, number to dial, label or "")
+    locale: str = "en"  # CLDR locale whose "or" list joins several numbers
+
+    def _pattern(self) -> tuple[str, list[str]]:
+        """The list pattern with a marker per number ("M0 or M1"), and the markers."""
+        marks = [f"\ue000{i}\ue001" for i in range(len(self.numbers))]
+        if len(marks) < 2:
+            return (marks[0] if marks else ""), marks
+        try:
+            return format_list(marks, style="or", locale=self.locale), marks
+        except (ValueError, LookupError):
+            return format_list(marks, style="or", locale="en"), marks
 
     def plain(self, isolate: bool) -> str:
-        """Plain text: "0800 11111", or "0800 11111 (North Macedonia), 011 785 0000 (Serbia)"."""
-        parts = []
-        for number, _tel, label in self.numbers:
+        """Plain text: "0800 11111", or "0800 11111 (North Macedonia) or 011 785 0000 (Serbia)"."""
+        text, marks = self._pattern()
+        for mark, (number, _tel, label) in zip(marks, self.numbers):
             shown = f"{LRI}{number}{PDI}" if isolate else number
-            parts.append(f"{shown} ({label})" if label else shown)
-        return ", ".join(parts)
+            text = text.replace(mark, f"{shown} ({label})" if label else shown)
+        return text
 
     def html(self, link: bool = True) -> Markup:
         """Each number isolated left to right and, where a link may go, a ``tel:`` link."""
-        parts = []
-        for number, tel, label in self.numbers:
+        pattern, marks = self._pattern()
+        text = str(escape(pattern))
+        for mark, (number, tel, label) in zip(marks, self.numbers):
             shown = Markup('<bdi dir="ltr" class="num">{}</bdi>').format(number)
             if link:
                 shown = Markup('<a href="tel:{}" class="tel">{}</a>').format(tel, shown)
-            parts.append(Markup("{} ({})").format(shown, label) if label else shown)
-        return Markup(", ").join(parts)
+            text = text.replace(mark, str(Markup("{} ({})").format(shown, label) if label else shown))
+        return Markup(text)
 
 
 def fill_plain(text: str, hotline: Hotline | None, isolate: bool = False) -> str:
