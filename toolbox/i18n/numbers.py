@@ -18,6 +18,7 @@ spaces, hyphens, slashes, dots or brackets is one isolate ("+381 11 785 0000",
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,10 +34,13 @@ HOTLINE = "{hotline}"
 
 _SP = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space (French, CLDR)
 _GROUP = r"(?:\d++|\(\d++\))"
-# Between two groups: one space; a hyphen, slash or dash with optional spaces; a dot or colon without.
-_SEP = rf"(?:{_SP}?[-\u2010\u2011\u2012\u2013/]{_SP}?|[.:]|{_SP})"
-_NUMBER = re.compile(rf"(?<![A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])(?:\+{_SP}?)?{_GROUP}(?:(?:{_SEP}|(?<=\)))(?=\(?\d){_GROUP})*")
-_URL = re.compile(r"(?:https?://|www\.)[!-~]+", re.I)
+# Between two groups: one space; a hyphen, slash or dash with optional spaces; a dot or colon
+# without; nothing after a bracketed group ("+44 (0)20").
+_SEP = rf"(?:{_SP}?[-\u2010\u2011\u2012\u2013/]{_SP}?|[.:]|{_SP}|(?<=\)))"
+# Digits glued to a Latin, Greek or Cyrillic letter belong to a word ("mp3"); an Arabic-script
+# letter before them is a glued preposition ("بـ0800") and does not stop the number.
+_NUMBER = re.compile(rf"(?<![A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])(?:\+{_SP}?)?{_GROUP}(?:{_SEP}{_GROUP})*")
+_URL = re.compile(r"(?:https?://|www\.)[!#-&(-;=?-~]+", re.I)  # printable ASCII but quotes and < >
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL_END = ".,;:!?)]}>\"'"
 
@@ -53,7 +57,7 @@ class Span:
 
 def digits(text: str) -> str:
     """The digits of ``text`` as ASCII (Arabic-Indic and other scripts' digits converted)."""
-    return "".join(str(unicodedata.digit(ch)) for ch in text if ch.isdigit() and unicodedata.digit(ch, None) is not None)
+    return "".join(str(unicodedata.digit(ch)) for ch in text if unicodedata.digit(ch, None) is not None)
 
 
 def _url_end(text: str, start: int, end: int) -> int:
@@ -76,7 +80,7 @@ def looks_like_phone(number: str) -> bool:
     ``116 xxx`` (the EU's harmonised help lines, e.g. 116 006) counts as a phone
     number even though it is grouped like an amount.
     """
-    ascii_ = number.translate(_TO_ASCII)
+    ascii_ = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in number)
     plain = digits(ascii_)
     if len(plain) < 6 or ":" in ascii_:
         return False
@@ -88,10 +92,6 @@ def looks_like_phone(number: str) -> bool:
     if not ascii_.startswith("+") and _THOUSANDS.fullmatch(ascii_) and not plain.startswith("116"):
         return False  # 3 000 000 people
     return True
-
-
-_TO_ASCII = {cp: str(unicodedata.digit(chr(cp))) for cp in range(0x80, 0x10000)
-             if chr(cp).isdigit() and unicodedata.decimal(chr(cp), None) is not None}
 
 
 def find_spans(text: str) -> list[Span]:
@@ -226,15 +226,9 @@ def _isolate_run(run: str, in_ltr: bool, in_link: bool, hotline: Hotline | None)
         if in_ltr:
             done.append(piece)
             continue
-        text = _unescape_safe(piece)
+        text = htmllib.unescape(piece)
         done.append("".join(_wrap(part, kind) if kind else str(escape(part)) for part, kind in _split(text)))
     return str(hotline.html(link=not in_link)).join(done) if hotline is not None else done[0]
-
-
-def _unescape_safe(text: str) -> str:
-    import html as htmllib
-
-    return htmllib.unescape(text)
 
 
 def _wrap(part: str, kind: str) -> str:
