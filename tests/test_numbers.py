@@ -145,3 +145,36 @@ def test_sms_isolates_only_right_to_left_texts_and_counts_the_isolates() -> None
     assert rtl == f"اتصل بالرقم {LRI}0800 11111{PDI}.\nSOS: {LRI}0800 11111{PDI}\n"
     counted = count(rtl.rstrip("\n"))
     assert counted.encoding == "UCS-2" and counted.units == len(rtl.rstrip("\n"))  # 4 isolates, 4 units
+
+
+def test_template_strings_of_right_to_left_locales_isolate_with_characters(tmp_path) -> None:
+    """Template strings may be printed inside attributes: plain LRI/PDI, never <bdi>; only right-to-left locales."""
+    import shutil
+    from pathlib import Path
+
+    from conftest import make_project
+    from toolbox.errors import Collector
+    from toolbox.load import load_campaign
+    from toolbox.localize import translators
+    from toolbox.project import Project
+
+    fixture = Path(__file__).parent / "fixtures" / "bidi"
+    root = make_project(tmp_path)
+    shutil.copytree(fixture, root / "campaigns" / "bidi", ignore=shutil.ignore_patterns("locales"))
+    project = Project(root)
+    campaign = load_campaign(project.campaigns / "bidi", Collector())
+    footnote = ("This designation is without prejudice to positions on status, and is in line with UNSCR 1244/1999 "
+                "and the ICJ Opinion on the Kosovo declaration of independence.")
+    ar = str(translators(project, campaign, "ar").templates.gettext(footnote))
+    assert f"{LRI}1244/1999{PDI}" in ar and "<bdi" not in ar
+    assert LRI not in str(translators(project, campaign, "en").templates.gettext(footnote))
+
+
+def test_template_filters_for_designers(tmp_path) -> None:
+    from toolbox.render.templates import environment
+
+    (tmp_path / "t.html").write_text("{{ n|ltr }}|{{ a|numbers }}|{{ m|numbers }}", encoding="utf-8")
+    out = environment(tmp_path).get_template("t.html").render(
+        n="<0800 11111>", a="Bulevar 12, 11000 Beograd", m=Markup("<em>0800 11111</em>"))
+    assert out == ('<bdi dir="ltr">&lt;0800 11111&gt;</bdi>|Bulevar <bdi dir="ltr" class="num">12</bdi>, '
+                   '<bdi dir="ltr" class="num">11000</bdi> Beograd|<em><bdi dir="ltr" class="num">0800 11111</bdi></em>')
