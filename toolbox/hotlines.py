@@ -10,9 +10,11 @@ is no contact of a country the text is shown in.
 
 from __future__ import annotations
 
+import re
+
 from .errors import Collector, display_path
 from .i18n.catalog import catalog_tag, po_path, read_catalog
-from .i18n.numbers import Hotline, digits, find_phones
+from .i18n.numbers import HOTLINE, Hotline, digits, find_phones
 from .i18n.segments import split_blocks
 from .model import Campaign, TargetGroup
 from .model import Hotline as HotlineLine
@@ -75,7 +77,10 @@ def hotline_for(campaign: Campaign, countries: list[str], country_name=None, loc
 
 
 def _group_texts(campaign: Campaign, group: TargetGroup) -> list[tuple[str, str, int | None, str]]:
-    """(text, file shown, line, what) for every source text of a group."""
+    """(text, file shown, line, what) for every source text of a group.
+
+    Reads the group's Markdown files: call it only on a campaign that validated without errors.
+    """
     shown = display_path(campaign.definition)
     out = []
     for field in ("key_message", "call_to_action", "sms"):
@@ -89,6 +94,36 @@ def _group_texts(campaign: Campaign, group: TargetGroup) -> list[tuple[str, str,
         for block in split_blocks(path.read_text(encoding="utf-8")):
             out.append((block.text, display_path(path), block.line, section))
     return out
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def placeholder_problems(campaign: Campaign, problems: Collector) -> None:
+    """``{hotline}`` only where it is filled; no other ``{name}`` (a misspelt one would be printed as it is)."""
+    shown = display_path(campaign.definition)
+    filled: list[tuple[str, str, int | None, str]] = []
+    for group in campaign.groups:
+        filled += _group_texts(campaign, group)
+    for code, country in campaign.countries.items():
+        if country.note:
+            filled.append((country.note, shown, line_of(campaign.lines, country.key + ("note",)), f"note of {code}"))
+    for text, path, line, what in filled:
+        for name in _PLACEHOLDER.findall(text):
+            if name != "hotline":
+                problems.error(path, line, f"{{{name}}} in the {what} is not a placeholder toolbox knows; "
+                                           f"write {HOTLINE} for the country's help-line number")
+    info = campaign.campaign
+    unfilled = [(info.title, ("campaign", "title"), "title"), (info.summary, ("campaign", "summary"), "summary"),
+                (info.disclaimer, ("campaign", "disclaimer"), "disclaimer")]
+    unfilled += [(g.name, g.key + ("name",), f"name of group '{g.id}'") for g in campaign.groups]
+    unfilled += [(h.name, h.key + ("name",), f"name of a hotline of {code}")
+                 for code, c in campaign.countries.items() for h in c.hotlines]
+    unfilled += [(a.alt, a.key + ("alt",), f"alt text of image '{a.id}'") for a in campaign.assets]
+    for text, key, what in unfilled:
+        if text and HOTLINE in text:
+            problems.error(shown, line_of(campaign.lines, key), f"{HOTLINE} is not filled in in the {what}; use it in "
+                           "key_message, call_to_action, sms, the Markdown sections or a country's note")
 
 
 def literal_number_problems(project: Project, campaign: Campaign, problems: Collector) -> None:
