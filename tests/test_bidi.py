@@ -254,3 +254,32 @@ def test_numbers_read_left_to_right_on_the_microsite(browser: Browser, bidi_buil
         total += compared
     # group page: key message, call to action, list item, SMS (each with both countries' numbers); help pages
     assert total >= 20, total
+
+
+def test_no_link_inside_a_link(bidi_build) -> None:
+    """The home page's group cards are links: the key message's numbers in them are not links of their own."""
+    from html.parser import HTMLParser
+
+    class Nesting(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth = self.deepest = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                self.depth += 1
+                self.deepest = max(self.deepest, self.depth)
+
+        def handle_endtag(self, tag):
+            if tag == "a":
+                self.depth -= 1
+
+    _, out, _ = bidi_build
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        parser = Nesting()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.deepest == 1, f"{page}: a link inside a link"
+    home = (out / "ur" / "index.html").read_text(encoding="utf-8")
+    assert '<bdi dir="ltr" class="num">0800 11111</bdi>' in home

@@ -178,3 +178,10 @@ def test_template_filters_for_designers(tmp_path) -> None:
         n="<0800 11111>", a="Bulevar 12, 11000 Beograd", m=Markup("<em>0800 11111</em>"))
     assert out == ('<bdi dir="ltr">&lt;0800 11111&gt;</bdi>|Bulevar <bdi dir="ltr" class="num">12</bdi>, '
                    '<bdi dir="ltr" class="num">11000</bdi> Beograd|<em><bdi dir="ltr" class="num">0800 11111</bdi></em>')
+
+
+def test_hotline_printed_inside_a_link_has_no_link_of_its_own() -> None:
+    from dataclasses import replace
+
+    assert isolate_plain_html("Call {hotline}", replace(MK, link=False)) == (
+        'Call <bdi dir="ltr" class="num">0800 11111</bdi>')

@@ -147,6 +147,7 @@ class Hotline:
 
     numbers: tuple[tuple[str, str, str], ...]  # (number as printed, number to dial, label or "")
     locale: str = "en"  # CLDR locale whose "or" list joins several numbers
+    link: bool = True  # False for text printed inside a link (a link in a link is invalid HTML)
 
     def _pattern(self) -> tuple[str, list[str]]:
         """The list pattern with a marker per number ("M0 or M1"), and the markers."""
@@ -172,7 +173,7 @@ class Hotline:
         text = str(escape(pattern))
         for mark, (number, tel, label) in zip(marks, self.numbers):
             shown = Markup('<bdi dir="ltr" class="num">{}</bdi>').format(number)
-            if link:
+            if link and self.link:
                 shown = Markup('<a href="tel:{}" class="tel">{}</a>').format(tel, shown)
             text = text.replace(mark, str(Markup("{} ({})").format(shown, label) if label else shown))
         return Markup(text)
