@@ -185,3 +185,21 @@ def test_hotline_printed_inside_a_link_has_no_link_of_its_own() -> None:
 
     assert isolate_plain_html("Call {hotline}", replace(MK, link=False)) == (
         'Call <bdi dir="ltr" class="num">0800 11111</bdi>')
+
+
+def test_what_hotline_becomes_per_output() -> None:
+    from toolbox.hotlines import hotline_for, main_hotline
+    from toolbox.model import Campaign, CampaignInfo, Country, Hotline as Line
+
+    def country(code: str, number: str) -> Country:
+        return Country(hotlines=[Line(name="SOS", number=number)], code=code)
+
+    campaign = Campaign(CampaignInfo(id="x", title="x"), countries={
+        "MK": country("MK", "0800 11111"), "RS": country("RS", "011 785 0000"), "ME": country("ME", "0800 11111"),
+        "AL": Country(code="AL")})
+    assert main_hotline(campaign, "RS").number == "011 785 0000" and main_hotline(campaign, "AL") is None
+    assert hotline_for(campaign, ["RS"]).numbers == (("011 785 0000", "0117850000", ""),)
+    # no country (a group's page): every country's number, named; a number shared by two countries once
+    both = hotline_for(campaign, ["MK", "RS", "ME", "AL"], {"MK": "North Macedonia", "RS": "Serbia", "ME": "Montenegro"}.get)
+    assert both.plain(False) == "0800 11111 (North Macedonia, Montenegro) or 011 785 0000 (Serbia)"
+    assert hotline_for(campaign, ["AL"]) is None

@@ -67,13 +67,14 @@ def hotline_for(campaign: Campaign, countries: list[str], country_name=None, loc
     the group; each number is then labelled with ``country_name(code)``, and the
     numbers joined as the CLDR ``locale`` writes "A or B".
     """
-    numbers = []
+    named: dict[str, list[str]] = {}  # number → the countries it serves (a regional line: several)
     for code in countries:
         line = main_hotline(campaign, code)
         if line is not None:
-            label = country_name(code) if country_name and len(countries) > 1 else ""
-            numbers.append((line.number, tel(line.number), label))
-    return Hotline(tuple(numbers), locale) if numbers else None
+            named.setdefault(line.number, []).append(country_name(code) if country_name else code)
+    several = len(named) > 1
+    numbers = tuple((number, tel(number), ", ".join(names) if several else "") for number, names in named.items())
+    return Hotline(numbers, locale) if numbers else None
 
 
 def _group_texts(campaign: Campaign, group: TargetGroup) -> list[tuple[str, str, int | None, str]]:
