@@ -15,6 +15,7 @@ from markupsafe import Markup
 from . import __version__
 from .errors import Collector, Problem, ToolboxError, display_path
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
+from .hotlines import literal_number_problems, placeholder_problems
 from .i18n.checks import check_po
 from .i18n.coverage import coverage
 from .i18n.pseudo import TAG as PSEUDO
@@ -90,6 +91,10 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
     check_designs(project.templates, problems)
     if not problems.errors:
         check_catalogs(project, campaigns, problems)
+    if not problems.errors:  # the content files are known to be safe to read only now
+        for campaign in campaigns:
+            placeholder_problems(campaign, problems)
+            literal_number_problems(project, campaign, problems)
     return campaigns, problems
 
 

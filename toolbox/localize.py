@@ -14,9 +14,11 @@ from babel import Locale as BabelLocale
 from babel.dates import format_date
 from markupsafe import Markup
 
+from .hotlines import hotline_for, tel
 from .i18n.catalog import TEMPLATE_DOMAIN, Translator, Usage, locale_messages
 from .i18n.pseudo import TAG as PSEUDO
 from .i18n.pseudo import pseudo
+from .i18n.numbers import Hotline
 from .i18n.segments import plain_text, render_blocks, split_blocks
 from .i18n.text import Text
 from .locales import LocaleInfo, chain, resolve
@@ -62,11 +64,15 @@ class Localizer:
         other = resolve(tag, self.campaign.locales)
         return other.direction if other else "ltr"
 
-    def text(self, msgid: str) -> Text:
+    def text(self, msgid: str, hotline: Hotline | None = None) -> Text:
         value, lang = self.tr.content.lookup(msgid)
-        return Text(value, lang, self.direction_of(lang), lang != self.info.tag)
+        return Text(value, lang, self.direction_of(lang), lang != self.info.tag, hotline=hotline, page_dir=self.info.direction)
 
-    def markdown(self, rel: str) -> Markup:
+    def hotline(self, countries: list[str]) -> Hotline | None:
+        """What ``{hotline}`` becomes for outputs about ``countries`` (one: its main number; several: each, named)."""
+        return hotline_for(self.campaign, countries, self.country_name, str(self.babel))
+
+    def markdown(self, rel: str, hotline: Hotline | None = None) -> Markup:
         path = self.campaign.folder / rel
         blocks = split_blocks(path.read_text(encoding="utf-8"))
 
@@ -74,7 +80,7 @@ class Localizer:
             value, lang = self.tr.content.lookup(msgid)
             return value, lang, self.direction_of(lang)
 
-        return render_blocks(blocks, translate, self.info.tag)
+        return render_blocks(blocks, translate, self.info.tag, hotline=hotline)
 
     def country_name(self, code: str) -> str:
         return self.babel.territories.get(code, code)
@@ -91,12 +97,12 @@ class Localizer:
         return {
             "code": country.code,
             "name": self.country_name(country.code),
-            "note": self.text(country.note) if country.note else "",
+            "note": self.text(country.note, self.hotline([country.code])) if country.note else "",
             "hotlines": [
                 {
                     "name": self.text(h.name),
                     "number": h.number,
-                    "tel": "".join(ch for ch in h.number if ch.isdigit() or ch == "+"),
+                    "tel": tel(h.number),
                     "operator": h.operator,
                     "hours": h.hours,
                     "free": h.free,
@@ -115,7 +121,7 @@ class Localizer:
                     "kind": s.kind,
                     "address": s.address,
                     "phone": s.phone,
-                    "tel": "".join(ch for ch in s.phone if ch.isdigit() or ch == "+"),
+                    "tel": tel(s.phone),
                     "website": s.website,
                     "sample": s.sample,
                 }
@@ -124,19 +130,32 @@ class Localizer:
             "sample": any(h.sample for h in country.hotlines) or any(s.sample for s in country.services),
         }
 
-    def group(self, group: TargetGroup) -> dict:
+    def group(self, group: TargetGroup, country: str | None = None) -> dict:
+        """A group's texts for an output about ``country`` (None: a page for every country of the group).
+
+        ``{hotline}`` in them becomes that country's main number, or without a
+        country the main number of each of the group's countries, each named.
+        """
         asset = self.campaign.asset(group.image) if group.image else None
+        hotline = self.hotline([country] if country else group.countries)
         return {
             "id": group.id,
             "name": self.text(group.name),
-            "key_message": self.text(group.key_message),
-            "call_to_action": self.text(group.call_to_action),
-            "sms": plain_text(self.text(group.sms)) if group.sms else "",
+            "key_message": self.text(group.key_message, hotline),
+            "call_to_action": self.text(group.call_to_action, hotline),
+            "sms": self.sms(group, hotline),
             # Every section is present (empty when the group has none) so templates can test it.
-            "sections": {name: self.markdown(group.content[name]) if name in group.content else Markup("") for name in SECTIONS},
+            "sections": {name: self.markdown(group.content[name], hotline) if name in group.content else Markup("") for name in SECTIONS},
             "image": {"path": (self.campaign.folder / asset.file).resolve(), "alt": self.text(asset.alt)} if asset else None,
             "countries": group.countries,
         }
+
+    def sms(self, group: TargetGroup, hotline: Hotline | None) -> Text | str:
+        """The group's text message as plain text (Markdown removed), ``{hotline}`` filled."""
+        if not group.sms:
+            return ""
+        found = self.text(group.sms)
+        return Text(plain_text(found.raw), found.lang, found.dir, found.fallback, hotline=hotline, page_dir=self.info.direction)
 
     def campaign_data(self) -> dict:
         c = self.campaign.campaign

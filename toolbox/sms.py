@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 from .errors import Problem, display_path
+from .i18n.numbers import isolate_text
 from .tomlpos import line_of
 
 #: GSM 03.38 basic character set (one septet each).
@@ -64,15 +65,23 @@ def count(text: str) -> SmsCount:
     return SmsCount(enc, units, max(parts, math.ceil(units / PART[enc])))
 
 
-def sms_text(group: dict, country: dict) -> str:
-    """The text forwarded: the group's SMS text, then the country's first hotline (localized data)."""
+def sms_text(group: dict, country: dict, rtl: bool = False) -> str:
+    """The text forwarded: the group's SMS text, then the country's first hotline (localized data).
+
+    ``rtl``: numbers and addresses are wrapped in U+2066 LRI … U+2069 PDI, so a
+    phone shows "0800 11111" and not "11111 0800" in right-to-left text. They
+    count (one UTF-16 unit each; right-to-left scripts are UCS-2 anyway).
+    Left-to-right texts get none: digits already read left to right there, and
+    an isolate would force UCS-2 on a GSM-7 text, halving what one SMS holds.
+    """
     lines = [str(group.get("sms") or group.get("key_message") or "").strip()]
     hotlines = country.get("hotlines") or []
     if hotlines:
         first = hotlines[0]
         name = getattr(first["name"], "plain", str(first["name"]))
         lines.append(f"{name}: {first['number']}")
-    return "\n".join(line for line in lines if line) + "\n"
+    text = "\n".join(line for line in lines if line) + "\n"
+    return isolate_text(text) if rtl else text
 
 
 def sms_path(cid: str, group: str, locale: str, country: str) -> str:
@@ -92,10 +101,13 @@ def texts(project, campaign) -> list[tuple[str, str, str, str, str, float, list[
             continue
         for tag in group.locales:
             localizer = Localizer(project, campaign, tag)
-            data = localizer.group(group)
+            rtl = localizer.info.direction == "rtl"
+            localizer.group(group)  # records the messages used: the translated share, as before
             translated = localizer.tr.usage.translated
             for cc in group.countries:
-                text = sms_text(data, localizer.country(campaign.countries[cc]))
+                hotline = localizer.hotline([cc])
+                parts = {"sms": localizer.sms(group, hotline), "key_message": localizer.text(group.key_message, hotline)}
+                text = sms_text(parts, localizer.country(campaign.countries[cc]), rtl)
                 counted = count(text.rstrip("\n"))
                 problems = []
                 if allowed and counted.segments > allowed:

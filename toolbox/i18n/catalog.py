@@ -16,6 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
 
 from ..errors import Collector, display_path
+from .numbers import isolate_text
 from .text import Text, formatted
 
 TEMPLATE_DOMAIN = "toolbox"
@@ -213,7 +214,14 @@ class Translator:
         from ..locales import resolve
 
         info = resolve(tag, self.declared)
-        return formatted(value, variables, tag, info.direction if info else "ltr", tag != self.tag)
+        text = formatted(value, variables, tag, info.direction if info else "ltr", tag != self.tag)
+        page = resolve(self.tag, self.declared)
+        if page is not None and page.direction == "rtl":
+            # Plain characters, not <bdi>: a template string may be printed inside an
+            # attribute, where its numbers must still read left to right.
+            # In HTML the same numbers get <bdi> (Text.__html__).
+            return Text(isolate_text(text.plain), text.lang, text.dir, text.fallback, text._html, page_dir="rtl")
+        return text
 
     # The template callables (Jinja's newstyle gettext: ``_("… %(x)s", x=…)``).
     # They return Text, not Markup: Jinja escapes it on output (translations come

@@ -17,6 +17,8 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
+from .numbers import Hotline, isolate_html
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s{0,3}([-*+])\s+(.*)$")
 _NUMBER = re.compile(r"^\s{0,3}(\d{1,3})[.)]\s+(.*)$")
@@ -111,13 +113,15 @@ def inline_html(text: str) -> Markup:
     return Markup(clean)
 
 
-def render_blocks(blocks: list[Block], translate, page_lang: str, heading_base: int = 3) -> Markup:
+def render_blocks(blocks: list[Block], translate, page_lang: str, heading_base: int = 3,
+                  hotline: Hotline | None = None) -> Markup:
     """Render blocks to HTML, translating each block's text.
 
     ``translate(msgid)`` returns ``(text, lang, dir)``; a block whose text is
     in another language than the page (a fallback) carries its own ``lang``
     and ``dir``, so screen readers pronounce it right and RTL pages do not
-    mirror it wrongly.
+    mirror it wrongly. After sanitising, numbers and addresses are isolated
+    left to right and ``{hotline}`` becomes ``hotline`` (i18n/numbers.py).
     """
     out: list[str] = []
     open_list: str | None = None
@@ -125,7 +129,7 @@ def render_blocks(blocks: list[Block], translate, page_lang: str, heading_base: 
     for block in blocks:
         text, lang, direction = translate(block.text)
         attrs = Markup("") if lang == page_lang else Markup(' lang="{}" dir="{}"').format(lang, direction)
-        body = inline_html(text)
+        body = isolate_html(inline_html(text), hotline)
         list_tag = {"bullet": "ul", "number": "ol", "cell": "table"}.get(block.kind)
         if list_tag != open_list or (block.kind == "cell" and block.row == 0 and row and row[0] != block.line):
             if row:

@@ -27,6 +27,7 @@ from ..project import Project
 from ..tomlpos import line_of
 from ..write import atomic_write
 from .catalog import TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog
+from .numbers import HOTLINE
 from .segments import split_blocks
 
 # Pinned so extraction is reproducible: a .pot only changes when its messages do.
@@ -70,6 +71,15 @@ class SourceMessage:
     flags: tuple[str, ...] = ()
 
 
+def placeholder_flags(text: str) -> tuple[str, ...]:
+    """``python-brace-format`` for a text with ``{hotline}``: translation tools then insist it is kept."""
+    return ("python-brace-format",) if HOTLINE in text else ()
+
+
+def hotline_hint(text: str) -> str:
+    return f" Keep {HOTLINE} exactly: it becomes the help line's number." if HOTLINE in text else ""
+
+
 def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[SourceMessage]:
     """Every translatable text of a campaign (or only what ``locale``'s readers see)."""
     out: list[SourceMessage] = []
@@ -77,7 +87,8 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
 
     def add(text: str, key: tuple, comment: str, part: str, flags: tuple[str, ...] = ()) -> None:
         if text:
-            out.append(SourceMessage(text, (rel_def, line_of(campaign.lines, key) or 1), comment, part, flags))
+            out.append(SourceMessage(text, (rel_def, line_of(campaign.lines, key) or 1), comment + hotline_hint(text),
+                                     part, flags + placeholder_flags(text)))
 
     info = campaign.campaign
     add(info.title, ("campaign", "title"), "Campaign title: cover of every leaflet, page titles.", "campaign")
@@ -98,8 +109,9 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
             for block in split_blocks((campaign.folder / rel).read_text(encoding="utf-8")):
                 out.append(SourceMessage(
                     block.text, (f"{campaign.id}/{rel}", block.line),
-                    f"Markdown {block.kind} in '{section}' of '{group.id}'. Keep **bold**, *emphasis* and [links](...) markup.",
-                    section, ("md-text",)))
+                    f"Markdown {block.kind} in '{section}' of '{group.id}'. Keep **bold**, *emphasis* and [links](...) markup."
+                    + hotline_hint(block.text),
+                    section, ("md-text",) + placeholder_flags(block.text)))
     for asset in campaign.assets:
         if locale is None or any(g.image == asset.id for g in groups):
             add(asset.alt, asset.key + ("alt",), f"Alternative text of image '{asset.id}', read aloud by screen readers.", "asset")

@@ -87,7 +87,7 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
     context = {
         "campaign": localizer.campaign_data(),
         "locale": localizer.locale_data(),
-        "group": localizer.group(group) if group else None,
+        "group": localizer.group(group, unit.country) if group else None,
         "materials": guide_materials(campaign, unit, localizer) if group is None else [],
         "country": localizer.country(campaign.countries[unit.country]),
         "format": unit.format,

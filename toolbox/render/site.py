@@ -7,11 +7,12 @@ import hashlib
 import html as htmllib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jinja2
 from markupsafe import Markup
 
+from ..i18n.numbers import Hotline
 from ..localize import Localizer
 from ..locales import resolve
 from ..model import Campaign
@@ -41,6 +42,10 @@ def _in_language(tag: str, name: str, campaign: Campaign) -> Markup:
     info = resolve(tag, campaign.locales)
     direction = info.direction if info else "ltr"
     return Markup('<span lang="{}" dir="{}">{}</span>').format(tag, direction, name)
+
+
+def _unlinked(hotline: Hotline | None) -> Hotline | None:
+    return replace(hotline, link=False) if hotline else None
 
 
 def _script_hash(source: str) -> str:
@@ -179,7 +184,9 @@ class SiteRenderer:
             campaign=localizer.campaign_data(),
             locale=localizer.locale_data(),
             fonts_css=ctx["link"](f"assets/fonts/{tag}/fonts.css"),
-            groups=[{"id": g.id, "name": localizer.text(g.name), "key_message": localizer.text(g.key_message),
+            groups=[{"id": g.id, "name": localizer.text(g.name),
+                     # printed inside the card's link: the numbers without tel: links of their own
+                     "key_message": localizer.text(g.key_message, _unlinked(localizer.hotline(g.countries))),
                      "href": ctx["link"](f"{tag}/{g.id}/index.html")} for g in groups],
             help_countries=[{"code": cc, "name": localizer.country_name(cc), "href": ctx["link"](f"{tag}/help/{cc.lower()}.html")}
                             for cc in sorted({cc for g in groups for cc in g.countries})],

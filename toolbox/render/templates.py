@@ -7,8 +7,11 @@ from pathlib import Path
 
 import jinja2
 from jinja2.ext import i18n
+from markupsafe import Markup
 
 from ..errors import Problem, ToolboxError, display_path
+from ..i18n.numbers import isolate_html, isolate_plain_html
+
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -24,7 +27,21 @@ def environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["relpath"] = relpath
+    env.filters["ltr"] = ltr
+    env.filters["numbers"] = numbers
     return env
+
+
+def ltr(value) -> Markup:
+    """``{{ x|ltr }}``: the whole value as one left-to-right isolate (a number, code, address)."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
+def numbers(value) -> Markup:
+    """``{{ x|numbers }}``: plain text with each number, phone number and address in it kept left to right."""
+    if hasattr(value, "__html__"):
+        return isolate_html(str(value.__html__()))
+    return isolate_plain_html(str(value))
 
 
 def relpath(target: str, start_file: str) -> str:
