@@ -247,7 +247,7 @@ def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector
         for hotline in country.hotlines:
             for i, tag in enumerate(hotline.languages):
                 info = resolve(tag, campaign.locales)
-                lost = "".join(ch for ch in drawn(info.name) if ord(ch) not in every) if info else ""
+                lost = "".join(dict.fromkeys(ch for ch in info.name if ch in drawn(ch) and ord(ch) not in every)) if info else ""
                 if lost:
                     problems.error(shown, line_of(campaign.lines, hotline.key + ("languages", i)),
                                    f"the name of language '{tag}' ({info.name}) is printed in its own script, but no "
