@@ -212,13 +212,13 @@ def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector
     A locale needs a font stack in templates/fonts/fonts.toml that draws its letters; a
     language named in a hotline's list of languages needs some font for its name.
     """
-    from .render.fonts import cmap, drawn, load_fonts  # here: validating needs no fonts until now
+    from .render.fonts import cmap, drawn, letters, load_fonts  # here: validating needs no fonts until now
 
     try:
         fonts = load_fonts(project.templates)
         every = frozenset().union(*(cmap(face.path) for face in fonts.faces))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return  # templates/fonts/ itself is broken: check_designs reports it
+    except Exception:  # noqa: BLE001 — a missing or broken font file: check_designs reports it with its line
+        return
     shown = display_path(campaign.definition)
     reported: set[str] = set()
 
@@ -227,10 +227,17 @@ def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector
         if info is None or tag in reported:
             return
         reported.add(tag)
+        decl = campaign.locales.get(tag)
+        if not letters(info.script, tag):
+            if decl is not None and decl.script:
+                key = decl.key + ("script",)
+            problems.error(shown, line_of(campaign.lines, key),
+                           f"locale '{tag}': script {info.script!r} is not an ISO 15924 script with letters in "
+                           "Unicode; use a code such as Latn, Cyrl, Arab or Beng")
+            return
         share, missing = fonts.coverage(info.script, tag)
         if fonts.covers(info.script, tag):
             return
-        decl = campaign.locales.get(tag)
         if decl is not None:
             key = decl.key + (("script",) if decl.script else ())
         some = "".join(missing[:12]) + ("…" if len(missing) > 12 else "")
