@@ -381,10 +381,12 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
             new_state[name] = old  # a folder with tofu failed its build, so was never kept
         else:
             todo.append((name, key, plan, pages, tag))
-    # Every face of every folder at once, spread over the workers.
-    results = iter(workers.subsets([(face.path, plan.text_for(face)) for _, _, plan, _, _ in todo for face in plan.faces]))
+    # Every face of every folder at once, spread over the workers; a face drawing the same characters
+    # in several folders (a language's name in every language list) is subset once: Nastaliq takes seconds.
+    wanted = list(dict.fromkeys((face.path, plan.text_for(face)) for _, _, plan, _, _ in todo for face in plan.faces))
+    done = dict(zip(wanted, workers.subsets(wanted)))
     for name, key, plan, pages, tag in todo:
-        files = {face: next(results) for face in plan.faces}
+        files = {face: done[(face.path, plan.text_for(face))] for face in plan.faces}
         failures.extend(check_pages(plan, pages, files))
         entries = [writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset") for rel, data in font_files(plan, files).items()]
         new_state[name] = {"key": key, "entries": [asdict(e) for e in entries]}
