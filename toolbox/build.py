@@ -20,7 +20,6 @@ from .i18n.coverage import coverage
 from .i18n.pseudo import TAG as PSEUDO
 from .load import find_campaigns, load_campaign
 from .keys import KeyMaker
-from .localize import Localizer
 from .model import Campaign
 from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
 from .project import Project
