@@ -157,21 +157,29 @@ def _subset(plan) -> dict:
     return {face: subset_woff2(face.path, plan.text_for(face)) for face in plan.faces}
 
 
-def test_web_fonts_give_each_language_its_face_and_report_tofu_by_page(fonts) -> None:
-    pages = [("c/ur/index.html", page_text('<html lang="ur"><p>محفوظ کام 0800</p><a lang="bn">বাংলা</a>'
-                                           '<p title="&#xD85;">x</p></html>', "ur"))]
-    plan = plan_fonts(fonts, _Campaign(), "c/assets/fonts/ur", "ur", [t for _, t in pages], italic=False)
-    assert set(plan.chars["Noto Nastaliq Urdu"]) == set("محفوظکام")
-    assert set(plan.chars["Noto Sans"]) >= set("0800 x")
-    assert set(plan.chars["Noto Sans Bengali"]) >= set("বাংলা")
-    assert "Noto Sans Arabic" not in plan.chars  # Nastaliq has every letter: the Naskh face is not loaded
+def test_web_fonts_give_each_language_its_own_face(fonts) -> None:
+    text = page_text('<html lang="ur"><p>محفوظ کام 0800</p><a lang="bn">বাংলা</a><a lang="ps">پښتو</a></html>', "ur")
+    plan = plan_fonts(fonts, _Campaign(), "c/assets/fonts/ur", "ur", [text], italic=False)
+    assert set(plan.chars["Noto Nastaliq Urdu"]) == set("محفوظکام")  # Urdu letters in Nastaliq
+    assert set(plan.chars["Noto Sans"]) == set("0800 ")  # digits and spaces in the Latin face, first in ur's stack
+    assert set(plan.chars["Noto Sans Bengali"]) == set("বাংলা")
+    assert set(plan.chars["Noto Sans Arabic"]) == set("پښتو")  # Pashto's name in Pashto's face
+    assert plan.stacks["ur"][:2] == ["Noto Sans", "Noto Nastaliq Urdu"]
+
+
+def test_web_glyph_check_reads_the_subset_fonts_and_names_page_and_characters(fonts) -> None:
+    pages = [("c/bn/index.html", page_text('<html lang="bn"><p>নিরাপদ কাজ 0800</p><p title="&#xD85;">x</p></html>', "bn")),
+             ("c/bn/help/mk.html", page_text('<html lang="bn"><p>শ্রমিক</p></html>', "bn"))]
+    plan = plan_fonts(fonts, _Campaign(), "c/assets/fonts/bn", "bn", [t for _, t in pages], italic=False)
     files = _subset(plan)
     problems = check_pages(plan, pages, files)
-    assert len(problems) == 1
-    assert problems[0].path == "c/ur/index.html"
+    assert [(p.path, p.severity) for p in problems] == [("c/bn/index.html", "error")]
     assert "missing glyphs (tofu) for U+0D85" in problems[0].message
-    urdu = TTFont(io.BytesIO(next(d for f, d in files.items() if f.path.name == "NotoNastaliqUrdu-Regular.ttf")))
-    assert {ord(ch) for ch in "محفوظکام"} <= set(urdu.getBestCmap())
+    bengali = TTFont(io.BytesIO(next(d for f, d in files.items() if f.path.name == "NotoSansBengali-Regular.ttf")))
+    assert {ord(ch) for ch in "নিরাপদকাজশ্রমিক"} <= set(bengali.getBestCmap())
+    # Without the Bengali subset, every Bengali letter of both pages is tofu.
+    lost = check_pages(plan, pages, {f: (None if f.family == "Noto Sans Bengali" else d) for f, d in files.items()})
+    assert len(lost) == 2 and "U+09A8" in lost[0].message
 
 
 # ---------------------------------------------------------------- every built-in locale, built
