@@ -62,10 +62,6 @@ class FontSet:
         own = self.families(script, tag)
         return own + [name for name in dict.fromkeys(f.family for f in self.faces) if name not in own]
 
-    def declared(self, script: str, tag: str = "") -> bool:
-        """True when fonts.toml names families for this locale or script (not only Latin's by default)."""
-        return self._entry(self.locales, script, tag) is not None or script in self.scripts
-
     def faces_for(self, script: str, tag: str = "") -> list[Face]:
         """Every face of the locale's full stack, in stack order."""
         order = self.full_stack(script, tag)
@@ -95,7 +91,7 @@ class FontSet:
 
     def covers(self, script: str, tag: str = "") -> bool:
         share, missing = self.coverage(script, tag)
-        return not missing if tag in ALPHABETS or tag.split("-")[0] in ALPHABETS else share >= COVERED
+        return not missing if _alphabet(script, tag) else share >= COVERED
 
     def script_face(self, script: str, tag: str = "") -> str | None:
         """The family that draws the locale's own letters: the one of its stack that has most of them."""
@@ -151,12 +147,23 @@ ALPHABETS = {
 }
 
 
-def letters(script: str, tag: str = "") -> str:
-    """The letters a locale's fonts must draw: its alphabet, or its script's basic block."""
+def _alphabet(script: str, tag: str) -> str:
+    """The locale's entry in ALPHABETS, if it is written in ``script`` (a declaration may change it)."""
+    from fontTools.unicodedata import script as script_of
+
     for key in (tag, tag.split("-")[0]) if tag else ():
-        if key in ALPHABETS:
-            return ALPHABETS[key] if script == "Arab" or script == "Beng" else script_sample(script) + ALPHABETS[key]
-    return script_sample(script)
+        if key in ALPHABETS and script_of(ALPHABETS[key][0]) == script:
+            return ALPHABETS[key]
+    return ""
+
+
+def letters(script: str, tag: str = "") -> str:
+    """The letters a locale's fonts must draw: its alphabet (Arabic, Bengali script), or its
+    script's basic block and the letters its language adds (č, ђ, ë…)."""
+    alphabet = _alphabet(script, tag)
+    if alphabet and script in ("Arab", "Beng"):  # their blocks hold letters of many other languages
+        return alphabet
+    return script_sample(script) + alphabet
 
 
 @lru_cache(maxsize=64)
