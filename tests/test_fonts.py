@@ -18,6 +18,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from conftest import ROOT, run_toolbox
+from test_site_browser import browser  # noqa: F401 — the session's headless Chromium
 from toolbox.i18n.catalog import catalog_tag
 from toolbox.locales import BUILTIN, from_cldr, resolve
 from toolbox.model import LocaleDecl
@@ -248,3 +249,17 @@ def test_urdu_page_loads_nastaliq_for_urdu_letters_and_its_line_height(every_loc
     assert {ord(ch) for ch in "محفوظکام"} <= set(nastaliq)
     bengali = TTFont(every_locale_build / "assets" / "fonts" / "bn" / "NotoSansBengali-Regular.woff2").getBestCmap()
     assert {ord(ch) for ch in "নিরাপদকাজ"} <= set(bengali)
+
+
+def test_browser_draws_urdu_in_nastaliq_and_bengali_in_its_face(browser, every_locale_build: Path) -> None:
+    """Chromium really loads the faces fonts.css names for each language, and gives Urdu its tall lines."""
+    for tag, family, other in (("ur", "Noto Nastaliq Urdu", "Noto Sans Bengali"), ("bn", "Noto Sans Bengali", "Noto Nastaliq Urdu")):
+        browser.load(every_locale_build / tag / "workers" / "index.html")
+        loaded = browser.js("return [...document.fonts].filter(f => f.status == 'loaded').map(f => f.family)")
+        assert any(family in f for f in loaded), (tag, loaded)
+        assert any(other in f for f in loaded), (tag, loaded)  # the other language's name in the language list
+        stack = browser.js("return getComputedStyle(document.querySelector('main p')).fontFamily")
+        assert family in stack, stack
+        ratio = browser.js("const s = getComputedStyle(document.querySelector('main p'));"
+                           "return parseFloat(s.lineHeight) / parseFloat(s.fontSize)")
+        assert ratio == pytest.approx(1.5 * (2.1 if tag == "ur" else 1.55) / 1.35, abs=0.02), (tag, ratio)
