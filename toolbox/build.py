@@ -22,14 +22,14 @@ from .i18n.pseudo import TAG as PSEUDO
 from .load import find_campaigns, load_campaign
 from .locales import chain, resolve
 from .keys import KeyMaker
-from .localize import Localizer
 from .model import Campaign
 from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preflight import check_designs
 from .render.print import PrintOptions
-from .render.site import SiteRenderer, locale_fonts, sitemap, visible_text
+from .render.site import SiteRenderer, sitemap
+from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, plan_fonts
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
 from .render.templates import environment
 from .schedule import PrintJob, Workers
@@ -336,7 +336,7 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
                 continue
             before = len(writer.entries)
             weights = _build_site(project, env, fonts, campaign, site_units, downloads, writer, keys, state, new_state,
-                              workers)
+                                  workers, failures)
             report.weights += weights
             font_paths = {e["path"] for n, v in new_state.items() if n.startswith(f"fonts:{campaign.id}/") for e in v["entries"]}
             pages = [asdict(e) for e in writer.entries[before:] if e.path not in font_paths]
@@ -367,20 +367,21 @@ def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], write
 
 def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],
                 downloads: dict[str, list[dict]], writer: OutputWriter, keys: KeyMaker,
-                state: dict, new_state: dict, workers: Workers) -> list[PageWeight]:
+                state: dict, new_state: dict, workers: Workers, failures: list[Problem]) -> list[PageWeight]:
     if not units:
         return []
     site = SiteRenderer(project, env, fonts, campaign, downloads, units)
     css = (project.templates / "site" / "site.css").read_bytes()
     css_weight = compressed(css)
     weights = []
-    text_by_locale: dict[str | None, list[str]] = {}
+    text_by_locale: dict[str | None, list[tuple[str, dict[str, str]]]] = {}  # locale → [(page, text by language)]
     italic: set[str | None] = set()  # locales whose pages use italics: only they get italic fonts
     for unit in units:
         log.info("render %s", unit.path)
         page = site.page(unit)
         data = page.html.encode("utf-8")
-        text_by_locale.setdefault(unit.locale, []).append(visible_text(page.html))
+        text_by_locale.setdefault(unit.locale, []).append(
+            (unit.path, page_text(page.html, unit.locale or campaign.campaign.source_locale)))
         if _ITALIC.search(page.html):
             italic.add(unit.locale)
         writer.write(unit.path, data, campaign=campaign.id, group=unit.group,
@@ -394,28 +395,29 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
         log.info("%s: no base_url, so no sitemap.xml", campaign.id)
     else:
         writer.write(f"{campaign.id}/sitemap.xml", xml, campaign=campaign.id, format="asset")
-    todo = []  # (state name, key, faces, characters, folder) of locales whose fonts must be subset again
-    for tag, texts in text_by_locale.items():
-        if tag is None:
-            continue
-        script = Localizer(project, campaign, tag).info.script
-        chars = "".join(sorted(set("".join(texts))))
-        # Subsetting fonts is the slow part of the microsite: redo it only when
-        # the characters the locale uses or the font files change.
-        faces = [f for f in fonts.faces_for(script) if f.style != "italic" or tag in italic]
-        key = hashlib.sha256("\0".join([chars, script] + [f"{f.path.name}:{keys.file(f.path)}" for f in faces]).encode()).hexdigest()
-        name = f"fonts:{campaign.id}/{tag}"
+    todo = []  # (state name, key, font plan, pages, locale) of the font folders that must be subset again
+    for tag, pages in text_by_locale.items():
+        folder = tag or PICKER_FOLDER  # the language picker and 404 page have fonts of their own
+        plan = plan_fonts(fonts, campaign, f"{campaign.id}/assets/fonts/{folder}",
+                          tag or campaign.campaign.source_locale, [text for _, text in pages], tag in italic)
+        # Subsetting fonts is the slow part of the microsite: redo it only when the characters
+        # each face draws, the stacks or the font files change.
+        key = hashlib.sha256(repr((sorted(plan.chars.items()), plan.stacks, plan.heights,
+                                   [f"{f.path.name}:{keys.file(f.path)}" for f in plan.faces])).encode()).hexdigest()
+        name = f"fonts:{campaign.id}/{folder}"
         old = state.get(name)
         if old and old.get("key") == key and writer.reuse(old["entries"]):
-            new_state[name] = old
+            new_state[name] = old  # a folder with tofu failed its build, so was never kept
         else:
-            todo.append((name, key, faces, chars, f"{campaign.id}/assets/fonts/{tag}", tag))
-    # Every face of every locale at once, spread over the workers.
-    results = iter(workers.subsets([(face.path, chars) for _, _, faces, chars, _, _ in todo for face in faces]))
-    for name, key, faces, chars, folder, tag in todo:
-        done = {face.path: next(results) for face in faces}
-        files = locale_fonts(faces, chars, folder, subset=lambda path, _text: done[path])
-        entries = [writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset") for rel, data in files.items()]
+            todo.append((name, key, plan, pages, tag))
+    # Every face of every folder at once, spread over the workers; a face drawing the same characters
+    # in several folders (a language's name in every language list) is subset once: Nastaliq takes seconds.
+    wanted = list(dict.fromkeys((face.path, plan.text_for(face)) for _, _, plan, _, _ in todo for face in plan.faces))
+    done = dict(zip(wanted, workers.subsets(wanted)))
+    for name, key, plan, pages, tag in todo:
+        files = {face: done[(face.path, plan.text_for(face))] for face in plan.faces}
+        failures.extend(check_pages(plan, pages, files))
+        entries = [writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset") for rel, data in font_files(plan, files).items()]
         new_state[name] = {"key": key, "entries": [asdict(e) for e in entries]}
     return weights
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
+from babel.core import get_global
 from babel.messages.plurals import get_plural
 
 
@@ -49,7 +50,9 @@ BUILTIN: dict[str, LocaleInfo] = {
         _L("en", "English", "English", "Latn", "ltr", "en"),
         _L("sq", "Shqip", "Albanian", "Latn", "ltr", "sq"),
         _L("sr-Latn", "srpski (latinica)", "Serbian (Latin)", "Latn", "ltr", "sr_Latn", fallback=("bs",)),
-        _L("sr-Cyrl", "српски (ћирилица)", "Serbian (Cyrillic)", "Cyrl", "ltr", "sr_Cyrl"),
+        # Serbian is one language in two scripts: the Cyrillic pages are transliterated from the
+        # Latin translation unless a campaign declares `transliterate = "sr-Cyrl"` (own catalogs).
+        _L("sr-Cyrl", "српски (ћирилица)", "Serbian (Cyrillic)", "Cyrl", "ltr", "sr_Cyrl", transliterate="sr-Latn"),
         _L("bs", "bosanski", "Bosnian", "Latn", "ltr", "bs", fallback=("sr-Latn",)),
         # Babel parses "cnr" as sr_Latn_ME ("srpski (latinica, Crna Gora)"):
         # Montenegrin readers call their language crnogorski.
@@ -65,6 +68,8 @@ BUILTIN: dict[str, LocaleInfo] = {
         _L("kmr", "Kurmancî", "Northern Kurdish (Kurmanji)", "Latn", "ltr", "ku"),
         _L("tr", "Türkçe", "Turkish", "Latn", "ltr", "tr"),
         _L("fr", "français", "French", "Latn", "ltr", "fr"),
+        # CLDR's locale "bn" names no script (its likely subtags say Beng).
+        _L("bn", "বাংলা", "Bangla (Bengali)", "Beng", "ltr", "bn"),
         # CLDR has no Romani: borrow English number formats, two plural forms.
         _L("rmn", "romani čhib", "Balkan Romani", "Latn", "ltr", "en", "nplurals=2; plural=(n != 1);"),
         # Pseudo-locale for designers: every message accented, longer, bracketed.
@@ -72,26 +77,47 @@ BUILTIN: dict[str, LocaleInfo] = {
     ]
 }
 
-SCRIPTS = {"Latn", "Cyrl", "Arab"}
+
+
+def likely_script(loc: BabelLocale) -> str:
+    """The ISO 15924 script of a CLDR locale: its own, else CLDR's likely subtags (bn → Beng)."""
+    if loc.script:
+        return loc.script
+    likely = get_global("likely_subtags")
+    for key in (str(loc), f"{loc.language}_{loc.territory}" if loc.territory else "", loc.language):
+        parts = likely.get(key, "").split("_") if key else []
+        if len(parts) > 1 and len(parts[1]) == 4:
+            return parts[1]
+    return "Latn"
+
+
+def from_cldr(tag: str) -> LocaleInfo | None:
+    """What CLDR knows about ``tag`` (name, script, direction), or None if it does not know it."""
+    try:
+        loc = BabelLocale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    rtl = loc.character_order == "right-to-left"
+    return LocaleInfo(tag, loc.get_display_name(loc) or tag, loc.english_name or tag, likely_script(loc),
+                      "rtl" if rtl else "ltr", str(loc))
 
 
 def resolve(tag: str, declared: dict | None = None) -> LocaleInfo | None:
     """The locale for ``tag``: built-in, overridden or declared by the campaign.
 
     ``declared`` maps tags to :class:`toolbox.model.LocaleDecl`. A tag that is
-    neither built in nor declared is accepted only if CLDR knows it.
+    neither built in nor declared is accepted only if CLDR knows it; its script
+    comes from CLDR's likely subtags, not "Latn" by default.
     """
-    base = BUILTIN.get(tag)
     decl = (declared or {}).get(tag)
+    base = BUILTIN.get(tag) or from_cldr(tag)
     if base is None and decl is None:
-        try:
-            loc = BabelLocale.parse(tag.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
-            return None
-        script = loc.script or "Latn"
-        rtl = loc.character_order == "right-to-left"
-        base = LocaleInfo(tag, loc.get_display_name(loc) or tag, loc.english_name or tag, script, "rtl" if rtl else "ltr", str(loc))
+        return None
     if decl is not None:
+        # A declaration changes only the keys it sets: the rest stays built in or from CLDR.
+        borrowed = from_cldr(decl.cldr) if base is None and decl.cldr else None
+        if borrowed is not None:  # a language CLDR lacks, formatted like one it has: take its script too
+            base = replace(borrowed, tag=tag, name=tag, english=tag)
         base = base or LocaleInfo(tag, tag, tag, "Latn", "ltr", "en")
         changes = {k: v for k, v in {
             "name": decl.name, "script": decl.script, "direction": decl.direction,

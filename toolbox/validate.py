@@ -161,6 +161,8 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             err(decl.key + ("plural_forms",), f"plural_forms = {decl.plural_forms!r} is not a gettext Plural-Forms "
                                               "expression; write e.g. \"nplurals=2; plural=(n != 1);\"")
 
+    check_locale_fonts(campaign, project, problems)
+
     formats = set(print_formats(project)) | {SITE_FORMAT}
     seen_groups: dict[str, KeyPath] = {}
     for group in campaign.groups:
@@ -216,6 +218,61 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             check_url(hotline.key + ("source",), hotline.source, "source", link=False)
         for service in country.services:
             check_url(service.key + ("website",), service.website, "website", link=False)
+
+
+def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector) -> None:
+    """Every locale the campaign prints in has fonts: found here, not after minutes of rendering.
+
+    A locale needs a font stack in templates/fonts/fonts.toml that draws its letters; a
+    language named in a hotline's list of languages needs some font for its name.
+    """
+    from .render.fonts import cmap, drawn, letters, load_fonts  # here: validating needs no fonts until now
+
+    try:
+        fonts = load_fonts(project.templates)
+        every = frozenset().union(*(cmap(face.path) for face in fonts.faces))
+    except Exception:  # noqa: BLE001 — a missing or broken font file: check_designs reports it with its line
+        return
+    shown = display_path(campaign.definition)
+    reported: set[str] = set()
+
+    def check(tag: str, key: KeyPath) -> None:
+        info = resolve(tag, campaign.locales)
+        if info is None or tag in reported:
+            return
+        reported.add(tag)
+        decl = campaign.locales.get(tag)
+        if not letters(info.script, tag):
+            if decl is not None and decl.script:
+                key = decl.key + ("script",)
+            problems.error(shown, line_of(campaign.lines, key),
+                           f"locale '{tag}': script {info.script!r} is not an ISO 15924 script with letters in "
+                           "Unicode; use a code such as Latn, Cyrl, Arab or Beng")
+            return
+        share, missing = fonts.coverage(info.script, tag)
+        if fonts.covers(info.script, tag):
+            return
+        if decl is not None:
+            key = decl.key + (("script",) if decl.script else ())
+        some = "".join(missing[:12]) + ("…" if len(missing) > 12 else "")
+        problems.error(shown, line_of(campaign.lines, key),
+                       f"locale '{tag}' ({info.script} script): no font in templates/fonts/fonts.toml draws its letters "
+                       f"(it draws {share:.0%}; missing {some}); add a font family for {info.script} under [scripts], "
+                       f"or for {tag} under [locales] (see docs/templates.md), or fix the locale's script")
+
+    check(campaign.campaign.source_locale, ("campaign", "source_locale"))
+    for group in campaign.groups:
+        for i, tag in enumerate(group.locales):
+            check(tag, group.key + ("locales", i))
+    for country in campaign.countries.values():
+        for hotline in country.hotlines:
+            for i, tag in enumerate(hotline.languages):
+                info = resolve(tag, campaign.locales)
+                lost = "".join(dict.fromkeys(ch for ch in info.name if ch in drawn(ch) and ord(ch) not in every)) if info else ""
+                if lost:
+                    problems.error(shown, line_of(campaign.lines, hotline.key + ("languages", i)),
+                                   f"the name of language '{tag}' ({info.name}) is printed in its own script, but no "
+                                   f"font in templates/fonts/fonts.toml draws {lost!r}; add a font for {info.script}")
 
 
 def _cldr_problem(tag: str) -> bool:

@@ -49,8 +49,14 @@ def find_message(excerpt: str, shown: dict[str, str]) -> str | None:
 
 
 def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
-                allowed_families: list[str], shown: dict[str, str] | None = None) -> list[Problem]:
-    """Problems of one print output; ``shown`` maps the message ids it used to the text printed."""
+                allowed_families: list[str], shown: dict[str, str] | None = None,
+                expected: tuple[str | None, str] = (None, "")) -> list[Problem]:
+    """Problems of one print output; ``shown`` maps the message ids it used to the text printed.
+
+    ``expected`` is the family fonts.toml names to draw the locale's letters, and those letters:
+    when the output prints any of them, that family must be embedded (Urdu in Nastaliq, not in
+    whichever face happened to have the glyphs).
+    """
     problems: list[Problem] = []
     where = f"{locale} {fmt}"
     pages = expected_pages(html)
@@ -85,10 +91,16 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
     for family, chars in sorted(result.fonts.items()):
         if family not in allowed:
             drawn = "".join(c for c in chars if c not in result.missing)
-            problems.append(Problem(path, None, f"{where}: font fallback: '{family}' is not declared for this "
-                                                f"locale's script ({', '.join(allowed_families)}) but draws "
+            problems.append(Problem(path, None, f"{where}: font fallback: '{family}' is not one of the fonts of "
+                                                f"templates/fonts/fonts.toml ({', '.join(allowed_families)}) but draws "
                                                 f"{codepoints(drawn) or 'some characters'}; add a font for them "
                                                 f"to templates/fonts/fonts.toml"))
+    family, own_letters = expected
+    drawn = set("".join(result.fonts.values()))
+    if family and family not in result.fonts and drawn & set(own_letters):
+        problems.append(Problem(path, None, f"{where}: the locale's letters are not set in '{family}', the face "
+                                            f"templates/fonts/fonts.toml names for it; embedded: "
+                                            f"{', '.join(sorted(result.fonts)) or 'none'}"))
     for message in result.warnings:
         problems.append(Problem(path, None, f"{where}: WeasyPrint: {message}", "warning"))
     return problems

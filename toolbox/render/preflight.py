@@ -109,14 +109,23 @@ def check_fonts(templates: Path, problems: Collector) -> None:
                 with (folder / filename).open("rb") as fh:
                     if fh.read(4) not in _FONT_MAGIC:
                         err(key, f"'{filename}' is not a font file (TrueType, OpenType or WOFF); replace it")
-    scripts = data.get("scripts", {})
-    if not isinstance(scripts, dict):
-        err(("scripts",), "[scripts] must map a script to a list of families, e.g. Latn = [\"Noto Sans\"]")
-        return
-    for script, names in scripts.items():
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            err(("scripts", script), f"scripts.{script} must be a list of family names")
+    for table, example in (("scripts", 'Latn = ["Noto Sans"]'), ("locales", 'ur = ["Noto Sans", "Noto Nastaliq Urdu"]')):
+        stacks = data.get(table, {})
+        if not isinstance(stacks, dict):
+            err((table,), f"[{table}] must map a {table[:-1]} to a list of families, e.g. {example}")
             continue
-        for i, name in enumerate(names):
-            if name not in families:
-                err(("scripts", script, i), f"scripts.{script} names '{name}', which has no [families.\"{name}\"] table")
+        for name_of, names in stacks.items():
+            if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+                err((table, name_of), f"{table}.{name_of} must be a list of family names, e.g. {example}")
+                continue
+            for i, name in enumerate(names):
+                if name not in families:
+                    err((table, name_of, i), f"{table}.{name_of} names '{name}', which has no [families.\"{name}\"] table")
+    heights = data.get("line_height", {})
+    if not isinstance(heights, dict):
+        err(("line_height",), "[line_height] must map a script or locale to a number, e.g. ur = 2.1")
+        return
+    for name_of, value in heights.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.8 <= value <= 4:
+            err(("line_height", name_of), f"line_height.{name_of} must be a number between 0.8 and 4 "
+                                          "(times the font size), e.g. 1.6")

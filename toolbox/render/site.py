@@ -19,7 +19,8 @@ from ..model import Campaign
 from ..plan import Unit, site_locales
 from ..project import Project
 from .context import created_date
-from .fonts import Face, FontSet, subset_woff2
+from .fonts import FontSet
+from .webfonts import PICKER_FOLDER
 from .templates import relpath, render
 
 EXIT_SCRIPT = "templates/site/exit.js"
@@ -123,7 +124,6 @@ class SiteRenderer:
         for tag in self.locales:
             info = resolve(tag, self.campaign.locales)
             languages.append({"tag": tag, "name": info.name, "dir": info.direction, "href": link(f"{tag}/index.html")})
-        script = localizer.info.script if localizer else "Latn"
         alternates = [{**a, "href": relpath(a["path"], unit.path)} for a in self.alternates(unit)]
         offline = bool(unit.group) and any(g.id == unit.group for g in self.offline_groups())
         scripts = [self.exit_js] + ([self.sw_js] if offline and self.sw_js else [])
@@ -136,7 +136,6 @@ class SiteRenderer:
             "offline_script": Markup(scripts[1]) if len(scripts) > 1 else "",
             "script_hash": Markup(" ".join(f"'{_script_hash(s)}'" for s in scripts)),
             "offline": offline,
-            "font_stack": self.fonts.stack(script),
             "base_url": self.base_url,
             "alternates": alternates,
             "x_default": self.url(f"{cid}/index.html"),
@@ -169,7 +168,8 @@ class SiteRenderer:
             # Language picker and 404: every language on one page, each in its own script.
             localizer = Localizer(self.project, self.campaign, self.campaign.campaign.source_locale)
             ctx = self._common(unit, None)
-            ctx.update(campaign=localizer.campaign_data(), locale=localizer.locale_data(), fonts_css=None)
+            ctx.update(campaign=localizer.campaign_data(), locale=localizer.locale_data(),
+                       fonts_css=ctx["link"](f"assets/fonts/{PICKER_FOLDER}/fonts.css"))
             name = "site/404.html" if unit.path.endswith("404.html") else "site/languages.html"
             ctx["titles"] = {
                 tag: Localizer(self.project, self.campaign, tag).campaign_data()["title"] for tag in self.locales
@@ -241,29 +241,3 @@ def sitemap(renderer: SiteRenderer) -> bytes | None:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
-
-
-def visible_text(html: str) -> str:
-    return htmllib.unescape(_TAG.sub(" ", html))
-
-
-def locale_fonts(faces: list[Face], pages_text: str, rel_dir: str, subset=subset_woff2) -> dict[str, bytes]:
-    """WOFF2 subsets of ``faces`` and a fonts.css for one locale: {path relative to the output: bytes}.
-
-    ``subset(path, text)`` makes one subset (the build passes results made in its workers).
-    """
-    files: dict[str, bytes] = {}
-    rules = []
-    for face in faces:
-        data = subset(face.path, pages_text)
-        if data is None:
-            continue
-        name = face.path.stem + ".woff2"
-        files[f"{rel_dir}/{name}"] = data
-        rules.append(
-            f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; font-weight: {face.weight}; '
-            f'font-display: swap; src: url("{name}") format("woff2"); }}'
-        )
-    files[f"{rel_dir}/fonts.css"] = ("\n".join(rules) + "\n").encode("utf-8")
-    return files
