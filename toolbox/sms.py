@@ -81,6 +81,7 @@ def sms_path(cid: str, group: str, locale: str, country: str) -> str:
 
 def texts(project, campaign) -> list[tuple[str, str, str, str, str, float, list[Problem]]]:
     """Every text message of a campaign: (path, text, group, locale, country, translated share, problems)."""
+    from .contacts import shown_country
     from .localize import Localizer
     from .validate import SITE_FORMAT
 
@@ -95,7 +96,7 @@ def texts(project, campaign) -> list[tuple[str, str, str, str, str, float, list[
             data = localizer.group(group)
             translated = localizer.tr.usage.translated
             for cc in group.countries:
-                text = sms_text(data, localizer.country(campaign.countries[cc]))
+                text = sms_text(data, localizer.country(shown_country(campaign, cc)))
                 counted = count(text.rstrip("\n"))
                 problems = []
                 if allowed and counted.segments > allowed:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
+from ..contacts import shown_country
 from ..localize import Localizer
 from ..locales import resolve
 from ..model import Campaign
@@ -191,7 +192,7 @@ class SiteRenderer:
             ctx["material_sets"] = self._material_sets(ctx["materials"])
             name = "site/group.html"
         elif unit.country:
-            model = self.campaign.countries[unit.country]
+            model = shown_country(self.campaign, unit.country)
             ctx["country"] = localizer.country(model)
             # Language names are each in their own language: mark them so (lang, dir).
             for data, line in zip(ctx["country"]["hotlines"], model.hotlines):
