@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from babel import Locale as BabelLocale
@@ -29,6 +30,7 @@ ACCEPTED = ('"24/7", "Mo-Fr 10:00-18:00", "Mo-Fr 08:00-20:00; Sa 10:00-14:00", "
             '"08-20", "Mon-Fri 10-18", "daily 8-20"')
 
 ALL_DAYS = tuple(range(7))
+NBSP = "\u00a0"
 
 _DAYS = {}
 for _i, _names in enumerate((
@@ -192,7 +194,23 @@ def format_hours(hours: Hours, locale: BabelLocale, direction: str, labels: Labe
     """
     text = labels.always if hours.always else format_list(
         [_rule(r, locale, labels, hour24) for r in hours.rules], style="standard", locale=locale)
-    return Markup('<bdi dir="{}" class="hours">{}</bdi>').format(direction, escape(text))
+    return Markup('<bdi dir="{}" class="hours">{}</bdi>').format(_direction(text, direction), escape(text))
+
+
+def _direction(text: str, default: str) -> str:
+    """The direction of the first strong letter (as dir=auto), else ``default``.
+
+    A label not yet translated falls back to English: in an RTL isolate
+    "24 hours, every day" would print as "hours, every day 24". Digits alone
+    ("10:00–18:00") take the reader's direction.
+    """
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
 
 
 def _rule(rule: Rule, locale: BabelLocale, labels: Labels, hour24: bool | None) -> str:
@@ -220,8 +238,9 @@ def _day_text(days: tuple[int, ...], locale: BabelLocale, labels: Labels) -> str
 
 
 def _span(span: tuple[int, int], locale: BabelLocale, hour24: bool | None) -> str:
-    start, end = (_time(m, locale, hour24) for m in span)
-    joiner = " – " if any(ch.isspace() for ch in start + end) else "–"
+    """One range, with no-break spaces: a line never breaks inside "9:00 AM – 5:00 PM"."""
+    start, end = (re.sub(r"\s", NBSP, _time(m, locale, hour24)) for m in span)
+    joiner = f"{NBSP}–{NBSP}" if NBSP in start + end else "–"
     return f"{start}{joiner}{end}"
 
 

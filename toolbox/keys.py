@@ -157,5 +157,8 @@ class KeyMaker:
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.is_file():
                     add(f"{folder}/{path.name}", self.file(path))
+        emblem = self.project.templates / "print" / "_eu-emblem.svg"  # every page of an EU-funded site includes it
+        if emblem.is_file():
+            add("print/_eu-emblem.svg", self.file(emblem))
         add("downloads", _plain(downloads))
         return h.hexdigest()

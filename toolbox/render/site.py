@@ -44,6 +44,22 @@ def _in_language(tag: str, name: str, campaign: Campaign) -> Markup:
     return Markup('<span lang="{}" dir="{}">{}</span>').format(tag, direction, name)
 
 
+def _kosovo_mark(code: str, name: str) -> str:
+    """Kosovo's name carries the "*" of the designation footnote wherever a page shows it."""
+    return f"{name}*" if code == "XK" else name
+
+
+def _names_kosovo(unit: Unit, ctx: dict, template: str) -> bool:
+    """True when the page shows Kosovo's name: its help page, or a list of countries or materials with XK."""
+    if unit.country == "XK":
+        return True
+    if template == "site/home.html":
+        return any(c["code"] == "XK" for c in ctx.get("help_countries", []))
+    if template == "site/group.html":
+        return "XK" in ctx["group"]["countries"] or any(m["country"] == "XK" for m in ctx.get("materials", []))
+    return any(m["country"] == "XK" for m in ctx.get("materials", []))
+
+
 def _script_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
 
@@ -138,12 +154,14 @@ class SiteRenderer:
             "x_default": self.url(f"{cid}/index.html"),
             "canonical": self.url(unit.path) if not unit.path.endswith("404.html") else "",
             "og_image": "",
+            "eu_funded": self.campaign.campaign.eu_funded,
+            "names_kosovo": False,
         }
 
     def _materials(self, localizer: Localizer, tag: str) -> list[dict]:
         return [
             {**d, "group_name": localizer.text(self.campaign.group(d["group"]).name),
-             "country_name": localizer.country_name(d["country"]),
+             "country_name": _kosovo_mark(d["country"], localizer.country_name(d["country"])),
              "paper": d.get("paper") or _paper(d["path"])}
             for d in self.downloads.get(tag, [])
         ]
@@ -182,7 +200,8 @@ class SiteRenderer:
             fonts_css=ctx["link"](f"assets/fonts/{tag}/fonts.css"),
             groups=[{"id": g.id, "name": localizer.text(g.name), "key_message": localizer.text(g.key_message),
                      "href": ctx["link"](f"{tag}/{g.id}/index.html")} for g in groups],
-            help_countries=[{"code": cc, "name": localizer.country_name(cc), "href": ctx["link"](f"{tag}/help/{cc.lower()}.html")}
+            help_countries=[{"code": cc, "name": _kosovo_mark(cc, localizer.country_name(cc)),
+                             "href": ctx["link"](f"{tag}/help/{cc.lower()}.html")}
                             for cc in sorted({cc for g in groups for cc in g.countries})],
         )
         if unit.group:
@@ -206,6 +225,7 @@ class SiteRenderer:
             name = "site/safety.html"
         else:
             name = "site/home.html"
+        ctx["names_kosovo"] = _names_kosovo(unit, ctx, name)
         # Share image: the print preview of this page's material (or of any material in the locale).
         shown = ctx.get("materials") or self._materials(localizer, tag)
         shown = sorted(shown, key=lambda m: m["format"] != "leaflet")  # the leaflet shares best
