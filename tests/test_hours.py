@@ -67,7 +67,10 @@ def _say(text: str, cldr: str, direction: str = "ltr", hour24=None) -> str:
     ("mk", "ltr", '<bdi dir="ltr" class="hours">пон.–пет. 10:00–18:00 и саб. 10:00–14:00</bdi>'),
     ("fr", "ltr", '<bdi dir="ltr" class="hours">lun.–ven. 10:00–18:00 et sam. 10:00–14:00</bdi>'),
     ("ar", "rtl", '<bdi dir="rtl" class="hours">الاثنين–الجمعة 10:00 ص – 6:00 م والسبت 10:00 ص – 2:00 م</bdi>'),
-    ("ur", "rtl", '<bdi dir="rtl" class="hours">پیر–جمعہ 10:00 AM – 6:00 PM اور ہفتہ 10:00 AM – 2:00 PM</bdi>'),
+    # CLDR's Urdu writes AM/PM in Latin letters: each time is its own LTR isolate, or "AM – 6:00 PM" would
+    # join into one left-to-right run and the range would print torn apart.
+    ("ur", "rtl", '<bdi dir="rtl" class="hours">پیر–جمعہ <bdi dir="ltr">10:00 AM</bdi> – <bdi dir="ltr">6:00 PM</bdi> '
+                  'اور ہفتہ <bdi dir="ltr">10:00 AM</bdi> – <bdi dir="ltr">2:00 PM</bdi></bdi>'),
     ("bn", "ltr", '<bdi dir="ltr" class="hours">সোম–শুক্র 10:00 AM – 6:00 PM এবং শনি 10:00 AM – 2:00 PM</bdi>'),
 ])
 def test_printed_in_the_readers_language(cldr: str, direction: str, expected: str) -> None:

@@ -194,7 +194,21 @@ def format_hours(hours: Hours, locale: BabelLocale, direction: str, labels: Labe
     """
     text = labels.always if hours.always else format_list(
         [_rule(r, locale, labels, hour24) for r in hours.rules], style="standard", locale=locale)
-    return Markup('<bdi dir="{}" class="hours">{}</bdi>').format(_direction(text, direction), escape(text))
+    outer = _direction(_TIME.sub("", text), direction)
+
+    def time(m: re.Match) -> str:
+        # "9:00 AM" in Urdu (CLDR's ur writes AM/PM in Latin letters) is an LTR run inside RTL
+        # text: isolated, it stays whole and in order; "10:00 ص" needs nothing.
+        inner = _direction(m.group(1), outer)
+        return f'<bdi dir="{inner}">{m.group(1)}</bdi>' if inner != outer else m.group(1)
+
+    body = _TIME.sub(time, str(escape(text)))
+    return Markup(f'<bdi dir="{outer}" class="hours">{body}</bdi>')
+
+
+#: Each time is marked with two private-use characters while the text is put together.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_TIME = re.compile(f"{_OPEN}(.*?){_CLOSE}")
 
 
 def _direction(text: str, default: str) -> str:
@@ -249,6 +263,6 @@ def _time(minutes: int, locale: BabelLocale, hour24: bool | None) -> str:
     if hour24:
         pattern = "HH:mm"
     if minutes == 1440 and "H" in pattern:
-        return pattern.replace("HH", "24").replace("H", "24").replace("mm", "00")
+        return _OPEN + pattern.replace("HH", "24").replace("H", "24").replace("mm", "00") + _CLOSE
     value = dt.time((minutes // 60) % 24, minutes % 60)
-    return format_time(value, pattern if hour24 else "short", locale=locale)
+    return _OPEN + format_time(value, pattern if hour24 else "short", locale=locale) + _CLOSE
