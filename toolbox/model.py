@@ -73,7 +73,7 @@ class Hotline:
 class RegionalHotline(Hotline):
     """A line that serves several countries: shown where a country has no line of its own."""
 
-    kind: str = field(default="regional", metadata=doc("regional, international or emergency (emergency lines are shown in every country they apply to, after the others)", choices=REGIONAL_KINDS))
+    kind: str = field(default="regional", metadata=doc("regional, international or emergency (emergency lines are shown in every country they apply to, after the others)"))
     countries: list[str] = field(default_factory=list, metadata=doc("countries it applies to (ISO codes, XK for Kosovo); empty: every campaign country"))
 
 

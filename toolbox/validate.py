@@ -15,7 +15,7 @@ from .hours import ACCEPTED, HoursError, parse_hours
 from .i18n.segments import split_blocks
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
 from .locales import BUILTIN, resolve
-from .model import Campaign
+from .model import REGIONAL_KINDS, Campaign
 from .paths import RESERVED, reference_problem, resolved
 from .project import Project
 from .tomlpos import KeyPath, line_of
@@ -210,6 +210,10 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
 
     for line in campaign.regional_hotlines:
         check_hotline(line)
+        if line.kind not in REGIONAL_KINDS:
+            hint = "a country's own line goes under [[countries.XX.hotlines]]" if line.kind == "national" else ""
+            err(line.key + ("kind",), f"kind = {line.kind!r} is not allowed in [[regional_hotlines]]; use one of: "
+                                      f"{', '.join(REGIONAL_KINDS)}" + (f" ({hint})" if hint else ""))
         for i, code in enumerate(line.countries):
             if code not in countries:
                 err(line.key + ("countries", i), f"'{code}' is not an ISO 3166 country code (use XK for Kosovo)")
