@@ -126,7 +126,8 @@ def test_fonts_are_embedded_subset_and_declared(sample_build: Path, manifest: di
 @pytest.mark.parametrize("locale, expected", [
     ("en", ["Warning signs", "011 785 0000"]),
     ("sq", ["011 785 0000"]),
-    ("mk", ["011 785 0000", "Mon–Fri 10–18"]),
+    # Hours in the reader's language (CLDR day names), not as written in campaign.toml ("Mon–Fri 10–18").
+    ("mk", ["011 785 0000", "пон.–пет. 10:00–18:00"]),
 ])
 def test_card_text_reads_back_per_locale(sample_build: Path, manifest: dict, locale: str, expected: list[str]) -> None:
     (card,) = prints(manifest, format="card", locale=locale, country="RS")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .contacts import shown_hotlines
 from .errors import Collector, display_path
 from .i18n.catalog import catalog_tag, po_path, read_catalog
 from .i18n.numbers import HOTLINE, Hotline, digits, find_phones
@@ -28,27 +29,21 @@ def tel(number: str) -> str:
 
 
 def main_hotline(campaign: Campaign, code: str) -> HotlineLine | None:
-    """The one number ``{hotline}`` stands for in country ``code``: its first hotline (None without one).
+    """The one number ``{hotline}`` stands for in country ``code``: the first line shown there (None without one).
 
-    The single place that decides it: a regional line for countries without a
-    national one belongs here too.
+    That is the country's first national line, else the regional line standing
+    in for it (:func:`toolbox.contacts.shown_hotlines`).
     """
-    country = campaign.countries.get(code)
-    if country is not None and country.hotlines:
-        return country.hotlines[0]
-    return None
+    shown = shown_hotlines(campaign, code)
+    return shown[0] if shown else None
 
 
 def known_numbers(campaign: Campaign, code: str) -> set[str]:
     """Digits of every number a text may name in country ``code``: its hotlines and services."""
     country = campaign.countries.get(code)
-    found = set()
+    found = {digits(h.number) for h in shown_hotlines(campaign, code)}
     if country is not None:
-        found |= {digits(h.number) for h in country.hotlines}
         found |= {digits(s.phone) for s in country.services if s.phone}
-    main = main_hotline(campaign, code)
-    if main is not None:
-        found.add(digits(main.number))
     return {d for d in found if d}
 
 

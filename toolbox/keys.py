@@ -18,6 +18,7 @@ import jinja2
 from jinja2 import meta
 
 from . import __version__
+from .contacts import shown_country
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .locales import chain, resolve
 from .model import Campaign
@@ -122,7 +123,7 @@ class KeyMaker:
         for part in (
             self.options,
             repr(_plain(unit)),
-            repr(_plain(campaign.countries.get(unit.country))),
+            repr(_plain(shown_country(campaign, unit.country) if unit.country else None)),
             self._part(("campaign", cid), lambda: self._campaign_items(campaign)),
             self._part(("format", unit.format), lambda: self._format_items(unit.format)),
             self._part(("locale", cid, unit.locale), lambda: self._locale_items(campaign, unit.locale)),
@@ -147,6 +148,7 @@ class KeyMaker:
         add("campaign", self._part(("campaign", campaign.id), lambda: self._campaign_items(campaign)))
         add("groups", _plain(campaign.groups))
         add("countries", _plain(campaign.countries))
+        add("regional_hotlines", _plain(campaign.regional_hotlines))
         for group in campaign.groups:
             add("group", self._part(("group", campaign.id, group.id), lambda: self._group_items(campaign, group.id)))
         for tag in sorted({t for g in campaign.groups for t in g.locales}):
@@ -155,5 +157,8 @@ class KeyMaker:
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.is_file():
                     add(f"{folder}/{path.name}", self.file(path))
+        emblem = self.project.templates / "print" / "_eu-emblem.svg"  # every page of an EU-funded site includes it
+        if emblem.is_file():
+            add("print/_eu-emblem.svg", self.file(emblem))
         add("downloads", _plain(downloads))
         return h.hexdigest()

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
 
 from .hotlines import hotline_for, tel
+from .hours import Hours, HoursError, Labels, format_hours, parse_hours
 from .i18n.catalog import TEMPLATE_DOMAIN, Translator, Usage, locale_messages
 from .i18n.pseudo import TAG as PSEUDO
 from .i18n.pseudo import pseudo
@@ -24,6 +26,34 @@ from .i18n.text import Text
 from .locales import LocaleInfo, chain, resolve
 from .model import SECTIONS, Campaign, Country, TargetGroup
 from .project import Project
+
+
+class ShownHours:
+    """A hotline's opening hours for one locale; templates say them with the translated labels.
+
+    ``{{ line.hours.show(_("24 hours, every day"), _("every day")) }}`` (the
+    ``hours`` macro of templates/partials/contact.html), so the labels are
+    template strings translators see. False when the line gives no hours.
+    """
+
+    def __init__(self, raw: str, locale: BabelLocale, direction: str, hour24: bool | None) -> None:
+        self.raw = raw
+        self.locale, self.direction, self.hour24 = locale, direction, hour24
+        try:
+            self.parsed: Hours | None = parse_hours(raw) if raw.strip() else None
+        except HoursError:  # validation reports it; a build given it anyway prints it as written
+            self.parsed = None
+
+    def __bool__(self) -> bool:
+        return bool(self.raw.strip())
+
+    def show(self, always: str, daily: str) -> Markup:
+        if self.parsed is None:
+            return Markup('<bdi dir="ltr" class="hours">{}</bdi>').format(self.raw)
+        return format_hours(self.parsed, self.locale, self.direction, Labels(always, daily), self.hour24)
+
+    def __str__(self) -> str:
+        return self.raw
 
 
 @dataclass
@@ -59,6 +89,9 @@ class Localizer:
         self.info: LocaleInfo = resolve(tag, campaign.locales)
         self.tr = translators(project, campaign, tag)
         self.babel = BabelLocale.parse(self.info.cldr)
+        # A locale CLDR lacks (Romani) borrows day names from its declared cldr locale, but not a
+        # 12-hour clock with English AM/PM: it gets the 24-hour clock of the region it is read in.
+        self.hour24 = True if _borrows_cldr(tag) else None
 
     def direction_of(self, tag: str) -> str:
         other = resolve(tag, self.campaign.locales)
@@ -104,7 +137,8 @@ class Localizer:
                     "number": h.number,
                     "tel": tel(h.number),
                     "operator": h.operator,
-                    "hours": h.hours,
+                    "hours": ShownHours(h.hours, self.babel, self.info.direction, self.hour24),
+                    "kind": h.kind,
                     "free": h.free,
                     "anonymous": h.anonymous,
                     "languages": [self.language_name(t) for t in h.languages],
@@ -178,3 +212,12 @@ class Localizer:
     def locale_data(self) -> dict:
         return {"tag": self.info.tag, "name": self.info.name, "dir": self.info.direction, "script": self.info.script}
 
+
+
+def _borrows_cldr(tag: str) -> bool:
+    """True when CLDR has no data for ``tag`` itself (its formats are borrowed)."""
+    try:
+        BabelLocale.parse(tag.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return True
+    return False

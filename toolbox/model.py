@@ -21,6 +21,9 @@ SECTIONS = ("about", "warning_signs", "rights", "what_to_do", "safety")
 STATUSES = ("draft", "review", "approved")
 SERVICE_KINDS = ("shelter", "legal", "medical", "psychological", "social", "police", "general")
 CONFIDENCES = ("low", "medium", "medium-high", "high")
+#: What kind of line a hotline is: a country's own, or one of [[regional_hotlines]] (docs/campaign-format.md).
+HOTLINE_KINDS = ("national", "regional", "international", "emergency")
+REGIONAL_KINDS = HOTLINE_KINDS[1:]
 
 
 def doc(text: str, **extra) -> dict:
@@ -52,7 +55,8 @@ class Hotline:
     name: str = field(metadata=doc("what the line is, e.g. \"ASTRA SOS line\" (translated)"))
     number: str = field(metadata=doc("phone number as dialled in the country, e.g. \"0800 11111\""))
     operator: str = field(default="", metadata=doc("who answers (not translated)"))
-    hours: str = field(default="", metadata=doc("opening hours, language-neutral: \"24/7\", \"Mon-Fri 09-17\""))
+    hours: str = field(default="", metadata=doc("opening hours, printed in the reader's language: \"24/7\", \"Mo-Fr 10:00-18:00\", "
+                                               "\"Mo-Fr 08:00-20:00; Sa 10:00-14:00\", \"Mon-Fri 09-17\", \"daily 8-20\""))
     free: bool = field(default=False, metadata=doc("true when calling is free of charge"))
     anonymous: bool = field(default=False, metadata=doc("true when callers need not give their name"))
     languages: list[str] = field(default_factory=list, metadata=doc("locales the line answers in"))
@@ -61,7 +65,16 @@ class Hotline:
     last_verified: dt.date | None = field(default=None, metadata=doc("date someone last checked the number"))
     confidence: str = field(default="medium", metadata=doc("low, medium, medium-high or high", choices=CONFIDENCES))
     sample: bool = field(default=False, metadata=doc("true for sample data that must be verified before use"))
+    kind: str = field(default="national", metadata=doc("national, regional, international or emergency: printed as a label (\"Emergency number\") for all but national", choices=HOTLINE_KINDS))
     key: KeyPath = field(default=(), metadata=internal())
+
+
+@dataclass(frozen=True)
+class RegionalHotline(Hotline):
+    """A line that serves several countries: shown where a country has no line of its own."""
+
+    kind: str = field(default="regional", metadata=doc("regional, international or emergency (emergency lines are shown in every country they apply to, after the others)"))
+    countries: list[str] = field(default_factory=list, metadata=doc("countries it applies to (ISO codes, XK for Kosovo); empty: every campaign country"))
 
 
 @dataclass(frozen=True)
@@ -145,6 +158,7 @@ class Campaign:
     campaign: CampaignInfo = field(metadata=doc("the campaign itself"))
     groups: list[TargetGroup] = field(default_factory=list, metadata=doc("target groups ([[groups]] tables)"))
     countries: dict[str, Country] = field(default_factory=dict, metadata=doc("help contacts per country ([countries.XX])"))
+    regional_hotlines: list[RegionalHotline] = field(default_factory=list, metadata=doc("lines for several countries ([[regional_hotlines]]), shown where a country has no line of its own"))
     partners: list[Partner] = field(default_factory=list, metadata=doc("partner organisations ([[partners]])"))
     assets: list[Asset] = field(default_factory=list, metadata=doc("images ([[assets]])"))
     locales: dict[str, LocaleDecl] = field(default_factory=dict, metadata=doc("locale declarations ([locales.rmn])"))

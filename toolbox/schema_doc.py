@@ -19,6 +19,7 @@ TABLES = [
     ("[campaign]", model.CampaignInfo),
     ("[[groups]]", model.TargetGroup),
     ("[[countries.XX.hotlines]]", model.Hotline),
+    ("[[regional_hotlines]]", model.RegionalHotline),
     ("[[countries.XX.services]]", model.Service),
     ("[countries.XX]", model.Country),
     ("[[partners]]", model.Partner),

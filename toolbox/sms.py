@@ -90,6 +90,7 @@ def sms_path(cid: str, group: str, locale: str, country: str) -> str:
 
 def texts(project, campaign) -> list[tuple[str, str, str, str, str, float, list[Problem]]]:
     """Every text message of a campaign: (path, text, group, locale, country, translated share, problems)."""
+    from .contacts import shown_country
     from .localize import Localizer
     from .validate import SITE_FORMAT
 
@@ -107,7 +108,7 @@ def texts(project, campaign) -> list[tuple[str, str, str, str, str, float, list[
             for cc in group.countries:
                 hotline = localizer.hotline([cc])
                 parts = {"sms": localizer.sms(group, hotline), "key_message": localizer.text(group.key_message, hotline)}
-                text = sms_text(parts, localizer.country(campaign.countries[cc]), rtl)
+                text = sms_text(parts, localizer.country(shown_country(campaign, cc)), rtl)
                 counted = count(text.rstrip("\n"))
                 problems = []
                 if allowed and counted.segments > allowed:

@@ -10,13 +10,15 @@ from pathlib import Path
 from babel import Locale as BabelLocale
 from babel.core import UnknownLocaleError
 
+from .contacts import shown_hotlines
 from .errors import Collector, display_path
 from .i18n.checks import direction_problems, link_problems, reader_view
+from .hours import ACCEPTED, HoursError, parse_hours
 from .i18n.segments import split_blocks
 from .invisible import hidden_characters, line_of_offset
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
 from .locales import BUILTIN, resolve
-from .model import Campaign
+from .model import REGIONAL_KINDS, Campaign
 from .paths import RESERVED, reference_problem, resolved
 from .project import Project
 from .tomlpos import KeyPath, line_of
@@ -180,8 +182,10 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         for i, code in enumerate(group.countries):
             if code not in countries:
                 err(gk + ("countries", i), f"'{code}' is not an ISO 3166 country code (use XK for Kosovo)")
-            elif code not in campaign.countries or not campaign.countries[code].hotlines:
-                err(gk + ("countries", i), f"country '{code}' has no help contacts; add a [[countries.{code}.hotlines]] entry")
+            elif not shown_hotlines(campaign, code):
+                err(gk + ("countries", i), f"country '{code}' has no help contacts: no [[countries.{code}.hotlines]] entry, "
+                                           f"and no [[regional_hotlines]] entry applies to it; add a hotline for {code}, or a "
+                                           f"[[regional_hotlines]] entry with countries = [\"{code}\"] (sample = true until verified)")
             elif info.countries and code not in info.countries:
                 err(gk + ("countries", i), f"country '{code}' is not among the campaign's countries {info.countries}")
         for i, fmt in enumerate(group.formats):
@@ -207,15 +211,37 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         check_file(partner.key + ("logo",), partner.logo, "logo", required=False)
         check_url(partner.key + ("url",), partner.url, "partner url")
 
+    def check_hotline(hotline) -> None:
+        for i, tag in enumerate(hotline.languages):
+            check_locale(hotline.key + ("languages", i), tag)
+        if not re.fullmatch(r"\+?[0-9][0-9 ()/-]{1,24}", hotline.number):
+            err(hotline.key + ("number",), f"hotline number '{hotline.number}' may contain only digits, spaces, + ( ) / -")
+        check_url(hotline.key + ("source",), hotline.source, "source", link=False)
+        if hotline.hours.strip():
+            try:
+                parse_hours(hotline.hours)
+            except HoursError as exc:
+                err(hotline.key + ("hours",), f"hours = {hotline.hours!r} cannot be read: {exc}; write them in one of "
+                                              f"the forms {ACCEPTED} (docs/campaign-format.md#opening-hours)")
+
+    for line in campaign.regional_hotlines:
+        check_hotline(line)
+        if line.kind not in REGIONAL_KINDS:
+            hint = "a country's own line goes under [[countries.XX.hotlines]]" if line.kind == "national" else ""
+            err(line.key + ("kind",), f"kind = {line.kind!r} is not allowed in [[regional_hotlines]]; use one of: "
+                                      f"{', '.join(REGIONAL_KINDS)}" + (f" ({hint})" if hint else ""))
+        for i, code in enumerate(line.countries):
+            if code not in countries:
+                err(line.key + ("countries", i), f"'{code}' is not an ISO 3166 country code (use XK for Kosovo)")
+            elif info.countries and code not in info.countries:
+                err(line.key + ("countries", i), f"country '{code}' is not among the campaign's countries {info.countries}; "
+                                                 "add it there or remove it here")
+
     for code, country in campaign.countries.items():
         if code not in countries:
             err(country.key, f"[countries.{code}]: '{code}' is not an ISO 3166 country code (use XK for Kosovo)")
         for hotline in country.hotlines:
-            for i, tag in enumerate(hotline.languages):
-                check_locale(hotline.key + ("languages", i), tag)
-            if not re.fullmatch(r"\+?[0-9][0-9 ()/-]{1,24}", hotline.number):
-                err(hotline.key + ("number",), f"hotline number '{hotline.number}' may contain only digits, spaces, + ( ) / -")
-            check_url(hotline.key + ("source",), hotline.source, "source", link=False)
+            check_hotline(hotline)
         for service in country.services:
             check_url(service.key + ("website",), service.website, "website", link=False)
 

@@ -20,6 +20,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
+from ..contacts import applies
 from ..errors import Collector, Problem, ToolboxError, display_path
 from ..locales import resolve
 from ..model import SECTIONS, Campaign
@@ -122,6 +123,10 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
         for hotline in country.hotlines:
             add(hotline.name, hotline.key + ("name",), f"Name of a help line in {code}. The number is not translated.", "contacts")
         add(country.note, country.key + ("note",), f"Note shown with the contacts for {code}.", "contacts")
+    for line in campaign.regional_hotlines:
+        if locale is None or any(applies(line, cc, campaign) for cc in reached):
+            add(line.name, line.key + ("name",), f"Name of a {line.kind} help line, shown in countries without a line "
+                                                 "of their own. The number is not translated.", "contacts")
     return out
 
 

@@ -83,6 +83,10 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
             excerpt += f" (message “{msgid[:70]}{'…' if len(msgid) > 70 else ''}”)"
         problems.append(Problem(path, None, f"{where}: overflow in {box.label} on page {box.page} "
                                             f"(content {box.needed} mm, box {box.height} mm){excerpt}", "warning"))
+    for hit in result.collisions:
+        problems.append(Problem(path, None, f"{where}: the {hit.label} covers “{hit.covered}” on page {hit.page}; "
+                                            "move the mark clear of the text (templates/print/print.css, .draft-mark) "
+                                            "or give the content room", "warning"))
     if result.missing:
         problems.append(Problem(path, None, f"{where}: missing glyphs (tofu) for {codepoints(result.missing)} "
                                             f"({''.join(result.missing)!r}); no font in templates/fonts/fonts.toml "

@@ -56,6 +56,15 @@ class FitBox:
 
 
 @dataclass
+class Collision:
+    """A mark (an element with ``data-mark="label"``, e.g. the draft mark) drawn over content."""
+
+    label: str
+    page: int  # 1-based
+    covered: str  # the text it covers, or "an image"
+
+
+@dataclass
 class PdfResult:
     data: bytes
     pages: int
@@ -63,6 +72,7 @@ class PdfResult:
     missing: list[str] = field(default_factory=list)  # characters drawn as .notdef
     fonts: dict[str, str] = field(default_factory=dict)  # embedded family → characters it draws
     overflows: list[FitBox] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
 
 
 class _Capture(logging.Handler):
@@ -125,7 +135,7 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     for font in document.fonts.values():
         chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
         fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
-    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document))
+    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document))
 
 
 _PX_TO_MM = 25.4 / 96
@@ -195,3 +205,48 @@ def _is_line(box) -> bool:
 def _text(box) -> str:
     parts = [d.text for d in box.descendants() if type(d).__name__ == "TextBox"]
     return " ".join(" ".join(parts).split())
+
+
+#: Overlap, in CSS px, below which a mark and a text only touch (anti-aliasing, rounding).
+COLLIDE_TOLERANCE = 0.5
+_REPLACED = {"InlineReplacedBox", "BlockReplacedBox"}
+
+
+def _collisions(document) -> list[Collision]:
+    """Marks (``data-mark``) drawn over text or images, per page: measured on the laid-out boxes."""
+    found: list[Collision] = []
+    for number, page in enumerate(document.pages, 1):
+        marks: list[tuple[str, tuple[float, float, float, float]]] = []
+        content: list[tuple[str, tuple[float, float, float, float]]] = []
+        _collect(page._page_box, None, marks, content)
+        for label, rect in marks:
+            covered = [what for what, other in content if _overlap(rect, other)]
+            if covered:
+                found.append(Collision(label, number, _summary(covered)))
+    return found
+
+
+def _collect(box, mark: str | None, marks: list, content: list) -> None:
+    element = getattr(box, "element", None)
+    own = element.get("data-mark") if element is not None and getattr(box, "element_tag", None) else None
+    if own and mark is None and hasattr(box, "border_box_x"):
+        marks.append((own, (box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height())))
+        mark = own
+    kind = type(box).__name__
+    if mark is None and kind == "TextBox" and box.text.strip():
+        content.append((" ".join(box.text.split()), (box.position_x, box.position_y, box.width, box.height)))
+    elif mark is None and kind in _REPLACED:
+        content.append(("an image", (box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height())))
+    for child in getattr(box, "children", ()):
+        _collect(child, mark, marks, content)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return width > COLLIDE_TOLERANCE and height > COLLIDE_TOLERANCE
+
+
+def _summary(covered: list[str]) -> str:
+    words = " ".join(dict.fromkeys(covered))  # in reading order, each text once
+    return words if len(words) <= 80 else words[:79] + "…"

@@ -10,6 +10,7 @@ import jinja2
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
+from ..contacts import shown_country
 from ..errors import Problem
 from ..i18n.catalog import TEMPLATE_DOMAIN, po_path
 from ..localize import Localizer
@@ -90,7 +91,7 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
         "locale": localizer.locale_data(),
         "group": localizer.group(group, unit.country) if group else None,
         "materials": guide_materials(campaign, unit, localizer) if group is None else [],
-        "country": localizer.country(campaign.countries[unit.country]),
+        "country": localizer.country(shown_country(campaign, unit.country)),
         "format": unit.format,
         "paper": (unit.paper or "").upper(),
         "zoom": _ZOOM.get(unit.paper or "", 1.0),

@@ -13,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..i18n.numbers import Hotline
+from ..contacts import shown_country
 from ..localize import Localizer
 from ..locales import resolve
 from ..model import Campaign
@@ -47,6 +48,20 @@ def _in_language(tag: str, name: str, campaign: Campaign) -> Markup:
 
 def _unlinked(hotline: Hotline | None) -> Hotline | None:
     return replace(hotline, link=False) if hotline else None
+def _kosovo_mark(code: str, name: str) -> str:
+    """Kosovo's name carries the "*" of the designation footnote wherever a page shows it."""
+    return f"{name}*" if code == "XK" else name
+
+
+def _names_kosovo(unit: Unit, ctx: dict, template: str) -> bool:
+    """True when the page shows Kosovo's name: its help page, or a list of countries or materials with XK."""
+    if unit.country == "XK":
+        return True
+    if template == "site/home.html":
+        return any(c["code"] == "XK" for c in ctx.get("help_countries", []))
+    if template == "site/group.html":
+        return "XK" in ctx["group"]["countries"] or any(m["country"] == "XK" for m in ctx.get("materials", []))
+    return any(m["country"] == "XK" for m in ctx.get("materials", []))
 
 
 def _script_hash(source: str) -> str:
@@ -141,12 +156,14 @@ class SiteRenderer:
             "x_default": self.url(f"{cid}/index.html"),
             "canonical": self.url(unit.path) if not unit.path.endswith("404.html") else "",
             "og_image": "",
+            "eu_funded": self.campaign.campaign.eu_funded,
+            "names_kosovo": False,
         }
 
     def _materials(self, localizer: Localizer, tag: str) -> list[dict]:
         return [
             {**d, "group_name": localizer.text(self.campaign.group(d["group"]).name),
-             "country_name": localizer.country_name(d["country"]),
+             "country_name": _kosovo_mark(d["country"], localizer.country_name(d["country"])),
              "paper": d.get("paper") or _paper(d["path"])}
             for d in self.downloads.get(tag, [])
         ]
@@ -188,7 +205,8 @@ class SiteRenderer:
                      # printed inside the card's link: the numbers without tel: links of their own
                      "key_message": localizer.text(g.key_message, _unlinked(localizer.hotline(g.countries))),
                      "href": ctx["link"](f"{tag}/{g.id}/index.html")} for g in groups],
-            help_countries=[{"code": cc, "name": localizer.country_name(cc), "href": ctx["link"](f"{tag}/help/{cc.lower()}.html")}
+            help_countries=[{"code": cc, "name": _kosovo_mark(cc, localizer.country_name(cc)),
+                             "href": ctx["link"](f"{tag}/help/{cc.lower()}.html")}
                             for cc in sorted({cc for g in groups for cc in g.countries})],
         )
         if unit.group:
@@ -198,7 +216,7 @@ class SiteRenderer:
             ctx["material_sets"] = self._material_sets(ctx["materials"])
             name = "site/group.html"
         elif unit.country:
-            model = self.campaign.countries[unit.country]
+            model = shown_country(self.campaign, unit.country)
             ctx["country"] = localizer.country(model)
             # Language names are each in their own language: mark them so (lang, dir).
             for data, line in zip(ctx["country"]["hotlines"], model.hotlines):
@@ -212,6 +230,7 @@ class SiteRenderer:
             name = "site/safety.html"
         else:
             name = "site/home.html"
+        ctx["names_kosovo"] = _names_kosovo(unit, ctx, name)
         # Share image: the print preview of this page's material (or of any material in the locale).
         shown = ctx.get("materials") or self._materials(localizer, tag)
         shown = sorted(shown, key=lambda m: m["format"] != "leaflet")  # the leaflet shares best
