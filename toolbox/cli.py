@@ -339,7 +339,11 @@ def _i18n_scope(obj: Ctx, locales: tuple[str, ...]):
     for tag in locales:  # a tag names a folder under locales/: never a path
         if not TAG_RE.match(tag):
             raise ToolboxError(f"{tag!r} is not a locale tag (BCP 47: letters, digits and hyphens, e.g. sq or sr-Latn)")
-    return campaigns, domains, list(locales) or sorted(used), declared
+    # Default: every locale a group reads, and every locale with a catalog folder
+    # (the template catalogs of the built-in locales no sample campaign reads yet).
+    present = [p.name for p in obj.project.locales.iterdir() if p.is_dir() and TAG_RE.match(p.name)] \
+        if obj.project.locales.is_dir() else []
+    return campaigns, domains, list(locales) or sorted(set(used) | set(present)), declared
 
 
 def _translated_locales(tags: list[str], declared: dict) -> list[str]:
@@ -386,7 +390,7 @@ def init(obj: Ctx, locale: str) -> None:
 @output_options
 @pass_ctx
 def update(obj: Ctx, locales: tuple[str, ...]) -> None:
-    """Merge the .pot templates into the .po catalogs of LOCALES (default: all used)."""
+    """Merge the .pot templates into the .po catalogs of LOCALES (default: every locale read or with catalogs)."""
     from .i18n.workflow import update as run
 
     _, domains, tags, declared = _i18n_scope(obj, locales)
