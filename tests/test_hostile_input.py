@@ -1,0 +1,96 @@
+"""Hostile input, round two (issue 19): URL schemes in any case, PDF attachments,
+quick exits that do not exit, pseudo country codes, SVG bombs, renders that never
+end, symbolic links in templates/. See docs/security.md."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from conftest import make_project, run_toolbox
+
+
+def _png(path: Path, colour=(200, 30, 30)) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (8, 8), colour).save(path)
+    return path
+
+
+def _pdf_objects(data: bytes) -> tuple[int, int, int]:
+    """(raster images, embedded files, file attachment annotations) anywhere in the PDF, read back with pypdf."""
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject
+
+    reader = PdfReader(io.BytesIO(data))
+    images = files = annotations = 0
+    for number in range(1, len(reader.xref_objStm) + sum(len(v) for v in reader.xref.values()) + 1):
+        try:
+            obj = reader.get_object(IndirectObject(number, 0, reader))
+        except Exception:  # a number that is not an object in this file
+            continue
+        if hasattr(obj, "get"):
+            subtype, kind = obj.get("/Subtype"), obj.get("/Type")
+            images += subtype == "/Image"
+            files += kind == "/EmbeddedFile"
+            annotations += subtype == "/FileAttachment"
+    return images, files + len(reader.attachments), annotations
+
+
+# --- class 8: schemes are case-insensitive; no attachments ---------------------------------------
+
+def test_no_file_from_outside_reaches_a_pdf_whatever_the_url_looks_like(tmp_path: Path) -> None:
+    from toolbox.render.pdf import render_pdf
+
+    project = tmp_path / "project"
+    project.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    inside = _png(project / "inside.png")
+    secret = outside / "secret.txt"
+    secret.write_text("SECRET-OUTSIDE-THE-PROJECT")
+    _png(outside / "o.png", (10, 200, 10))
+    o = f"{outside}/o.png"
+
+    def render(body: str, head: str = ""):
+        result = render_pdf(f'<html lang="en"><head>{head}</head><body>{body}</body></html>', project, [project])
+        return _pdf_objects(result.data), result
+
+    # The controls: inside the project an image loads, whatever the scheme's case.
+    assert render(f'<img src="{inside.as_uri()}" alt="">')[0][0] == 1
+    assert render(f'<img src="FILE://{inside}" alt="">')[0][0] == 1
+    assert render(f'<img src="data:image/png;base64,{base64.b64encode(inside.read_bytes()).decode()}" alt="">')[0][0] == 1
+
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><image href="FILE://{o}" '
+           'width="8" height="8"/></svg>')
+    (project / "hostile.svg").write_text(svg)
+    pct = "file://" + urllib.parse.quote(o).replace("/o", "/%6f")  # file:///tmp/…/%6futside/o.png
+    hostile = [f"FILE://{o}", f"File://{o}", f"fIlE://{o}", f"file://localhost{o}", f"FILE://LOCALHOST{o}", pct,
+               f"file://127.0.0.1{o}", f"file://{outside}/../outside/o.png", f"file:{o}",
+               (project / "hostile.svg").as_uri(), "data:image/svg+xml," + urllib.parse.quote(svg)]
+    for url in hostile:
+        (images, _, _), result = render(f'<img src="{url}" alt="">')
+        assert images == 0, url
+        assert any("refusing" in w for w in result.warnings), (url, result.warnings)
+
+    attach = f'<link rel="attachment" href="File://{secret}">'
+    (images, files, annotations), result = render(
+        f'<a rel="attachment" href="FILE://{secret}">a</a><a rel="attachment" href="{inside.as_uri()}">b</a>'
+        f'<a rel="attachment" href="inside.png">c</a>', attach)
+    assert (files, annotations) == (0, 0)
+    assert len(result.attachments) == 4  # each one is reported (see render.checks), none is written
+    assert b"SECRET-OUTSIDE" not in result.data
+
+
+def test_the_sanitiser_compares_schemes_in_any_case() -> None:
+    from toolbox.i18n.segments import inline_html
+
+    for link in ("JAVASCRIPT:alert(1)", "JavaScript:alert(1)", "DATA:text/html,x", "FILE:///etc/passwd",
+                 "File:///etc/passwd", "java&#x09;script:alert(1)", "Vbscript:x"):
+        assert "href" not in inline_html(f'<a href="{link}">x</a>'), link
+    assert 'href="HTTPS://ok.example.org"' in inline_html('<a href="HTTPS://ok.example.org">x</a>')
