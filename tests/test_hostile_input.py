@@ -94,3 +94,60 @@ def test_the_sanitiser_compares_schemes_in_any_case() -> None:
                  "File:///etc/passwd", "java&#x09;script:alert(1)", "Vbscript:x"):
         assert "href" not in inline_html(f'<a href="{link}">x</a>'), link
     assert 'href="HTTPS://ok.example.org"' in inline_html('<a href="HTTPS://ok.example.org">x</a>')
+
+
+# --- class 9: every render has a time limit ------------------------------------------------------
+
+def test_the_time_limit_stops_a_render_in_worker_processes_too(tmp_path: Path) -> None:
+    """With --jobs 2 the slow output is reported and the others are still written."""
+    from test_invalid_input import case_project
+
+    case = Path(__file__).parent / "fixtures" / "invalid" / "render-time-limit"
+    project = case_project(case, tmp_path / "p")
+    toml = project / "campaigns/render-time-limit/campaign.toml"
+    toml.write_text(toml.read_text().replace('formats = ["hostile"]', 'formats = ["hostile", "card"]'))
+    started = time.monotonic()
+    result = run_toolbox("build", "--jobs", "2", "--out", "dist", env={"TOOLBOX_TIME_LIMIT": "15"}, cwd=project, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "jobs-en-mk-hostile.pdf: en hostile: rendering took longer than 15 s and was stopped; look at " \
+           "templates/print/hostile.html" in result.stderr, result.stderr
+    assert time.monotonic() - started < 120
+    assert (project / "dist/render-time-limit/en/jobs/render-time-limit-jobs-en-mk-card.pdf").is_file()
+    assert not (project / "dist/render-time-limit/en/jobs/render-time-limit-jobs-en-mk-hostile.pdf").exists()
+
+
+def test_a_render_past_its_limit_never_counts_as_finished() -> None:
+    from toolbox.timelimit import RenderTimeout, time_limit
+
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout):
+        with time_limit(0.3, "x.pdf"):
+            for _image in range(3):
+                try:  # WeasyPrint catches even BaseException around each SVG it draws, then goes on
+                    time.sleep(60)
+                except BaseException:
+                    pass
+    assert time.monotonic() - started < 5
+    with time_limit(5, "y.pdf"):
+        time.sleep(0.01)  # a quick render is untouched
+    time.sleep(0.7)  # and no alarm is left behind to fire later
+
+
+def test_a_render_that_ignores_the_alarm_ends_its_process() -> None:
+    """Stuck for good (here: every alarm swallowed, as C code that never returns would): the watchdog ends it."""
+    import subprocess
+    import sys
+
+    code = ("import time, toolbox.timelimit as t\n"
+            "t.GRACE = 0.5\n"
+            "with t.time_limit(0.3, 'campaign/en/x-leaflet.pdf'):\n"
+            "    while True:\n"
+            "        try:\n"
+            "            time.sleep(60)\n"
+            "        except BaseException:\n"
+            "            pass\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert ("toolbox: campaign/en/x-leaflet.pdf: rendering took longer than 0.3 s and could not be stopped; "
+            "ending the build (no file was left half-written)") in result.stderr
