@@ -31,7 +31,7 @@ from .render.site import SiteRenderer, locale_fonts, sitemap, visible_text
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
 from .render.templates import environment
 from .schedule import PrintJob, Workers
-from .timelimit import DEFAULT_TIME_LIMIT
+from .timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 from .validate import validate_campaign
 from .write import MANIFEST, STATE, Entry, OutputWriter, output_lock, read_json, write_state
 
@@ -352,7 +352,14 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
     italic: set[str | None] = set()  # locales whose pages use italics: only they get italic fonts
     for unit in units:
         log.info("render %s", unit.path)
-        page = site.page(unit)
+        try:
+            with time_limit(workers.limit, unit.path):
+                page = site.page(unit)
+        except RenderTimeout:
+            raise ToolboxError(Problem(unit.path, None, f"{unit.locale} site page: rendering took longer than "
+                                                        f"{workers.limit:g} s and was stopped; look at the templates "
+                                                        "under templates/site/ (a loop?), or raise the limit with "
+                                                        "--time-limit")) from None
         data = page.html.encode("utf-8")
         text_by_locale.setdefault(unit.locale, []).append(visible_text(page.html))
         if _ITALIC.search(page.html):

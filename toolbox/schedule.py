@@ -128,6 +128,7 @@ class Workers:
     def __init__(self, project: Project, campaigns: list[Campaign], jobs: int, options: PrintOptions, previews: str,
                  limit: float | None = DEFAULT_TIME_LIMIT) -> None:
         self.args = (project, campaigns, options, previews, limit)
+        self.limit = limit  # also for microsite pages, rendered in this process (build._build_site)
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
 
