@@ -151,3 +151,48 @@ def test_a_render_that_ignores_the_alarm_ends_its_process() -> None:
     assert result.returncode == 1
     assert ("toolbox: campaign/en/x-leaflet.pdf: rendering took longer than 0.3 s and could not be stopped; "
             "ending the build (no file was left half-written)") in result.stderr
+
+
+# --- class 6: the quick exit must leave the site -------------------------------------------------
+
+BASE = "https://Help.Example.org/campaign/"
+
+
+@pytest.mark.parametrize("exit_url, why", [
+    ("", "is empty, so the quick-exit button would reload the same page"),
+    ("  ", "is empty"),
+    ("javascript:history.back()", "is a javascript: address"),
+    ("JavaScript:void(0)", "is a javascript: address"),
+    ("data:text/html,<h1>Weather</h1>", "is a data: address"),
+    ("/", "is a relative address"),
+    ("../index.html", "is a relative address"),
+    ("#top", "is a relative address"),
+    ("//weather.example/", "is a protocol-relative address"),
+    ("https:weather.example", "is not a complete address"),
+    ("https:///weather", "has no host name"),
+    ("https://help.example.org/leave", "is on the microsite's own host (help.example.org"),
+    ("https://HELP.EXAMPLE.ORG/", "is on the microsite's own host"),
+    ("https://help.example.org./", "is on the microsite's own host"),
+    ("https://www.help.example.org/", "is on the microsite's own host"),
+    ("http://help.example.org:8080/", "is on the microsite's own host"),
+    ("https://%68elp.example.org/", "is on the microsite's own host"),
+    ("https://ｈelp.example.org/", "is on the microsite's own host"),  # fullwidth h: browsers map it to h
+    ("https://help.example.org@weather.example/", "has a user name before its host"),
+    ("https://weather.example@help.example.org/", "has a user name before its host"),
+])
+def test_an_exit_that_does_not_leave_is_refused(exit_url: str, why: str) -> None:
+    from toolbox.urls import exit_problem
+
+    problem = exit_problem(exit_url, BASE)
+    assert problem is not None and why in problem, problem
+    assert "give a neutral site on another host, e.g. https://www.wikipedia.org/" in problem
+
+
+@pytest.mark.parametrize("exit_url", ["https://www.wikipedia.org/", "http://weather.example/today",
+                                      "HTTPS://www.wikipedia.org/", "https://help.example.org.weather.example/",
+                                      "https://other.example.org/"])
+def test_an_exit_to_another_site_is_accepted(exit_url: str) -> None:
+    from toolbox.urls import exit_problem
+
+    assert exit_problem(exit_url, BASE) is None
+    assert exit_problem(exit_url, "") is None

@@ -72,3 +72,33 @@ def file_path(url: str) -> Path | None:
     if not path.startswith("/") or "\x00" in path:
         return None
     return Path(path)
+
+
+def exit_problem(exit_url: str, base_url: str) -> str | None:
+    """Why ``exit_url`` would not take a reader off the campaign's site at once, or None.
+
+    The quick exit must leave: an empty or relative address reloads (or stays on)
+    the page, ``javascript:`` runs instead of leaving, and an address on the
+    microsite's own host (``base_url``, in any case, with a trailing dot or ``www.``)
+    stays on it.
+    """
+    fix = "give a neutral site on another host, e.g. https://www.wikipedia.org/"
+    if not exit_url.strip():
+        return f"exit_url is empty, so the quick-exit button would reload the same page; {fix}"
+    kind = scheme(exit_url)
+    if kind not in ("https", "http") or not exit_url[len(kind) + 1:].startswith("//"):
+        what = ("not a complete address (https://host/…)" if kind in ("https", "http") else
+                f"a {kind}: address" if kind else
+                "a protocol-relative address" if exit_url.startswith("//") else "a relative address")
+        return f"exit_url {exit_url!r} is {what}: the quick exit needs a web address to go to; {fix}"
+    if has_userinfo(exit_url):
+        return (f"exit_url {exit_url!r} has a user name before its host (…@); browsers go to the host after "
+                f"the @; {fix}")
+    target = host(exit_url)
+    if target is None:
+        return f"exit_url {exit_url!r} has no host name; {fix}"
+    own = host(base_url) if base_url else None
+    if own is not None and same_site(target, own):
+        return (f"exit_url {exit_url!r} is on the microsite's own host ({own}, from base_url), so the quick "
+                f"exit would not leave it; {fix}")
+    return None

@@ -17,6 +17,7 @@ from .model import Campaign
 from .paths import RESERVED, reference_problem, resolved
 from .project import Project
 from .tomlpos import KeyPath, line_of
+from .urls import exit_problem, has_userinfo
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 #: BCP 47 syntax (language, then subtags of letters and digits): a tag becomes a folder name.
@@ -99,6 +100,9 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         if link and not URL_RE.match(value):
             err(key, f"{name} {value!r} must be a web address starting with https:// (or http://), "
                      "without spaces or quotes")
+        elif link and has_userinfo(value):
+            err(key, f"{name} {value!r} has a user name before its host (…@); browsers go to the host after "
+                     "the @, not the one a reader sees first; write the address without it")
         elif not link and (_SCHEME.match(value) and not URL_RE.match(value) or _CONTROL.search(value)):
             err(key, f"{name} {value!r} must be a web address (https://...) or plain text, not a {value.split(':')[0]}: link")
 
@@ -126,7 +130,11 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         err(("campaign", "base_url"), f"base_url '{info.base_url}' must start with https:// (readers' connections must be private)")
     elif info.base_url:
         check_url(("campaign", "base_url"), info.base_url, "base_url")
-    check_url(("campaign", "exit_url"), info.exit_url, "exit_url")
+    exit_wrong = exit_problem(info.exit_url, info.base_url)
+    if exit_wrong:
+        err(("campaign", "exit_url"), exit_wrong)
+    else:
+        check_url(("campaign", "exit_url"), info.exit_url, "exit_url")
     if not info.base_url:
         problems.warn(shown, at(("campaign",)), "no base_url: QR codes and canonical links are left out until the microsite has an address")
 
