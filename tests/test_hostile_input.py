@@ -196,3 +196,41 @@ def test_an_exit_to_another_site_is_accepted(exit_url: str) -> None:
 
     assert exit_problem(exit_url, BASE) is None
     assert exit_problem(exit_url, "") is None
+
+
+# --- class 7: country codes are assigned ISO 3166-1 codes (and XK) -------------------------------
+
+ISO_CODES = Path("/usr/share/iso-codes/json/iso_3166-1.json")
+
+
+@pytest.mark.skipif(not ISO_CODES.is_file(), reason="Debian's iso-codes is not installed (apt-get install iso-codes)")
+def test_the_country_list_is_iso_3166_as_published() -> None:
+    import json
+
+    from toolbox.countries import ASSIGNED
+
+    published = {c["alpha_2"] for c in json.loads(ISO_CODES.read_text(encoding="utf-8"))["3166-1"]}
+    assert ASSIGNED == published, (sorted(ASSIGNED - published), sorted(published - ASSIGNED))
+
+
+def test_every_country_has_a_name_to_print() -> None:
+    from babel import Locale
+
+    from toolbox.countries import ASSIGNED, USER_ASSIGNED
+
+    assert ASSIGNED | USER_ASSIGNED <= set(Locale.parse("en").territories)
+
+
+@pytest.mark.parametrize("code", ["ZZ", "EU", "EZ", "UN", "QO", "QM", "QZ", "XA", "XB", "XZ", "AA", "AC", "DG", "EA",
+                                  "IC", "TA", "CP", "UK", "EL", "001", "150", "419", "mk", "M", "MKD", ""])
+def test_pseudo_grouping_and_reserved_codes_are_refused(code: str) -> None:
+    from toolbox.countries import country_problem
+
+    assert country_problem(code)
+
+
+@pytest.mark.parametrize("code", ["MK", "XK", "GB", "GR", "SS", "AX", "PS", "TW"])
+def test_country_codes_in_use_are_accepted(code: str) -> None:
+    from toolbox.countries import country_problem
+
+    assert country_problem(code) is None

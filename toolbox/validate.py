@@ -9,6 +9,7 @@ from pathlib import Path
 from babel import Locale as BabelLocale
 from babel.core import UnknownLocaleError
 
+from .countries import country_problem
 from .errors import Collector, display_path
 from .i18n.segments import split_blocks
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
@@ -27,15 +28,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
 SITE_FORMAT = "site"
-
-# Kosovo's XK is user-assigned in ISO 3166: CLDR knows it, but name it here
-# explicitly so nobody "fixes" it away.
-EXTRA_COUNTRIES = {"XK"}
-
-
-def known_countries() -> set[str]:
-    return {c for c in BabelLocale.parse("en").territories if len(c) == 2 and c.isalpha()} | EXTRA_COUNTRIES
-
 
 def print_formats(project: Project) -> list[str]:
     """Print formats are the templates under templates/print/ (leaflet.html → leaflet)."""
@@ -138,10 +130,9 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
     if not info.base_url:
         problems.warn(shown, at(("campaign",)), "no base_url: QR codes and canonical links are left out until the microsite has an address")
 
-    countries = known_countries()
     for i, code in enumerate(info.countries):
-        if code not in countries:
-            err(("campaign", "countries", i), f"'{code}' is not an ISO 3166 country code (use XK for Kosovo)")
+        if country_problem(code):
+            err(("campaign", "countries", i), country_problem(code))
     for tag, decl in campaign.locales.items():
         if not TAG_RE.match(tag) or tag.lower() in RESERVED:
             err(decl.key, f"[locales.\"{tag}\"]: {tag!r} is not a BCP 47 tag (letters, digits and hyphens, e.g. rom or sr-Latn)")
@@ -170,8 +161,8 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         for i, tag in enumerate(group.locales):
             check_locale(gk + ("locales", i), tag)
         for i, code in enumerate(group.countries):
-            if code not in countries:
-                err(gk + ("countries", i), f"'{code}' is not an ISO 3166 country code (use XK for Kosovo)")
+            if country_problem(code):
+                err(gk + ("countries", i), country_problem(code))
             elif code not in campaign.countries or not campaign.countries[code].hotlines:
                 err(gk + ("countries", i), f"country '{code}' has no help contacts; add a [[countries.{code}.hotlines]] entry")
             elif info.countries and code not in info.countries:
@@ -200,8 +191,8 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         check_url(partner.key + ("url",), partner.url, "partner url")
 
     for code, country in campaign.countries.items():
-        if code not in countries:
-            err(country.key, f"[countries.{code}]: '{code}' is not an ISO 3166 country code (use XK for Kosovo)")
+        if country_problem(code):
+            err(country.key, f"[countries.{code}]: {country_problem(code)}")
         for hotline in country.hotlines:
             for i, tag in enumerate(hotline.languages):
                 check_locale(hotline.key + ("languages", i), tag)
