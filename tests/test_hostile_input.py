@@ -234,3 +234,36 @@ def test_country_codes_in_use_are_accepted(code: str) -> None:
     from toolbox.countries import country_problem
 
     assert country_problem(code) is None
+
+
+# --- symbolic links inside templates/ ------------------------------------------------------------
+
+def test_a_link_in_templates_to_outside_the_project_is_named(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import ROOT
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", project / "templates")
+    make_project(project)
+    assert run_toolbox("new", "jobs", cwd=project).returncode == 0
+    secret = tmp_path / "home" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text("not for publishing")
+    (project / "templates/site/notes.txt").symlink_to(secret)
+    (project / "templates/partials/elsewhere").symlink_to(secret.parent, target_is_directory=True)
+    (project / "templates/site/inside.css").symlink_to(project / "templates/site/site.css")  # inside: fine
+    (project / "templates/site/loop.html").symlink_to(project / "templates/site/loop.html")
+
+    result = run_toolbox("validate", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (f"templates/site/notes.txt: warning: is a symbolic link to {secret}, outside the project: the build "
+            "would print or publish that file; copy it into templates/ instead") in result.stderr
+    assert f"templates/partials/elsewhere: warning: is a symbolic link to {secret.parent}, outside" in result.stderr
+    assert "templates/site/loop.html: warning: is a symbolic link that cannot be followed" in result.stderr
+    assert "inside.css" not in result.stderr
+
+    strict = run_toolbox("validate", "--strict", cwd=project)
+    assert strict.returncode == 1
+    assert f"templates/site/notes.txt: is a symbolic link to {secret}, outside the project" in strict.stderr
+    assert "Traceback" not in strict.stderr

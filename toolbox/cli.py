@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -84,9 +85,10 @@ def cli(ctx: click.Context, project_dir: Path | None, verbose: int, quiet: bool)
 
 @cli.command()
 @click.argument("campaigns", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings (a symbolic link in templates/ to outside the project, no base_url) as errors.")
 @output_options
 @pass_ctx
-def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
+def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
     """Check campaign definitions: syntax, types, unknown keys, files, locales, contacts.
 
     Every problem is printed as path:line: message. Exit status 1 when any is found.
@@ -94,6 +96,8 @@ def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
     from .build import load_all
 
     loaded, problems = load_all(obj.project, list(campaigns) or None)
+    if strict:
+        problems.problems = [replace(p, severity="error") for p in problems.problems]
     for warning in problems.warnings:
         click.echo(str(warning), err=True)
     problems.raise_if_errors()
