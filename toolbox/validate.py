@@ -18,7 +18,7 @@ from .model import Campaign
 from .paths import RESERVED, reference_problem, resolved
 from .project import Project
 from .tomlpos import KeyPath, line_of
-from .urls import exit_problem, has_userinfo
+from .urls import exit_problem, has_userinfo, scheme
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 #: BCP 47 syntax (language, then subtags of letters and digits): a tag becomes a folder name.
@@ -118,7 +118,7 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         if real is not None and not real.is_relative_to(root.resolve()):
             err(("campaign",), f"{what} is a symbolic link to {real}, outside the project; move it into campaigns/")
     check_locale(("campaign", "source_locale"), info.source_locale)
-    if info.base_url and not info.base_url.startswith("https://"):
+    if info.base_url and scheme(info.base_url) != "https":
         err(("campaign", "base_url"), f"base_url '{info.base_url}' must start with https:// (readers' connections must be private)")
     elif info.base_url:
         check_url(("campaign", "base_url"), info.base_url, "base_url")
