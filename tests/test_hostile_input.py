@@ -267,3 +267,105 @@ def test_a_link_in_templates_to_outside_the_project_is_named(tmp_path: Path) -> 
     assert strict.returncode == 1
     assert f"templates/site/notes.txt: is a symbolic link to {secret}, outside the project" in strict.stderr
     assert "Traceback" not in strict.stderr
+
+
+# --- class 9: SVG images are bounded before anything draws them ----------------------------------
+
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">{}</svg>'
+
+
+def _nested(levels: int, copies: int = 10, attribute: str = "href") -> str:
+    """copies**levels rectangles from a few hundred bytes: each level uses the one below `copies` times."""
+    defs = '<rect id="l0" width="1" height="1"/>' + "".join(
+        f'<g id="l{n}">' + f'<use {attribute}="#l{n - 1}"/>' * copies + "</g>" for n in range(1, levels + 1))
+    return _SVG.format(f'<defs>{defs}</defs><use {attribute}="#l{levels}"/>')
+
+
+def _markers(paths: int, vertices: int, marker_size: int) -> str:
+    path = '<path d="M' + " L".join(f"{i} {i}" for i in range(vertices)) + '"/>'
+    return _SVG.format(f'<marker id="m">{"<rect/>" * marker_size}</marker><g marker-mid="url(#m)">{path * paths}</g>')
+
+
+@pytest.mark.parametrize("svg, why", [
+    (_nested(8), "draws more than 50,000 elements"),
+    (_nested(8, attribute="xlink:href"), "draws more than 50,000 elements"),
+    (_nested(5, copies=10), "draws more than 50,000 elements"),  # 10⁵
+    (_markers(20, 100, 50), "draws more than 50,000 elements"),  # a marker inherited from a group, per vertex
+    (_SVG.format("<g>" * 101 + "</g>" * 101), "nests elements more than 100 deep"),
+    (_SVG.format("<g>" * 100_000 + "</g>" * 100_000), "nests elements more than 100 deep"),
+    (_SVG.format('<g id="a"><use href="#a"/></g>'), "refers to itself"),
+    (_SVG.format('<g id="a"><use href="#b"/></g><g id="b"><rect fill="url(#a)"/></g>'), "refers to itself"),
+    (_SVG.format('<image href="FILE:///etc/passwd"/>'), "refers to 'FILE:///etc/passwd' outside itself"),
+    (_SVG.format('<image href="file://localhost/etc/passwd"/>'), "outside itself"),
+    (_SVG.format('<image href="file:///%65tc/passwd"/>'), "outside itself"),
+    (_SVG.format('<image xlink:href="https://tracker.example.net/p.png"/>'), "outside itself"),
+    (_SVG.format('<image href="photo.png"/>'), "outside itself"),
+    (_SVG.format('<use href="other.svg#icon"/>'), "outside itself"),
+    (_SVG.format('<image href="data:image/svg+xml;base64,PHN2Zy8+"/>'), "may embed only PNG, JPEG, GIF or WebP"),
+    (_SVG.format('<rect style="fill:url( \'File:///etc/passwd\' )"/>'), "in url(); an SVG may refer only to its own #ids"),
+    (_SVG.format("<style>@IMPORT 'x.css';</style>"), "has a style sheet that loads another file"),
+    (_SVG.format("<style>rect { fill: url(http://x.example/p.svg#p) }</style>"), "loads another file"),
+    (_SVG.format("<script>alert(1)</script>"), "contains a script or an event handler"),
+    (_SVG.format('<rect onLoad="alert(1)"/>'), "contains a script or an event handler"),
+    ('<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>', "is not an SVG image"),
+    ('<!DOCTYPE svg [<!ENTITY a "aa">]>' + _SVG.format("<text>&a;</text>"), "DOCTYPE or entities"),
+    (b"\xef\xbb\xbf<!DOCTYPE svg>" + _SVG.format("").encode(), "DOCTYPE or entities"),
+    (_SVG.format("").encode("utf-16"), "saved as UTF-16"),
+    (_SVG.format("").encode("utf-16-le"), "saved as UTF-16 or UTF-32"),
+    (_SVG.format("").encode("utf-32-be"), "saved as UTF-16 or UTF-32"),
+    (_SVG.format("").encode("utf-32"), "saved as UTF-32"),
+    (b'<?xml version="1.0" encoding="UTF-16"?>' + _SVG.format("").encode(), "declared as UTF-16"),
+    (b"<?xml version='1.0' encoding='windows-1252'?>" + _SVG.format("\u201c").encode("cp1252"), "declared as windows-1252"),
+    (_SVG.format("caf\xe9").encode("latin-1"), "not UTF-8 text"),
+])
+def test_hostile_svg_is_refused_in_a_moment(tmp_path: Path, svg, why: str) -> None:
+    from toolbox.limits import image_problem
+
+    path = tmp_path / "image.svg"
+    path.write_bytes(svg if isinstance(svg, bytes) else svg.encode("utf-8"))
+    started = time.monotonic()
+    problem = image_problem(path)
+    assert problem is not None and why in problem, problem
+    assert time.monotonic() - started < 2
+
+
+def test_a_decompression_bomb_inside_an_svg_is_refused(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    from toolbox.limits import image_problem
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b""))
+    path = tmp_path / "image.svg"
+    path.write_text(_SVG.format(f'<image href="data:image/png;base64,{base64.b64encode(bomb).decode()}"/>'))
+    assert "has an embedded image that claims so many pixels" in image_problem(path)
+
+
+def _tiny_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (10, 20, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("svg", [
+    _nested(4),  # 10⁴ copies: a big but real drawing
+    _SVG.format("<g>" * 99 + "</g>" * 99),  # with <svg>, 100 deep: the limit
+    _SVG.format('<linearGradient id="g"><stop offset="0"/></linearGradient><linearGradient id="h" xlink:href="#g"/>'
+                + '<rect fill="url(#h)" width="1" height="1"/>' * 20_000),  # gradients colour, they draw nothing
+    _SVG.format('<symbol id="s"><rect/></symbol>' + '<use href="#s" x="1"/>' * 1000),
+    _SVG.format(f'<image href="data:image/png;base64,{base64.b64encode(_tiny_png()).decode()}"/>'),
+    '<?xml version="1.0" encoding="UTF-8"?>\n' + _SVG.format('<style>.a { fill: url(#g) }</style>'),
+    "\ufeff" + _SVG.format(""),
+])
+def test_ordinary_svg_passes(tmp_path: Path, svg: str) -> None:
+    from toolbox.limits import image_problem
+
+    path = tmp_path / "image.svg"
+    path.write_text(svg, encoding="utf-8")
+    assert image_problem(path) is None

@@ -65,6 +65,8 @@ def svg_problem(data: bytes, image_problem) -> str | None:
     except xml.parsers.expat.ExpatError as exc:
         return f"is not a well-formed SVG file ({exc}); export it again"
     root = ET.fromstring(text.encode("utf-8"))
+    if _local(root.tag) != "svg":
+        return f"is not an SVG image (its first element is <{_local(root.tag)[:40]}>, not <svg>); export it again as SVG"
     return _content_problem(root, image_problem)
 
 
@@ -92,7 +94,7 @@ def _local(tag: str) -> str:
 
 def _content_problem(root: ET.Element, image_problem) -> str | None:
     ids: dict[str, list[ET.Element]] = {}  # an id given twice: count both (the renderer may take either)
-    refs: dict[int, list[tuple[str, int]]] = {}  # element → (id it draws, how many times)
+    refs: dict[int, list[tuple[str, str]]] = {}  # element → (id it draws, how: once, inherit or marker)
     stack = [(root, 1)]
     while stack:  # iterative: a file nested 100,000 deep must not exhaust Python's stack here
         element, depth = stack.pop()
@@ -110,7 +112,7 @@ def _content_problem(root: ET.Element, image_problem) -> str | None:
             if name == "href":
                 value = value.strip()
                 if value.startswith("#"):
-                    found.append((value[1:], 1))
+                    found.append((value[1:], "once"))
                 elif tag == "image" and _DATA_IMAGE.match(value):
                     bad = _embedded_problem(value, image_problem)
                     if bad:
@@ -121,10 +123,12 @@ def _content_problem(root: ET.Element, image_problem) -> str | None:
                 else:
                     return (f"refers to {value[:80]!r} outside itself; an SVG may use only images embedded in it "
                             "(in Inkscape: Embed) and its own #ids")
-            for _, target in _URL.findall(value):
-                if not target.strip().startswith("#"):
-                    return f"refers to {target[:80]!r} in url(); an SVG may refer only to its own #ids"
-                found.append((target.strip()[1:], _vertices(element) if name in _MARKERS else 1))
+            declarations = [d.partition(":")[::2] for d in value.split(";")] if name == "style" else [(name, value)]
+            for prop, text in declarations:
+                for _, target in _URL.findall(text):
+                    if not target.strip().startswith("#"):
+                        return f"refers to {target[:80]!r} in url(); an SVG may refer only to its own #ids"
+                    found.append((target.strip()[1:], _how(prop.strip().lower())))
         if tag == "style":
             sheet = element.text or ""
             if "@import" in sheet.lower() or any(not t.strip().startswith("#") for _, t in _URL.findall(sheet)):
@@ -141,22 +145,31 @@ def _content_problem(root: ET.Element, image_problem) -> str | None:
     return None
 
 
+def _how(prop: str) -> str:
+    """How a url(#…) in this property draws its target: once, on every shape below (inherited), or per vertex."""
+    if prop in _MARKERS:
+        return "marker"
+    return "inherit" if prop in ("fill", "stroke") else "once"
+
+
 def _vertices(element: ET.Element) -> int:
-    """How many times a marker is drawn on this element: at most once per coordinate pair."""
+    """Vertices of a shape (where markers are drawn): at most one per coordinate pair."""
     points = element.get("d") or element.get("points") or ""
-    return max(1, len(_NUMBER.findall(points)) // 2 + 1) if points else 2
+    return len(_NUMBER.findall(points)) // 2 + 1 if points else 2 if _local(element.tag) == "line" else 0
 
 
-def _drawn(root: ET.Element, ids: dict[str, list[ET.Element]], refs: dict[int, list[tuple[str, int]]]) -> int | None:
+def _drawn(root: ET.Element, ids: dict[str, list[ET.Element]], refs: dict[int, list[tuple[str, str]]]) -> int | None:
     """Elements drawn with every reference followed, or None for a cycle. Never expands anything.
 
     Each element's count is computed once (children and referenced elements first,
-    in an explicit post-order walk), so 10⁸ copies take as long as the file has elements.
-    The count stops growing past the limit: Python's integers would not overflow, but
-    a crafted file would make them huge.
+    in an explicit post-order walk), so 10⁸ copies take as long as the file has
+    elements. An upper bound: a pattern in ``fill`` or ``stroke`` counts as drawn by
+    every element below the one that names it (they inherit it), a marker once per
+    vertex below it. Counts stop growing past the limit, so a crafted file cannot
+    make them huge numbers.
     """
     cap = MAX_SVG_ELEMENTS + 1
-    done: dict[int, int] = {}
+    done: dict[int, tuple[int, int]] = {}  # element → (elements drawn, vertices drawn), through uses
     on_path: set[int] = set()
     stack: list[tuple[ET.Element, bool]] = [(root, False)]
     while stack:
@@ -164,10 +177,18 @@ def _drawn(root: ET.Element, ids: dict[str, list[ET.Element]], refs: dict[int, l
         key = id(element)
         if expanded:
             on_path.discard(key)
-            total = 1 + sum(done[id(child)] for child in element)
-            for target, times in refs.get(key, ()):
-                total += times * sum(done[id(other)] for other in _targets(ids, target))
-            done[key] = min(total, cap)
+            drawn = 1 + sum(done[id(child)][0] for child in element)
+            vertices = _vertices(element) + sum(done[id(child)][1] for child in element)
+            once = [(how, done[id(other)]) for target, how in refs.get(key, ()) for other in _targets(ids, target)]
+            for how, (d, v) in once:  # a use (or clip path, mask, filter) draws its target once, here
+                if how == "once":
+                    drawn, vertices = drawn + d, vertices + v
+            for how, (d, _) in once:
+                if how == "inherit":
+                    drawn += drawn * d
+                elif how == "marker":
+                    drawn += max(vertices, 1) * d
+            done[key] = (min(drawn, cap), min(vertices, cap))
             continue
         if key in done:
             continue
@@ -186,7 +207,7 @@ def _drawn(root: ET.Element, ids: dict[str, list[ET.Element]], refs: dict[int, l
                     return None
                 if id(other) not in done:
                     stack.append((other, False))
-    return done[id(root)]
+    return done[id(root)][0]
 
 
 def _targets(ids: dict[str, list[ET.Element]], target: str) -> list[ET.Element]:
