@@ -70,7 +70,7 @@ def test_no_file_from_outside_reaches_a_pdf_whatever_the_url_looks_like(tmp_path
            'width="8" height="8"/></svg>')
     (project / "hostile.svg").write_text(svg)
     pct = "file://" + urllib.parse.quote(o).replace("/o", "/%6f")  # file:///tmp/…/%6futside/o.png
-    hostile = [f"FILE://{o}", f"File://{o}", f"fIlE://{o}", f"file://localhost{o}", f"FILE://LOCALHOST{o}", pct,
+    hostile = ["file://[/etc/passwd", f"FILE://{o}", f"File://{o}", f"fIlE://{o}", f"file://localhost{o}", f"FILE://LOCALHOST{o}", pct,
                f"file://127.0.0.1{o}", f"file://{outside}/../outside/o.png", f"file:{o}",
                (project / "hostile.svg").as_uri(), "data:image/svg+xml," + urllib.parse.quote(svg)]
     for url in hostile:
@@ -170,6 +170,8 @@ BASE = "https://Help.Example.org/campaign/"
     ("//weather.example/", "is a protocol-relative address"),
     ("https:weather.example", "is not a complete address"),
     ("https:///weather", "has no host name"),
+    ("https://[", "has no host name"),  # urllib raises on an unbalanced IPv6 bracket
+    ("https://[]/", "has no host name"),
     ("https://help.example.org/leave", "is on the microsite's own host (help.example.org"),
     ("https://HELP.EXAMPLE.ORG/", "is on the microsite's own host"),
     ("https://help.example.org./", "is on the microsite's own host"),
@@ -369,3 +371,56 @@ def test_ordinary_svg_passes(tmp_path: Path, svg: str) -> None:
     path = tmp_path / "image.svg"
     path.write_text(svg, encoding="utf-8")
     assert image_problem(path) is None
+
+
+# --- fuzzing: the new judges never crash ---------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from test_fuzz import FUZZ  # noqa: E402  (same example counts and TOOLBOX_FUZZ_EXAMPLES as the rest)
+
+_URL_PARTS = st.sampled_from(["https://", "HTTP://", "//", "javascript:", "file:", "data:", "", "@", ".", ":", "/",
+                              "help.example.org", "www.", "%2e", "[", "]", "\u3002", "xn--", "#", "?", " ", "\t"])
+
+
+@FUZZ
+@given(st.lists(_URL_PARTS | st.text(max_size=8), max_size=8).map("".join))
+def test_url_judges_never_crash(url: str) -> None:
+    from toolbox.urls import exit_problem, file_path, has_userinfo, host, scheme
+
+    problem = exit_problem(url, "https://help.example.org/")
+    assert problem is None or "exit_url" in problem
+    if problem is None:  # what is accepted is a web address on another host
+        assert scheme(url) in ("http", "https") and host(url) not in (None, "help.example.org")
+    host(url), scheme(url), has_userinfo(url), file_path(url)
+
+
+_ELEMENTS = st.sampled_from(["g", "use", "rect", "path", "pattern", "marker", "symbol", "image", "style", "text"])
+_ATTRS = st.sampled_from(["id", "href", "xlink:href", "fill", "stroke", "marker-mid", "style", "d", "clip-path"])
+_VALUES = st.sampled_from(["#a", "#b", "#c", "url(#a)", "url(#b)", "M0 0 L1 1 L2 2", "fill:url(#c)", "a", "b", "c",
+                           "data:image/png;base64,AAAA", "FILE:///etc/passwd", "red"])
+
+
+@st.composite
+def _svgs(draw) -> bytes:
+    def element(depth: int) -> str:
+        tag = draw(_ELEMENTS)
+        attrs = " ".join(f'{a}="{v}"' for a, v in draw(st.dictionaries(_ATTRS, _VALUES, max_size=3)).items())
+        children = "".join(element(depth + 1) for _ in range(draw(st.integers(0, 3 if depth < 4 else 0))))
+        return f"<{tag} {attrs}>{children}</{tag}>"
+
+    body = "".join(element(0) for _ in range(draw(st.integers(0, 4))))
+    text = f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">{body}</svg>'
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32-le", "latin-1"]))
+    return text.encode(encoding) + draw(st.binary(max_size=4))
+
+
+@FUZZ
+@given(_svgs())
+def test_svg_judge_never_crashes(data: bytes) -> None:
+    from toolbox.limits import raster_problem
+    from toolbox.svgcheck import svg_problem
+
+    problem = svg_problem(data, raster_problem)
+    assert problem is None or isinstance(problem, str)

@@ -65,8 +65,12 @@ def file_path(url: str) -> Path | None:
     Read as urllib opens it: the query dropped (as WeasyPrint does), the host
     empty or ``localhost``, the path percent-decoded (``%65tc`` is ``etc``).
     """
-    parts = urlsplit(url.split("?", 1)[0])
-    if parts.scheme.lower() != "file" or (parts.hostname or "localhost").lower() != "localhost":
+    try:
+        parts = urlsplit(url.split("?", 1)[0])
+        name = parts.hostname
+    except ValueError:  # file://[/etc/passwd: an unbalanced IPv6 bracket
+        return None
+    if parts.scheme.lower() != "file" or (name or "localhost").lower() != "localhost":
         return None
     path = unquote(parts.path)
     if not path.startswith("/") or "\x00" in path:
