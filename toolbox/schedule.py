@@ -59,6 +59,9 @@ class _Renderer:
             with time_limit(self.limit, job.unit.path):
                 return self._render(job)
         except RenderTimeout:
+            from .render.pdf import forget_fonts
+
+            forget_fonts()  # the interrupted render may have left WeasyPrint's font state half-updated
             return PrintDone(job.unit, None, None, 0.0, [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit)])
 
     def _render(self, job: PrintJob) -> PrintDone:

@@ -42,6 +42,12 @@ def font_config():
     return _fonts
 
 
+def forget_fonts() -> None:
+    """Start the next render with a new FontConfiguration (after one was interrupted halfway)."""
+    global _fonts
+    _fonts = None
+
+
 @dataclass
 class FitBox:
     """A fixed-size box (``data-fit="label"``) whose content does not fit in it."""
