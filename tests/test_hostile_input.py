@@ -105,13 +105,17 @@ def test_the_time_limit_stops_a_render_in_worker_processes_too(tmp_path: Path) -
     case = Path(__file__).parent / "fixtures" / "invalid" / "render-time-limit"
     project = case_project(case, tmp_path / "p")
     toml = project / "campaigns/render-time-limit/campaign.toml"
-    toml.write_text(toml.read_text().replace('formats = ["hostile"]', 'formats = ["hostile", "card"]'))
+    toml.write_text(toml.read_text().replace('formats = ["hostile"]', 'formats = ["hostile", "card"]\nimage = "cover"')
+                    + '\n[[assets]]\nid = "cover"\nfile = "images/cover.png"\nalt = "A road"\n')
+    (toml.parent / "images").mkdir()
+    _png(toml.parent / "images/cover.png")
     started = time.monotonic()
     result = run_toolbox("build", "--jobs", "2", "--out", "dist", env={"TOOLBOX_TIME_LIMIT": "15"}, cwd=project, timeout=300)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "jobs-en-mk-hostile.pdf: en hostile: rendering took longer than 15 s and was stopped; look at " \
-           "templates/print/hostile.html" in result.stderr, result.stderr
+           "templates/print/hostile.html and the image campaigns/render-time-limit/images/cover.png" in result.stderr, \
+        result.stderr
     assert time.monotonic() - started < 120
     assert (project / "dist/render-time-limit/en/jobs/render-time-limit-jobs-en-mk-card.pdf").is_file()
     assert not (project / "dist/render-time-limit/en/jobs/render-time-limit-jobs-en-mk-hostile.pdf").exists()

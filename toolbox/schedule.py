@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .errors import Problem, ToolboxError
+from .errors import Problem, ToolboxError, display_path
 from .localize import Localizer
 from .model import Campaign
 from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, template_name
@@ -82,7 +82,7 @@ def _timeout_problem(campaign: Campaign, unit: Unit, limit: float) -> Problem:
     """What to look at when an output takes too long: its template, and the image it draws."""
     group = campaign.group(unit.group) if unit.group else None
     asset = campaign.asset(group.image) if group and group.image else None
-    image = f" and the image {campaign.folder.name}/{asset.file}" if asset else ""
+    image = f" and the image {display_path(campaign.folder / asset.file)}" if asset else ""
     return Problem(unit.path, None, f"{unit.locale} {unit.format}: rendering took longer than {limit:g} s and was "
                                     f"stopped; look at templates/{template_name(unit.format)}{image} (a loop, or "
                                     "an image too complex to draw), or raise the limit with --time-limit "
