@@ -9,7 +9,7 @@ from pathlib import Path
 from babel import Locale as BabelLocale
 from babel.core import UnknownLocaleError
 
-from .countries import country_problem
+from .countries import ASSIGNED, USER_ASSIGNED, country_problem
 from .errors import Collector, display_path
 from .i18n.segments import split_blocks
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
@@ -28,6 +28,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
 SITE_FORMAT = "site"
+#: Kept for code that still asks: the codes themselves and why are in countries.py.
+EXTRA_COUNTRIES = set(USER_ASSIGNED)
+
+
+def known_countries() -> set[str]:
+    """The country codes validation accepts: assigned ISO 3166-1 alpha-2 codes and XK."""
+    return set(ASSIGNED | USER_ASSIGNED)
 
 def print_formats(project: Project) -> list[str]:
     """Print formats are the templates under templates/print/ (leaflet.html → leaflet)."""
