@@ -36,6 +36,7 @@ def known_countries() -> set[str]:
     """The country codes validation accepts: assigned ISO 3166-1 alpha-2 codes and XK."""
     return set(ASSIGNED | USER_ASSIGNED)
 
+
 def print_formats(project: Project) -> list[str]:
     """Print formats are the templates under templates/print/ (leaflet.html → leaflet)."""
     folder = project.templates / "print"
