@@ -94,6 +94,7 @@ def test_the_sanitiser_compares_schemes_in_any_case() -> None:
                  "File:///etc/passwd", "java&#x09;script:alert(1)", "Vbscript:x"):
         assert "href" not in inline_html(f'<a href="{link}">x</a>'), link
     assert 'href="HTTPS://ok.example.org"' in inline_html('<a href="HTTPS://ok.example.org">x</a>')
+    assert "attachment" not in inline_html('<a rel="attachment" href="campaign.toml">x</a>')  # no PDF attachment
 
 
 # --- class 9: every render has a time limit ------------------------------------------------------
@@ -307,6 +308,8 @@ def _markers(paths: int, vertices: int, marker_size: int) -> str:
     (_SVG.format('<image xlink:href="https://tracker.example.net/p.png"/>'), "outside itself"),
     (_SVG.format('<image href="photo.png"/>'), "outside itself"),
     (_SVG.format('<use href="other.svg#icon"/>'), "outside itself"),
+    (_SVG.format('<foreignObject><img xmlns="http://www.w3.org/1999/xhtml" src="file:///etc/passwd"/></foreignObject>'),
+     "outside itself"),
     (_SVG.format('<image href="data:image/svg+xml;base64,PHN2Zy8+"/>'), "may embed only PNG, JPEG, GIF or WebP"),
     (_SVG.format('<rect style="fill:url( \'File:///etc/passwd\' )"/>'), "in url(); an SVG may refer only to its own #ids"),
     (_SVG.format("<style>@IMPORT 'x.css';</style>"), "has a style sheet that loads another file"),

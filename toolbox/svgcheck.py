@@ -109,7 +109,7 @@ def _content_problem(root: ET.Element, image_problem) -> str | None:
         found = []
         for name, value in element.attrib.items():
             name = _local(name) if name != _XLINK else "href"
-            if name == "href":
+            if name in ("href", "src"):  # src: HTML inside a <foreignObject>, which browsers would load
                 value = value.strip()
                 if value.startswith("#"):
                     found.append((value[1:], "once"))
