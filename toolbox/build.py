@@ -33,6 +33,7 @@ from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, 
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
 from .render.templates import environment
 from .schedule import PrintJob, Workers
+from .timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 from .validate import validate_campaign
 from .write import MANIFEST, STATE, Entry, OutputWriter, output_lock, read_json, write_state
 
@@ -206,7 +207,8 @@ ProgressFn = Callable[[int, int, str, bool], None]  # (done, total, path, reused
 def build(project: Project, out: Path, only: list[str] | None = None, strict: bool = False,
           options: PrintOptions = PrintOptions(), previews: str = "none",
           page_budget: int | None = DEFAULT_BUDGET, pseudo: bool = False, jobs: int = 1,
-          force: bool = False, shard: Shard | None = None, progress: ProgressFn | None = None) -> BuildReport:
+          force: bool = False, shard: Shard | None = None, progress: ProgressFn | None = None,
+          time_limit: float | None = DEFAULT_TIME_LIMIT) -> BuildReport:
     """Build everything; the report carries page weights (check them with ``raise_if_over_budget``).
 
     Incremental: a print output whose inputs (``keys.py``) did not change since
@@ -223,14 +225,14 @@ def build(project: Project, out: Path, only: list[str] | None = None, strict: bo
     campaigns = [_without_locales(c, skipped.get(c.id, set())) for c in campaigns]
     report = BuildReport(out, warnings=list(problems.warnings), budget=page_budget)
     with output_lock(out, on_wait=lambda: log.warning("another build is writing to %s; waiting for it to finish", out)):
-        _build_into(project, out, campaigns, report, strict, options, previews, jobs, force, shard, progress)
+        _build_into(project, out, campaigns, report, strict, options, previews, jobs, force, shard, progress, time_limit)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: BuildReport, strict: bool,
                 options: PrintOptions, previews: str, jobs: int, force: bool, shard: Shard | None,
-                progress: ProgressFn | None) -> None:
+                progress: ProgressFn | None, time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
     env = environment(project.templates)
     fonts = load_fonts(project.templates)
     writer = OutputWriter(out)
@@ -259,7 +261,7 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
         else:
             pending.append((PrintJob(campaign.id, unit), key))
 
-    with Workers(project, campaigns, jobs, options, previews) as workers:
+    with Workers(project, campaigns, jobs, options, previews, time_limit) as workers:
         _render_and_site(project, env, fonts, campaigns, plans, pending, made, workers, writer, keys, state, new_state,
                          report, failures, shard, progress, total)
 
@@ -287,6 +289,8 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
         unit = done.unit
         log.info("render %s", unit.path)
         _replay([_as_list(p) for p in done.problems], report, failures)
+        if done.data is None:  # stopped at the time limit: nothing to write, nothing to remember
+            continue
         entry = writer.write(unit.path, done.data, campaign=job.campaign, group=unit.group, locale=unit.locale,
                              country=unit.country, format=unit.format, pages=done.pages,
                              translated=done.translated, paper=unit.paper)
@@ -378,7 +382,14 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
     italic: set[str | None] = set()  # locales whose pages use italics: only they get italic fonts
     for unit in units:
         log.info("render %s", unit.path)
-        page = site.page(unit)
+        try:
+            with time_limit(workers.limit, unit.path):
+                page = site.page(unit)
+        except RenderTimeout:
+            raise ToolboxError(Problem(unit.path, None, f"{unit.locale} site page: rendering took longer than "
+                                                        f"{workers.limit:g} s and was stopped; look at the templates "
+                                                        "under templates/site/ (a loop?), or raise the limit with "
+                                                        "--time-limit")) from None
         data = page.html.encode("utf-8")
         text_by_locale.setdefault(unit.locale, []).append(
             (unit.path, page_text(page.html, unit.locale or campaign.campaign.source_locale)))

@@ -51,6 +51,8 @@ def reference_problem(base: Path, rel: str, root: Path) -> str | None:
         return "contains a control character; retype the path"
     if rel.startswith(("/", "\\", "~")) or PureWindowsPath(rel).drive or PureWindowsPath(rel).root:
         return "is an absolute path; give a path relative to the campaign folder, e.g. content/about.md"
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", rel):  # FILE:///etc/passwd, data:…, https://… (C: is a drive, above)
+        return "is a URL, not a file; give the path of a file inside the campaign folder, e.g. images/cover.png"
     if "\\" in rel:
         return "uses \\ between folders; use / (content/about.md), which works on every system"
     parts = PurePosixPath(rel).parts
