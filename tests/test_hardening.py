@@ -242,7 +242,9 @@ def test_ctrl_c_exits_cleanly_and_keeps_previous_output(sample_build: Path, tmp_
     shutil.copytree(sample_build, out)
     manifest_before = (out / "manifest.json").read_bytes()
     # A new date changes every PDF, so the interrupted build is really replacing files.
-    proc = _start_build(out, ROOT, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    # Two worker processes whatever the machine, and Ctrl+C only once their results come back:
+    # the workers are running, busy or idle, when it arrives (either way, they must stay quiet).
+    proc = _start_build(out, ROOT, "--jobs", "2", env={"SOURCE_DATE_EPOCH": "1767225600"})
     seen = _wait_for_renders(proc, 4)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C: the whole process group, workers too
     rest = proc.stderr.read()
@@ -258,6 +260,22 @@ def test_ctrl_c_exits_cleanly_and_keeps_previous_output(sample_build: Path, tmp_
         if rel.endswith(".pdf"):
             assert len(PdfReader(out / rel).pages) >= 1  # old or new, always whole
     assert not list(out.rglob(".*.tmp"))
+
+
+def test_workers_never_get_ctrl_c() -> None:
+    """Ctrl+C goes to the whole process group; a worker that took it would print its own traceback."""
+    from toolbox.project import Project
+    from toolbox.render.print import PrintOptions
+    from toolbox.schedule import Workers
+
+    with Workers(Project(ROOT), [], 2, PrintOptions(), "none") as workers:
+        pool = workers._parallel(2)
+        assert set(pool.map(signal.getsignal, [signal.SIGINT] * 4)) == {signal.SIG_IGN}
+        for pid in list(pool._processes):
+            os.kill(pid, signal.SIGINT)
+        # A worker ended by the signal would break the pool: this map would raise BrokenProcessPool.
+        assert list(pool.map(os.readlink, ["/proc/self"] * 4))
+        assert all(p.is_alive() for p in pool._processes.values())
 
 
 def test_two_builds_into_one_folder_wait_for_each_other(tmp_path: Path) -> None:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-#: Names Windows reserves for devices, with or without an extension (``con``, ``aux.md``).
+#: Names Windows reserves for devices, with or without an extension (``con``, ``aux.md``): its
+#: documentation lists COM0-9 and LPT0-9 with the superscript digits ¹ ² ³ too (Windows reads
+#: ``COM¹`` as ``COM1``), and the console's ``CONIN$`` and ``CONOUT$``.
 RESERVED = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
+    ["con", "prn", "aux", "nul", "conin$", "conout$"]
+    + [f"{port}{digit}" for port in ("com", "lpt") for digit in "0123456789¹²³"]
 )
 #: Characters Windows (or Windows file sharing) does not allow in a file name.
 _FORBIDDEN = set('<>:"|?*\\')
@@ -35,7 +38,7 @@ def name_problem(name: str) -> str | None:
     if name.endswith((".", " ")) and name not in (".", ".."):
         return "ends in a dot or a space, which Windows drops"
     if name.split(".", 1)[0].rstrip(" ").lower() in RESERVED:
-        return "is a device name reserved on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+        return "is a device name reserved on Windows (CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM0-9, LPT0-9, COM¹-³, LPT¹-³)"
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         return f"is longer than {MAX_NAME_BYTES} bytes"
     return None
