@@ -184,3 +184,64 @@ def test_build_warns_when_a_text_message_is_too_long(tmp_path: Path) -> None:
     assert "over sms_segments = 1" in result.stderr
     txt = next((project / "dist").rglob("*-sms.txt")).read_text(encoding="utf-8")
     assert txt.startswith("Check every job offer twice.") and sms.count(txt.rstrip("\n")).segments == 2
+
+
+# --- a hostile or damaged build folder ------------------------------------------------------
+
+HOSTILE = json.loads((Path(__file__).parent / "fixtures/hostile-output/pack-manifests.json").read_text(encoding="utf-8"))
+
+
+def _one_file_build(folder: Path, **fields) -> Path:
+    """A build of one print file, its manifest entry changed by ``fields``."""
+    data = b"%PDF-1.7\n% a stand-in: pack checks and zips files, it does not open them\n"
+    (folder / "x").mkdir(parents=True)
+    (folder / "x/demo-jobs-en-mk-leaflet.pdf").write_bytes(data)
+    entry = {"campaign": "demo", "group": "jobs", "locale": "en", "country": "MK", "format": "leaflet",
+             "path": "x/demo-jobs-en-mk-leaflet.pdf", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+             "pages": 1}
+    (folder / "manifest.json").write_text(json.dumps({"outputs": [{**entry, **fields}]}), encoding="utf-8")
+    return folder
+
+
+def _tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def test_one_file_build_packs(tmp_path: Path) -> None:
+    """The baseline of the hostile cases below: unchanged, it packs."""
+    build = _one_file_build(tmp_path / "build")
+    result = run_toolbox("pack", "--no-catalogue", "--by-group", "--from", str(build), "--out", str(tmp_path / "a/b/out"))
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "a/b/out/demo_mk_en_jobs.zip") as zf:
+        assert zf.namelist()[0] == "demo_mk_en_jobs/SHA256SUMS"
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_pack_checks_every_manifest_field_before_writing(case: str, tmp_path: Path) -> None:
+    build = _one_file_build(tmp_path / "build", **HOSTILE[case].get("entry", {}))
+    if "manifest" in HOSTILE[case]:
+        (build / "manifest.json").write_text(json.dumps(HOSTILE[case]["manifest"]), encoding="utf-8")
+    before = _tree(tmp_path)
+    result = run_toolbox("pack", "--no-catalogue", "--by-group", "--from", str(build), "--out", str(tmp_path / "a/b/out"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert HOSTILE[case]["expected"] in result.stderr, result.stderr
+    assert _tree(tmp_path) == before  # nothing written, neither outside --out nor inside it
+
+
+def test_pack_checks_the_catalogue_before_writing_zips(tmp_path: Path) -> None:
+    """A problem found while making the catalogue comes before any zip is on disk."""
+    project = make_project(tmp_path / "project")
+    no_templates = tmp_path / "elsewhere"
+    (no_templates / "campaigns").mkdir(parents=True)
+    build = _one_file_build(tmp_path / "build")
+    before = _tree(tmp_path)
+    result = run_toolbox("-C", str(no_templates), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert "no templates folder with fonts/fonts.toml here" in result.stderr and "--no-catalogue" in result.stderr
+    assert _tree(tmp_path) == before
+    # With the templates, the same build packs, catalogue and all.
+    result = run_toolbox("-C", str(project), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["demo_catalogue.pdf", "demo_mk_en.zip"]

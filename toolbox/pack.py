@@ -16,14 +16,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, ToolboxError
-from .paths import inside
+from .paths import RESERVED, inside, relative_problem
 from .plan import GUIDE_FORMAT, SHARE_FORMATS
-from .write import MANIFEST, atomic_write
+from .write import MANIFEST, write_all
 
 #: Default size budgets, in KB (1024 bytes): a print PDF, a share image.
 PDF_BUDGET_KB = 1024
@@ -66,20 +67,69 @@ def kind(entry: dict) -> str | None:
 
 
 def read_build(build: Path) -> list[dict]:
-    """The outputs of the build in ``build``; a clear error when there is none or it is damaged."""
+    """The outputs of the build in ``build``; a clear error when there is none or it is damaged.
+
+    The manifest is input like any other (anyone with access to the folder can
+    change it): every field that names a bundle, a zip entry or a file to read
+    is checked here, before anything is read or written.
+    """
     path = build / MANIFEST
     if not path.is_file():
         raise ToolboxError(Problem(str(path), None, "no build here; run 'toolbox build' first (pack never builds)"))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ToolboxError(Problem(str(path), None, f"cannot read the build's manifest ({exc}); run 'toolbox build' again")) from None
     outputs = data.get("outputs") if isinstance(data, dict) else None
     if not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs):
         raise ToolboxError(Problem(str(path), None, "not a toolbox manifest (no list of outputs); run 'toolbox build' again"))
     if data.get("shard"):
-        raise ToolboxError(Problem(str(path), None, f"this is shard {data['shard']} of a build; join the shards with 'toolbox merge' first"))
+        raise ToolboxError(Problem(str(path), None, f"this is shard {str(data['shard'])[:20]!r} of a build; join the shards with 'toolbox merge' first"))
+    problems = [Problem(str(path), None, f"output {i + 1} ({str(o.get('path'))[:80]!r}): {why}; this manifest was "
+                        "changed or damaged since the build: run 'toolbox build' again")
+                for i, o in enumerate(outputs) for why in [entry_problem(o)] if why]
+    if problems:
+        raise ToolboxError(problems[:20])
     return outputs
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def entry_problem(entry: dict) -> str | None:
+    """Why a manifest entry is not one toolbox writes (a name or type that must not reach a file name), or None."""
+    from .validate import TAG_RE, id_problem, known_countries
+
+    rel = entry.get("path")
+    if not isinstance(rel, str):
+        return "its path is not text"
+    why = relative_problem(rel)
+    if why:
+        return f"its path {why}"
+    if not isinstance(entry.get("format"), str) or not entry["format"]:
+        return "its format is not a name"
+    for key in ("campaign", "group"):
+        value = entry.get(key)
+        if value is not None and (not isinstance(value, str) or id_problem(value, key)):
+            return f"{key} {str(value)[:80]!r} is not an identifier (lowercase letters, digits and hyphens)"
+    tag = entry.get("locale")
+    if tag is not None and (not isinstance(tag, str) or not TAG_RE.match(tag) or tag.lower() in RESERVED):
+        return f"locale {str(tag)[:80]!r} is not a BCP 47 tag"
+    country = entry.get("country")
+    if country is not None and (not isinstance(country, str) or country not in known_countries()):
+        return f"country {str(country)[:80]!r} is not an ISO 3166 country code"
+    size = entry.get("bytes")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        return "its size ('bytes') is not a whole number"
+    if not isinstance(entry.get("sha256"), str) or not _SHA256.match(entry["sha256"]):
+        return "its 'sha256' is not a SHA-256 digest"
+    pages = entry.get("pages")
+    if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 0):
+        return "its page count is not a whole number"
+    paper = entry.get("paper")
+    if paper is not None and (not isinstance(paper, str) or not re.fullmatch(r"[a-z0-9]{1,16}", paper)):
+        return f"its paper {str(paper)[:20]!r} is not a paper size such as a4"
+    return None
 
 
 def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool = False) -> list[Bundle]:
@@ -129,6 +179,12 @@ def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool
     result = [bundles[k] for k in sorted(bundles, key=lambda k: tuple(x or "" for x in k))]
     for bundle in result:
         bundle.files.sort(key=lambda f: f.path)
+        names = [f.path for f in bundle.files]
+        for name in sorted({n for n in names if names.count(n) > 1}):  # toolbox's own names never repeat
+            problems.append(Problem(str(build / MANIFEST), None, f"two outputs of bundle {bundle.name} are both named "
+                                    f"{PurePosixPath(name).name!r}; this manifest was changed since the build: run 'toolbox build' again"))
+    if problems:
+        raise ToolboxError(problems)
     return result
 
 
@@ -202,24 +258,26 @@ def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: b
     With ``templates`` (the project's templates folder, for its fonts), also
     write each campaign's catalogue for coordinators, ``<campaign>_catalogue.pdf``.
     """
+    if templates is not None and not (templates / "fonts" / "fonts.toml").is_file():
+        raise ToolboxError(Problem(str(templates), None, "no templates folder with fonts/fonts.toml here, and the catalogue "
+                                   "needs its fonts; run pack in the project folder (or with -C PROJECT), or add --no-catalogue"))
     bundles = plan_bundles(build, campaigns, by_group)
     heavy = over_budget(bundles, pdf_kb, image_kb)
     if heavy:
         raise ToolboxError(heavy)
     from . import __version__
 
+    # Everything is made in memory first: a problem found while making the last
+    # catalogue must not leave the zips of a half-finished pack behind.
+    files: dict[str, bytes] = {}
     for bundle in bundles:
         bundle.data = make_zip(bundle, __version__)
-        target = out / f"{bundle.name}.zip"
-        if not (target.is_file() and target.read_bytes() == bundle.data):
-            atomic_write(target, bundle.data)
+        files[f"{bundle.name}.zip"] = bundle.data
     if templates is not None:
         from .catalogue import catalogue_pdf
 
         outputs = read_build(build)
         for cid in sorted({b.campaign for b in bundles}):
-            data = catalogue_pdf(templates, build, cid, outputs)
-            target = out / f"{cid}_catalogue.pdf"
-            if not (target.is_file() and target.read_bytes() == data):
-                atomic_write(target, data)
+            files[f"{cid}_catalogue.pdf"] = catalogue_pdf(templates, build, cid, outputs)
+    write_all(out, files)
     return bundles

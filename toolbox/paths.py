@@ -71,6 +71,27 @@ def reference_problem(base: Path, rel: str, root: Path) -> str | None:
     return None
 
 
+def relative_problem(rel: str) -> str | None:
+    """Why ``rel`` is not a plain relative path (portable names going down from a folder), or None.
+
+    For paths read from toolbox's own files (a manifest), which anyone with access to
+    the folder can change: no absolute path, drive letter, backslash, ``..`` or ``.``.
+    """
+    if not rel:
+        return "is empty"
+    if _CONTROL.search(rel):
+        return "contains a control character"
+    if rel.startswith("/") or "\\" in rel or PureWindowsPath(rel).drive:
+        return "is absolute, or uses \\ or a drive letter"
+    for part in rel.split("/"):
+        if part in ("", ".", ".."):
+            return "has an empty, '.' or '..' part"
+        why = name_problem(part)
+        if why:
+            return f"has a part {part[:80]!r} that {why}"
+    return None
+
+
 def resolved(path: Path) -> Path | None:
     """``path`` with every symbolic link followed, or None when a link loops or cannot be read."""
     try:

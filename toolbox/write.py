@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .errors import ToolboxError
 from .paths import inside
 
 MANIFEST = "manifest.json"
@@ -38,6 +39,40 @@ class Entry:
 
 
 def atomic_write(target: Path, data: bytes) -> None:
+    tmp = stage(target, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_all(folder: Path, files: dict[str, bytes]) -> None:
+    """Write several files into ``folder`` all at once, or none of them.
+
+    Each goes to a temporary file beside its target first; only when every one is
+    written (the disk did not fill up) are they renamed into place. A file whose
+    bytes are unchanged is left as it is.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            target = inside(folder, name) if "/" not in name else None
+            if target is None:
+                raise ToolboxError(f"refusing to write {name!r}: it is not a file name inside {folder}")
+            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+            staged.append((stage(target, data), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def stage(target: Path, data: bytes) -> str:
+    """``data`` in a complete temporary file beside ``target``; its path."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -46,10 +81,10 @@ def atomic_write(target: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def remove_stale_temporaries(out: Path) -> int:
@@ -109,7 +144,6 @@ class OutputWriter:
               paper: str | None = None) -> Entry:
         target = inside(self.out, rel)
         if target is None:  # never reached from valid input; a last line of defence
-            from .errors import ToolboxError
 
             raise ToolboxError(f"refusing to write {rel!r}: it is not inside the output folder {self.out}")
         # Keep an unchanged file as it is (and its modification time).
