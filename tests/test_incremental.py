@@ -133,3 +133,62 @@ def test_sample_is_reproducible_and_parallel_equals_serial(sample_build: Path, t
     assert not differ, f"not byte-identical: {differ[:5]}"
     for rel in first:
         assert hashlib.sha256((again / rel).read_bytes()).hexdigest() == second[rel]["sha256"]
+
+
+# --- a damaged output folder ----------------------------------------------------------------
+
+DAMAGED = json.loads((Path(__file__).parent / "fixtures/hostile-output/build-folders.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def site_build(tmp_path_factory) -> tuple[Path, Path]:
+    """A site-only project (builds in a second or two) and its first build."""
+    project = make_project(tmp_path_factory.mktemp("site") / "p")
+    assert run_toolbox("new", "demo", cwd=project).returncode == 0
+    toml = project / "campaigns/demo/campaign.toml"
+    toml.write_text(toml.read_text().replace('formats = ["site", "leaflet"]', 'formats = ["site"]'))
+    out = project.parent / "built"
+    result = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project, out
+
+
+def _damage(out: Path, case: dict) -> None:
+    files = {"manifest": out / "manifest.json", "state": out / ".toolbox-state.json"}
+    for name, path in files.items():
+        if name in case:
+            path.write_text(json.dumps(case[name]), encoding="utf-8")
+        raw = case.get(f"{name}_bytes")
+        if raw is not None:
+            if raw.startswith("REPEAT:"):
+                _, unit, count = raw.split(":")
+                raw = unit * int(count)
+            path.write_bytes(raw.encode("latin-1"))
+    if "set" in case:
+        (name, *keys, last), value = case["set"]
+        data = json.loads(files[name].read_text(encoding="utf-8"))
+        node = data
+        for key in keys:
+            node = node[key]
+        node[last] = value
+        files[name].write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_a_damaged_output_folder_is_rebuilt_not_a_crash(case: str, site_build: tuple[Path, Path], tmp_path: Path) -> None:
+    project, built = site_build
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    (out / "demo/notes.txt").write_text("mine", encoding="utf-8")  # a file toolbox did not write
+    (tmp_path / "outside.txt").write_text("mine", encoding="utf-8")
+    _damage(out, DAMAGED[case])
+    result = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert DAMAGED[case]["expected"] in result.stderr, result.stderr
+    assert outputs(out).keys() == outputs(built).keys()
+    for rel, entry in outputs(out).items():
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == entry["sha256"], rel
+    assert (out / "demo/notes.txt").exists() and (tmp_path / "outside.txt").exists() and (out / ".toolbox.lock").exists()
+    again = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    assert again.returncode == 0 and "warning" not in again.stderr, again.stderr  # repaired by the build

@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, ToolboxError
-from .paths import RESERVED, inside, relative_problem
+from .paths import inside
+from .previous import entry_problem
 from .plan import GUIDE_FORMAT, SHARE_FORMATS
 from .write import MANIFEST, write_all
 
@@ -91,45 +91,6 @@ def read_build(build: Path) -> list[dict]:
     if problems:
         raise ToolboxError(problems[:20])
     return outputs
-
-
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def entry_problem(entry: dict) -> str | None:
-    """Why a manifest entry is not one toolbox writes (a name or type that must not reach a file name), or None."""
-    from .validate import TAG_RE, id_problem, known_countries
-
-    rel = entry.get("path")
-    if not isinstance(rel, str):
-        return "its path is not text"
-    why = relative_problem(rel)
-    if why:
-        return f"its path {why}"
-    if not isinstance(entry.get("format"), str) or not entry["format"]:
-        return "its format is not a name"
-    for key in ("campaign", "group"):
-        value = entry.get(key)
-        if value is not None and (not isinstance(value, str) or id_problem(value, key)):
-            return f"{key} {str(value)[:80]!r} is not an identifier (lowercase letters, digits and hyphens)"
-    tag = entry.get("locale")
-    if tag is not None and (not isinstance(tag, str) or not TAG_RE.match(tag) or tag.lower() in RESERVED):
-        return f"locale {str(tag)[:80]!r} is not a BCP 47 tag"
-    country = entry.get("country")
-    if country is not None and (not isinstance(country, str) or country not in known_countries()):
-        return f"country {str(country)[:80]!r} is not an ISO 3166 country code"
-    size = entry.get("bytes")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        return "its size ('bytes') is not a whole number"
-    if not isinstance(entry.get("sha256"), str) or not _SHA256.match(entry["sha256"]):
-        return "its 'sha256' is not a SHA-256 digest"
-    pages = entry.get("pages")
-    if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 0):
-        return "its page count is not a whole number"
-    paper = entry.get("paper")
-    if paper is not None and (not isinstance(paper, str) or not re.fullmatch(r"[a-z0-9]{1,16}", paper)):
-        return f"its paper {str(paper)[:20]!r} is not a paper size such as a4"
-    return None
 
 
 def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool = False) -> list[Bundle]:

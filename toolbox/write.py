@@ -21,6 +21,9 @@ from .paths import inside
 MANIFEST = "manifest.json"
 LOCK = ".toolbox.lock"
 STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
+JOURNAL = ".toolbox-journal"  # files written since the last finished build (previous.journaled)
+#: toolbox's own files in the output folder: never an output, never removed as one.
+OWN = frozenset({MANIFEST, LOCK, STATE, JOURNAL})
 
 
 @dataclass
@@ -98,10 +101,35 @@ def remove_stale_temporaries(out: Path) -> int:
     return count
 
 
+class Journal:
+    """Appends a line per file before the file is put in place, so a build that fails or is
+    killed still leaves a record of what it wrote (see ``previous.journaled``)."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / JOURNAL
+        self._fh = None
+
+    def add(self, rel: str, digest: str) -> None:
+        if self._fh is None:
+            self._fh = open(self.path, "a", encoding="utf-8")
+        # Flushed, not synced: the line is in the kernel before the file is renamed, and
+        # survives the process however it ends.
+        self._fh.write(json.dumps({"path": rel, "sha256": digest}) + "\n")
+        self._fh.flush()
+
+    def clear(self) -> None:
+        """The build is finished and its manifest lists what it wrote."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        self.path.unlink(missing_ok=True)
+
+
 class OutputWriter:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.entries: list[Entry] = []
+        self.journal = Journal(out)
         remove_stale_temporaries(out)
 
     def intact(self, entries: list[dict]) -> bool:
@@ -123,11 +151,11 @@ class OutputWriter:
         return kept
 
     def remove_stale(self, previous: list[str]) -> list[str]:
-        """Delete files the previous manifest listed that this build no longer makes."""
+        """Delete files of earlier builds (``previous``) that this build no longer makes."""
         current = {e.path for e in self.entries}
         removed = []
         root = self.out.resolve()
-        for rel in sorted(set(previous) - current - {MANIFEST}):
+        for rel in sorted(set(previous) - current - OWN):
             target = (self.out / rel).resolve()
             if not target.is_relative_to(root) or not target.is_file():
                 continue  # never touch anything outside the output folder
@@ -144,13 +172,13 @@ class OutputWriter:
               paper: str | None = None) -> Entry:
         target = inside(self.out, rel)
         if target is None:  # never reached from valid input; a last line of defence
-
             raise ToolboxError(f"refusing to write {rel!r}: it is not inside the output folder {self.out}")
+        digest = hashlib.sha256(data).hexdigest()
         # Keep an unchanged file as it is (and its modification time).
         if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+            self.journal.add(rel, digest)
             atomic_write(target, data)
-        entry = Entry(campaign, group, locale, country, format, rel, len(data),
-                      hashlib.sha256(data).hexdigest(), pages, translated, paper)
+        entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper)
         self.entries.append(entry)
         return entry
 
@@ -213,8 +241,11 @@ def gather_shards(shards: list[Path], out: Path) -> int:
     """
     from .errors import Problem, ToolboxError
 
+    from .previous import previous_state
+
     seen: dict[str, str] = {}
-    state: dict[str, dict] = read_json(out / STATE).get("outputs", {})
+    state: dict[str, dict] = previous_state(out)
+    journal = Journal(out)
     problems = []
     copied = 0
     for shard in shards:
@@ -239,9 +270,10 @@ def gather_shards(shards: list[Path], out: Path) -> int:
             seen[rel] = digest
             target = out / rel
             if not (target.is_file() and target.read_bytes() == data):
+                journal.add(rel, digest)
                 atomic_write(target, data)
             copied += 1
-        state.update(read_json(shard / STATE).get("outputs", {}))
+        state.update(previous_state(shard))
     if problems:
         raise ToolboxError(problems)
     write_state(out, state)
