@@ -192,3 +192,30 @@ def test_a_damaged_output_folder_is_rebuilt_not_a_crash(case: str, site_build: t
     assert (out / "demo/notes.txt").exists() and (tmp_path / "outside.txt").exists() and (out / ".toolbox.lock").exists()
     again = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
     assert again.returncode == 0 and "warning" not in again.stderr, again.stderr  # repaired by the build
+
+
+def test_files_of_a_failed_build_are_removed_once_no_build_makes_them(tmp_path: Path) -> None:
+    """A build that fails after writing (here: tofu in Albania's card) must not leave its files published forever."""
+    project = make_project(tmp_path / "p")
+    assert run_toolbox("new", "demo", cwd=project).returncode == 0
+    toml = project / "campaigns/demo/campaign.toml"
+    good = toml.read_text()
+    toml.write_text(good.replace('formats = ["site", "leaflet"]', 'formats = ["site", "card"]')
+                    .replace('countries = ["MK"]', 'countries = ["MK", "AL"]')
+                    + '\n[[countries.AL.hotlines]]\nname = "SOS \u0f40 line"\nnumber = "116 006"\nfree = true\n')
+    out = project / "dist"
+    failed = run_toolbox("build", "--jobs", "1", cwd=project)
+    assert failed.returncode == 1 and "missing glyphs (tofu) for U+0F40" in failed.stderr, failed.stderr
+    albanian = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and ("-al-" in p.name or p.name == "al.html"))
+    assert any(rel.endswith("-al-card.pdf") for rel in albanian), albanian  # written, then the build failed
+    mine = out / "demo/en/help/al.html"
+    mine.write_text("<p>my own page, not toolbox's</p>", encoding="utf-8")
+    (out / "demo/notes-al.txt").write_text("mine", encoding="utf-8")
+
+    toml.write_text(good.replace('formats = ["site", "leaflet"]', 'formats = ["site", "card"]'))  # Albania dropped
+    result = run_toolbox("build", "--jobs", "1", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert f"{len(albanian) - 1} removed" in result.stdout, result.stdout
+    assert [rel for rel in albanian if (out / rel).exists()] == ["demo/en/help/al.html"]  # changed since: not ours
+    assert (out / "demo/notes-al.txt").exists()
+    assert not (out / ".toolbox-journal").exists()  # a finished build's files are all in its manifest
