@@ -38,6 +38,7 @@ from .errors import ToolboxError
 from .paths import resolved
 from .project import Project
 from .validate import ID_RE
+from .write import os_problem
 
 log = logging.getLogger("toolbox")
 
@@ -112,6 +113,10 @@ class Preview:
             self.say(f"built {report.outputs} files in {time.perf_counter() - started:.1f} s")
         except ToolboxError as exc:
             error = "\n".join(str(p) for p in exc.problems)
+            self.say(error)
+        except OSError as exc:
+            problem = os_problem(exc)
+            error = str(problem) if problem else "toolbox: internal error (please report it)\n\n" + traceback.format_exc()
             self.say(error)
         except Exception:  # noqa: BLE001 - a bug of ours must not stop the server; show it in the page
             error = "toolbox: internal error (please report it)\n\n" + traceback.format_exc()

@@ -7,6 +7,7 @@ one was. The manifest is written last, the same way.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import ToolboxError
+from .errors import Problem, ToolboxError
 from .paths import inside
 
 MANIFEST = "manifest.json"
@@ -41,10 +42,46 @@ class Entry:
     paper: str | None = None  # posters: "a3" or "a4"
 
 
+_FULL = "free some space (or write elsewhere with --out) and run the command again"
+_DENIED = "check the permissions of this file or folder, or write elsewhere with --out"
+#: Errors that are the machine's situation, not a bug of toolbox: what to do about each.
+ADVICE = {
+    errno.ENOSPC: _FULL,
+    errno.EDQUOT: _FULL,
+    errno.EFBIG: _FULL,
+    errno.EROFS: "write elsewhere with --out, or make that file system writable",
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.EIO: "the disk reported an error; check it, or write elsewhere with --out",
+}
+
+
+def os_problem(exc: OSError) -> Problem | None:
+    """A full disk, a read-only folder, a permission refused: a ``path: what happened; what to do`` problem.
+
+    None for any other error (a bug of ours, reported as one).
+    """
+    advice = ADVICE.get(exc.errno)
+    if advice is None:
+        return None
+    return Problem(str(exc.filename or "toolbox"), None, f"{exc.strerror or exc}; {advice} (no file was left "
+                   "half-written: each is replaced only once complete)")
+
+
+def _at(exc: OSError, path: Path) -> OSError:
+    """The error, naming ``path`` (the file the user knows, not its temporary twin; a failed write names none)."""
+    exc.filename = str(path)
+    exc.filename2 = None
+    return exc
+
+
 def atomic_write(target: Path, data: bytes) -> None:
     tmp = stage(target, data)
     try:
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _at(exc, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -67,7 +104,10 @@ def write_all(folder: Path, files: dict[str, bytes]) -> None:
                 continue
             staged.append((stage(target, data), target))
         for tmp, target in staged:
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise _at(exc, target)
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -76,14 +116,20 @@ def write_all(folder: Path, files: dict[str, bytes]) -> None:
 
 def stage(target: Path, data: bytes) -> str:
     """``data`` in a complete temporary file beside ``target``; its path."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _at(exc, target)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _at(exc, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -110,12 +156,16 @@ class Journal:
         self._fh = None
 
     def add(self, rel: str, digest: str) -> None:
-        if self._fh is None:
-            self._fh = open(self.path, "a", encoding="utf-8")
-        # Flushed, not synced: the line is in the kernel before the file is renamed, and
-        # survives the process however it ends.
-        self._fh.write(json.dumps({"path": rel, "sha256": digest}) + "\n")
-        self._fh.flush()
+        try:
+            if self._fh is None:
+                self._fh = open(self.path, "a", encoding="utf-8")
+                self._fh.write("\n")  # a line cut short by a full disk or a kill stays a line of its own
+            # Flushed, not synced: the line is in the kernel before the file is renamed, and
+            # survives the process however it ends.
+            self._fh.write(json.dumps({"path": rel, "sha256": digest}) + "\n")
+            self._fh.flush()
+        except OSError as exc:
+            raise _at(exc, self.path)
 
     def clear(self) -> None:
         """The build is finished and its manifest lists what it wrote."""
@@ -205,8 +255,12 @@ def output_lock(out: Path, on_wait=None):
     """
     import fcntl
 
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "a+") as fh:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fh = open(out / LOCK, "a+")
+    except OSError as exc:
+        raise _at(exc, out)
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
