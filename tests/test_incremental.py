@@ -219,3 +219,23 @@ def test_files_of_a_failed_build_are_removed_once_no_build_makes_them(tmp_path: 
     assert [rel for rel in albanian if (out / rel).exists()] == ["demo/en/help/al.html"]  # changed since: not ours
     assert (out / "demo/notes-al.txt").exists()
     assert not (out / ".toolbox-journal").exists()  # a finished build's files are all in its manifest
+
+
+@pytest.mark.parametrize("where, replace_with, expected", [
+    ("manifest.json", "folder", "manifest.json: Is a directory; a folder is in the way of a file toolbox writes"),
+    (".toolbox.lock", "folder", ".toolbox.lock: Is a directory; a folder is in the way of a file toolbox writes"),
+    ("demo/en", "file", "File exists; a file is in the way of a folder toolbox writes"),
+])
+def test_something_in_the_way_is_a_clear_error(where: str, replace_with: str, expected: str,
+                                               site_build: tuple[Path, Path], tmp_path: Path) -> None:
+    project, built = site_build
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    thing = out / where
+    shutil.rmtree(thing) if thing.is_dir() else thing.unlink()
+    thing.mkdir() if replace_with == "folder" else thing.write_text("mine")
+    result = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert expected in result.stderr, result.stderr
+    assert (thing.is_dir() if replace_with == "folder" else thing.read_text() == "mine")  # left for the user to move

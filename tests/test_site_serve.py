@@ -135,7 +135,7 @@ TRAVERSALS = [
     "/../secret.html", "/%2e%2e/secret.html", "/..%2fsecret.html", "/%2e%2e%2fsecret.html", "/..%5csecret.html",
     "/demo/../../secret.html", "/demo/%2e%2e/%2E%2E/secret.html", "/./../secret.html", "//../secret.html",
     "/../private/", "/../private", "/..", "/../", "/demo/leak.html", "/linked/", "/linked/index.html",
-    "/%00/../secret.html",
+    "/%00/../secret.html", "http://127.0.0.1/../secret.html",
 ]
 
 

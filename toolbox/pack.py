@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, ToolboxError
-from .paths import inside
+from .paths import inside, relative_problem
 from .previous import entry_problem
 from .plan import GUIDE_FORMAT, SHARE_FORMATS
 from .write import MANIFEST, write_all
@@ -196,6 +196,8 @@ def zip_bytes(folder: str, items: list[tuple[str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         for path, data in sorted(items):
+            if relative_problem(f"{folder}/{path}"):  # checked with the manifest; a last line of defence
+                raise ToolboxError(f"refusing to add {folder}/{path!r} to a zip: it would unpack outside its folder")
             info = zipfile.ZipInfo(f"{folder}/{path}", date_time=ZIP_DATE)
             info.create_system = 3  # Unix, so the permissions below are the ones unzip applies
             info.external_attr = (0o100644 & 0xFFFF) << 16  # regular file, rw-r--r--

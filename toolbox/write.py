@@ -53,6 +53,10 @@ ADVICE = {
     errno.EACCES: _DENIED,
     errno.EPERM: _DENIED,
     errno.EIO: "the disk reported an error; check it, or write elsewhere with --out",
+    # Found where toolbox writes: a folder where its file belongs, a file where its folder does.
+    errno.EISDIR: "a folder is in the way of a file toolbox writes; move it away",
+    errno.ENOTDIR: "a file is in the way of a folder toolbox writes; move it away",
+    errno.EEXIST: "a file is in the way of a folder toolbox writes; move it away",
 }
 
 
@@ -255,12 +259,8 @@ def output_lock(out: Path, on_wait=None):
     """
     import fcntl
 
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fh = open(out / LOCK, "a+")
-    except OSError as exc:
-        raise _at(exc, out)
-    with fh:
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
