@@ -219,6 +219,12 @@ def test_one_file_build_packs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_pack_checks_every_manifest_field_before_writing(case: str, tmp_path: Path) -> None:
     build = _one_file_build(tmp_path / "build", **HOSTILE[case].get("entry", {}))
+    if "also_at" in HOSTILE[case]:  # the same file twice: two zip entries of one name
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        manifest["outputs"].append({**manifest["outputs"][0], "path": HOSTILE[case]["also_at"]})
+        (build / HOSTILE[case]["also_at"]).parent.mkdir(parents=True)
+        shutil.copy(build / manifest["outputs"][0]["path"], build / HOSTILE[case]["also_at"])
+        (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     if "manifest" in HOSTILE[case]:
         (build / "manifest.json").write_text(json.dumps(HOSTILE[case]["manifest"]), encoding="utf-8")
     before = _tree(tmp_path)
