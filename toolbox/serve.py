@@ -146,7 +146,7 @@ class Preview:
         root = self.out.resolve()
 
         class Handler(http.server.SimpleHTTPRequestHandler):
-            timeout = 60  # an idle or slow client (one byte a minute) is dropped, not served forever
+            timeout = 60  # a client that stops sending for a minute is dropped, not waited for forever
 
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, directory=str(preview.out), **kwargs)
