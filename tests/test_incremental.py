@@ -224,7 +224,7 @@ def test_files_of_a_failed_build_are_removed_once_no_build_makes_them(tmp_path: 
 @pytest.mark.parametrize("where, replace_with, expected", [
     ("manifest.json", "folder", "manifest.json: Is a directory; a folder is in the way of a file toolbox writes"),
     (".toolbox.lock", "folder", ".toolbox.lock: Is a directory; a folder is in the way of a file toolbox writes"),
-    ("demo/en", "file", "File exists; a file is in the way of a folder toolbox writes"),
+    ("demo/en", "file", "demo/en: File exists; a file is in the way of a folder toolbox writes"),
 ])
 def test_something_in_the_way_is_a_clear_error(where: str, replace_with: str, expected: str,
                                                site_build: tuple[Path, Path], tmp_path: Path) -> None:

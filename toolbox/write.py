@@ -120,8 +120,8 @@ def write_all(folder: Path, files: dict[str, bytes]) -> None:
 
 def stage(target: Path, data: bytes) -> str:
     """``data`` in a complete temporary file beside ``target``; its path."""
+    target.parent.mkdir(parents=True, exist_ok=True)  # its error names the folder (a file may be in the way)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise _at(exc, target)
