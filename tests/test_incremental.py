@@ -239,3 +239,35 @@ def test_something_in_the_way_is_a_clear_error(where: str, replace_with: str, ex
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     assert expected in result.stderr, result.stderr
     assert (thing.is_dir() if replace_with == "folder" else thing.read_text() == "mine")  # left for the user to move
+
+
+def test_links_in_place_of_toolboxs_own_files_lead_nowhere(site_build: tuple[Path, Path], tmp_path: Path) -> None:
+    """toolbox's own files replaced by links out of the folder: nothing read, created or appended there."""
+    project, built = site_build
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    mine = out / "demo/mine.html"
+    mine.write_text("mine", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # A journal elsewhere "proving" toolbox wrote the user's file: followed, it would be removed.
+    (elsewhere / "journal").write_text(json.dumps({"path": "demo/mine.html", "sha256": hashlib.sha256(b"mine").hexdigest()}) + "\n")
+    (elsewhere / "manifest.json").write_bytes((built / "manifest.json").read_bytes())
+    (elsewhere / "state.json").write_bytes((built / ".toolbox-state.json").read_bytes())
+    before = {p.name: p.read_bytes() for p in elsewhere.iterdir()}
+    for own, target in ((".toolbox.lock", "lock"), (".toolbox-journal", "journal"), ("manifest.json", "manifest.json"),
+                        (".toolbox-state.json", "state.json")):
+        (out / own).unlink(missing_ok=True)
+        (out / own).symlink_to(elsewhere / target)
+    about = project / "campaigns/demo/content/about.md"
+    text = about.read_text(encoding="utf-8")
+    about.write_text("Someone lied to you about the job.", encoding="utf-8")  # so that pages are written (journaled)
+    try:
+        result = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    finally:
+        about.write_text(text, encoding="utf-8")
+    assert result.returncode == 0, result.stderr
+    assert "manifest.json: warning: cannot use the previous build's manifest (a symbolic link" in result.stderr
+    assert {p.name: p.read_bytes() for p in elsewhere.iterdir()} == before  # nothing created, changed or appended
+    assert mine.read_text() == "mine"
+    assert not any((out / own).is_symlink() for own in (".toolbox.lock", "manifest.json", ".toolbox-state.json"))

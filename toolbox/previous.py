@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -25,6 +26,8 @@ log = logging.getLogger("toolbox")
 
 def _load(path: Path) -> tuple[object, str | None]:
     """The JSON in ``path`` (None when there is no file), or why it cannot be read."""
+    if path.is_symlink():  # toolbox writes files, never links: this one leads anywhere
+        return None, "a symbolic link, not a file toolbox wrote"
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -122,7 +125,7 @@ def journaled(out: Path) -> dict[str, set[str]]:
     """
     written: dict[str, set[str]] = {}
     try:
-        with open(out / JOURNAL, "rb") as fh:
+        with os.fdopen(os.open(out / JOURNAL, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as fh:
             for raw in fh:
                 try:
                     line = json.loads(raw.decode("utf-8"))

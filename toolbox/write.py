@@ -57,6 +57,7 @@ ADVICE = {
     errno.EISDIR: "a folder is in the way of a file toolbox writes; move it away",
     errno.ENOTDIR: "a file is in the way of a folder toolbox writes; move it away",
     errno.EEXIST: "a file is in the way of a folder toolbox writes; move it away",
+    errno.ELOOP: "a symbolic link is in the way of a file toolbox writes; remove it",
 }
 
 
@@ -70,6 +71,18 @@ def os_problem(exc: OSError) -> Problem | None:
         return None
     return Problem(str(exc.filename or "toolbox"), None, f"{exc.strerror or exc}; {advice} (no file was left "
                    "half-written: each is replaced only once complete)")
+
+
+def open_own(path: Path, flags: int):
+    """Open one of toolbox's own files in the output folder (the lock, the journal) as a regular file.
+
+    A symbolic link put there in its place would make toolbox create or append to a file
+    elsewhere: the link is removed (the name is toolbox's), and the file opened without
+    following links.
+    """
+    if path.is_symlink():
+        path.unlink()
+    return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
 
 
 def _at(exc: OSError, path: Path) -> OSError:
@@ -162,7 +175,7 @@ class Journal:
     def add(self, rel: str, digest: str) -> None:
         try:
             if self._fh is None:
-                self._fh = open(self.path, "a", encoding="utf-8")
+                self._fh = os.fdopen(open_own(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND), "a", encoding="utf-8")
                 self._fh.write("\n")  # a line cut short by a full disk or a kill stays a line of its own
             # Flushed, not synced: the line is in the kernel before the file is renamed, and
             # survives the process however it ends.
@@ -260,7 +273,7 @@ def output_lock(out: Path, on_wait=None):
     import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "a+") as fh:
+    with os.fdopen(open_own(out / LOCK, os.O_RDWR | os.O_CREAT), "r+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
