@@ -319,6 +319,20 @@ def test_merge_never_writes_outside_the_output_folder(tmp_path: Path, entry: str
     assert not (tmp_path / "escaped.txt").exists() and not Path("/tmp/escaped.txt").exists()
 
 
+@pytest.mark.parametrize("state", ['{"outputs": 5}', '{"outputs": {"a.pdf": [1]}}', "[" * 100_000, "\udcff"])
+def test_merge_sets_a_damaged_shard_state_aside(tmp_path: Path, state: str) -> None:
+    from toolbox.write import gather_shards
+
+    shard = tmp_path / "shard"
+    (shard / "x").mkdir(parents=True)
+    (shard / "x/a.pdf").write_bytes(b"pdf")
+    entry = {"path": "x/a.pdf", "format": "leaflet", "bytes": 3, "sha256": hashlib.sha256(b"pdf").hexdigest()}
+    (shard / "manifest.json").write_text(json.dumps({"outputs": [entry], "shard": "1/2"}))
+    (shard / ".toolbox-state.json").write_bytes(state.encode("utf-8", "surrogateescape"))
+    assert gather_shards([shard], tmp_path / "out") == 1
+    assert (tmp_path / "out/x/a.pdf").read_bytes() == b"pdf"
+
+
 def test_locale_arguments_are_never_paths(tmp_path: Path) -> None:
     project = _site_project(tmp_path, own_locales=True)
     for command in ("init", "update", "status"):

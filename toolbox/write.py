@@ -175,6 +175,7 @@ class Journal:
     def add(self, rel: str, digest: str) -> None:
         try:
             if self._fh is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._fh = os.fdopen(open_own(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND), "a", encoding="utf-8")
                 self._fh.write("\n")  # a line cut short by a full disk or a kill stays a line of its own
             # Flushed, not synced: the line is in the kernel before the file is renamed, and
