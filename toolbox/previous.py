@@ -26,7 +26,7 @@ log = logging.getLogger("toolbox")
 
 def _load(path: Path) -> tuple[object, str | None]:
     """The JSON in ``path`` (None when there is no file), or why it cannot be read."""
-    if path.is_symlink():  # toolbox writes files, never links: this one leads anywhere
+    if path.is_symlink():  # toolbox writes files, never links: this one could lead anywhere
         return None, "a symbolic link, not a file toolbox wrote"
     try:
         text = path.read_text(encoding="utf-8")
