@@ -4,6 +4,7 @@ Real file systems, no mocks: each case runs toolbox in a mount namespace of its 
 (``unshare -m``) over a small tmpfs, which is filled up, remounted read-only, or has a
 folder made immutable (``chattr +i``: the tests run as root, whom permission bits do
 not stop). The mounts vanish with the namespace, whatever happens to the test.
+"Permission denied" is toolbox run as another user (``setpriv``) on root's folder.
 """
 
 from __future__ import annotations
@@ -120,3 +121,42 @@ def test_pack_on_a_broken_disk_says_so_and_writes_nothing(how: str, tmp_path: Pa
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     assert BREAKS[how][2] in stderr and f"{tmp_path / 'mnt' / 'bundles'}/demo_mk_en.zip" in stderr, stderr
     assert (save / "left").read_text().split() in ([], ["filler"])  # no zip, no temporary file
+
+
+@pytest.fixture
+def public_tmp():
+    """A folder another user can read (pytest's own is private to root)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="toolbox-disk-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv to run as another user")
+def test_permission_denied_says_so(public_tmp: Path) -> None:
+    """Another user's output folder: 'Permission denied', for build and pack (as nobody, whom permissions stop)."""
+    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "toolbox"]
+    build = _one_file_build(public_tmp / "build")
+    theirs = public_tmp / "theirs"
+    theirs.mkdir(mode=0o755)
+    result = subprocess.run([*as_nobody, "pack", "--no-catalogue", "--from", str(build), "--out", str(theirs)],
+                            capture_output=True, text=True, cwd=public_tmp)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert f"{theirs}/demo_mk_en.zip: Permission denied; check the permissions" in result.stderr, result.stderr
+    assert not list(theirs.iterdir())
+
+    project = make_project(public_tmp / "p")
+    assert run_toolbox("new", "demo", cwd=project).returncode == 0
+    toml = project / "campaigns/demo/campaign.toml"
+    toml.write_text(toml.read_text().replace('formats = ["site", "leaflet"]', 'formats = ["site"]'))
+    assert run_toolbox("build", "--jobs", "1", "--out", str(theirs / "dist"), cwd=project).returncode == 0
+    manifest = (theirs / "dist/manifest.json").read_bytes()
+    result = subprocess.run([*as_nobody, "build", "--jobs", "1", "--out", str(theirs / "dist")],
+                            capture_output=True, text=True, cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert f"{theirs}/dist/.toolbox.lock: Permission denied; check the permissions" in result.stderr, result.stderr
+    assert (theirs / "dist/manifest.json").read_bytes() == manifest
