@@ -251,3 +251,36 @@ def test_pack_checks_the_catalogue_before_writing_zips(tmp_path: Path) -> None:
     result = run_toolbox("-C", str(project), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["demo_catalogue.pdf", "demo_mk_en.zip"]
+
+
+def _bomb() -> bytes:
+    """A PNG header claiming 100 000 × 100 000 pixels (30 GB decoded), in 70 bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("preview, expected", [
+    (b"not an image at all", "is not an image Pillow can read"),
+    (_bomb(), "claims so many pixels that it could exhaust memory"),
+])
+def test_catalogue_thumbnails_are_checked_before_decoding(preview: bytes, expected: str, tmp_path: Path) -> None:
+    """The catalogue decodes previews: one that is not what toolbox made is an error, and nothing is written."""
+    project = make_project(tmp_path / "project")
+    build = _one_file_build(tmp_path / "build")
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    (build / "x/demo-jobs-en-mk-leaflet.png").write_bytes(preview)
+    manifest["outputs"].append({**manifest["outputs"][0], "format": "preview", "path": "x/demo-jobs-en-mk-leaflet.png",
+                                "bytes": len(preview), "sha256": hashlib.sha256(preview).hexdigest(), "pages": None})
+    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    before = _tree(tmp_path)
+    result = run_toolbox("-C", str(project), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert f"{build}/x/demo-jobs-en-mk-leaflet.png: {expected}" in result.stderr, result.stderr
+    assert _tree(tmp_path) == before
