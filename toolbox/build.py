@@ -35,7 +35,8 @@ from .render.templates import environment
 from .schedule import PrintJob, Workers
 from .timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 from .validate import validate_campaign
-from .write import MANIFEST, STATE, Entry, OutputWriter, output_lock, read_json, write_state
+from .previous import journaled, ours, previous_outputs, previous_state
+from .write import Entry, OutputWriter, output_lock, write_state
 
 log = logging.getLogger("toolbox")
 
@@ -236,8 +237,17 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
     env = environment(project.templates)
     fonts = load_fonts(project.templates)
     writer = OutputWriter(out)
-    previous_paths = [o["path"] for o in read_json(out / MANIFEST).get("outputs", []) if isinstance(o, dict) and "path" in o]
-    state = {} if force else read_json(out / STATE).get("outputs", {})
+    state = previous_state(out)
+    # Files of earlier builds: what the last manifest lists, and what toolbox can prove it wrote
+    # (on disk with a digest it recorded) although no manifest lists it, e.g. a failed build's.
+    written = journaled(out)
+    for record in state.values():
+        for e in record["entries"]:
+            written.setdefault(e["path"], set()).add(e["sha256"])
+    listed = previous_outputs(out)
+    previous_paths = listed + ours(out, {rel: d for rel, d in written.items() if rel not in set(listed)})
+    if force:
+        state = {}
     keys = KeyMaker(project, env, (options, previews))
     new_state: dict[str, dict] = {}
     failures: list[Problem] = []  # print checks that always fail the build (missing glyphs, stray fonts)
@@ -277,6 +287,7 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
         meta["shard"] = f"{shard.index}/{shard.count}"
     writer.write_manifest(meta)
     write_state(out, new_state)
+    writer.journal.clear()
     report.outputs = len(writer.entries)
 
 
@@ -326,10 +337,11 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
         if shard is None:
             site_units = [u for u in plans[campaign.id] if not u.is_print]
             name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads)
-            font_names = sorted(n for n in state if n.startswith(f"fonts:{campaign.id}/"))
+            # Every locale of the site has its fonts' record (one dropped as damaged: make the site again).
+            font_names = [f"fonts:{campaign.id}/{tag}" for tag in sorted({u.locale for u in site_units if u.locale})]
             old = state.get(name)
             if old and old.get("key") == key and writer.intact(old["entries"]) \
-                    and all(writer.intact(state[n]["entries"]) for n in font_names):
+                    and all(n in state and writer.intact(state[n]["entries"]) for n in font_names):
                 # Nothing the microsite shows changed: keep its pages and fonts as they are.
                 writer.reuse(old["entries"])
                 for n in font_names:

@@ -461,6 +461,12 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # a bug of ours, not the user's: say so plainly
+        from .write import os_problem
+
+        problem = os_problem(exc) if isinstance(exc, OSError) else None
+        if problem is not None:  # a full disk, a read-only folder: the machine's situation, not a bug
+            click.echo(str(problem), err=True)
+            sys.exit(1)
         if "-v" in sys.argv or "--verbose" in sys.argv or "-vv" in sys.argv:
             raise
         click.echo(f"toolbox: internal error: {type(exc).__name__}: {exc} (run again with -v for details, and report it)", err=True)

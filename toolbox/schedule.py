@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -95,6 +96,10 @@ _worker: _Renderer | None = None
 def _init_worker(project: Project, campaigns: list[Campaign], options: PrintOptions, previews: str,
                  limit: float | None = DEFAULT_TIME_LIMIT) -> None:
     global _worker
+    # Ctrl+C is the build's to handle (it ends the workers): a worker that got it
+    # too would print its own traceback. Started with SIGINT blocked (see _map),
+    # so it never arrives; ignored here as well, should anything unblock it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     _worker = _Renderer(project, campaigns, options, previews, limit)
 
@@ -138,9 +143,14 @@ class Workers:
     def __enter__(self) -> "Workers":
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+    def __exit__(self, exc_type, *exc) -> None:
+        if self._pool is None:
+            return
+        if exc_type is not None:
+            # Interrupted or failed: end the workers now instead of letting them finish their renders.
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+        self._pool.shutdown(cancel_futures=True)
 
     def _parallel(self, count: int) -> ProcessPoolExecutor | None:
         if self.jobs == 1 or count < 2:
@@ -159,14 +169,29 @@ class Workers:
         if pool is None:
             renderer = _Renderer(*self.args)
             return (renderer(job) for job in jobs)
-        return _unbroken(pool.map(_render_in_worker, jobs, chunksize=1))
+        return _unbroken(_map(pool, _render_in_worker, jobs))
 
     def subsets(self, tasks: list[tuple]) -> list[bytes | None]:
         """Subset fonts: (font path, text) → WOFF2 bytes or None, in order."""
         pool = self._parallel(len(tasks))
         if pool is None:
             return [_subset_in_worker(t) for t in tasks]
-        return list(pool.map(_subset_in_worker, tasks, chunksize=1))
+        return list(_map(pool, _subset_in_worker, tasks))
+
+
+def _map(pool: ProcessPoolExecutor, fn, items: list) -> Iterator:
+    """``pool.map`` with SIGINT blocked while it submits.
+
+    Submitting is when the pool starts its worker processes; a process inherits
+    the blocked signal, so Ctrl+C (sent to the whole process group) never
+    reaches a worker, not even while it starts up, before its initializer runs.
+    The build gets a Ctrl+C pressed meanwhile as soon as submitting is done.
+    """
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return pool.map(fn, items, chunksize=1)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _unbroken(results: Iterator[PrintDone]) -> Iterator[PrintDone]:
