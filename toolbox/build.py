@@ -338,7 +338,9 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
             site_units = [u for u in plans[campaign.id] if not u.is_print]
             name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads)
             # Every locale of the site has its fonts' record (one dropped as damaged: make the site again).
+            # The language picker and 404 page have a font folder of their own (webfonts.PICKER_FOLDER).
             font_names = [f"fonts:{campaign.id}/{tag}" for tag in sorted({u.locale for u in site_units if u.locale})]
+            font_names.append(f"fonts:{campaign.id}/{PICKER_FOLDER}")
             old = state.get(name)
             if old and old.get("key") == key and writer.intact(old["entries"]) \
                     and all(n in state and writer.intact(state[n]["entries"]) for n in font_names):
