@@ -191,6 +191,9 @@ def entry_problem(entry: dict) -> str | None:
     paper = entry.get("paper")
     if paper is not None and (not isinstance(paper, str) or not re.fullmatch(r"[a-z0-9]{1,16}", paper)):
         return f"its paper {str(paper)[:20]!r} is not a paper size such as a4"
+    scale = entry.get("scale")
+    if scale is not None and (not isinstance(scale, (int, float)) or isinstance(scale, bool) or not 0 < scale < 100):
+        return "its type scale is not a number"
     return None
 
 

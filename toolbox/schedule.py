@@ -40,6 +40,7 @@ class PrintDone:
     translated: float
     problems: list[Problem] = field(default_factory=list)
     previews: dict[str, bytes] = field(default_factory=dict)
+    scale: float | None = None  # copyfitting: the output's smallest type scale (None: not fitted)
 
 
 class _Renderer:
@@ -74,9 +75,11 @@ class _Renderer:
             from .render.share import rasterise
 
             _, width, height = SHARE_FORMATS[unit.format]
-            return PrintDone(unit, rasterise(result.data, width, height), None, localizer.tr.usage.translated, problems)
+            return PrintDone(unit, rasterise(result.data, width, height), None, localizer.tr.usage.translated, problems,
+                             scale=result.scale)
         return PrintDone(unit, result.data, result.pages, localizer.tr.usage.translated, problems,
-                         make_previews(result.data, unit.path, self.previews if unit.format != GUIDE_FORMAT else "none"))
+                         make_previews(result.data, unit.path, self.previews if unit.format != GUIDE_FORMAT else "none"),
+                         result.scale)
 
 
 def _timeout_problem(campaign: Campaign, unit: Unit, limit: float) -> Problem:

@@ -24,6 +24,8 @@ VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 #: Tolerance, in CSS px (1/96 in), before content counts as pushed out of its box.
 FIT_TOLERANCE = 1.0
 
+from .fit import MAX_LAYOUTS, Fill, Fitter, FitRange, scale_css
+
 _NOTDEF = re.compile(r"\.notdef glyph rendered.*\(U\+([0-9A-F]{4,6})\)")
 #: Warnings we know and accept. print.css keeps `unicode-bidi: embed` on <bdi> for other renderers
 #: and for the day WeasyPrint supports it; WeasyPrint 70 ignores it (direction: ltr does the work).
@@ -79,6 +81,13 @@ class PdfResult:
     overflows: list[FitBox] = field(default_factory=list)
     collisions: list[Collision] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # files the HTML asked to embed: left out
+    scales: dict[str, float] = field(default_factory=dict)  # fitted boxes (data-fit label) → type scale
+    layouts: int = 1  # how many times the document was laid out (copyfitting measures, then lays out again)
+
+    @property
+    def scale(self) -> float | None:
+        """The smallest type scale of the output (its fitted boxes'), None when nothing was fitted."""
+        return min(self.scales.values()) if self.scales else None
 
 
 class _Capture(logging.Handler):
@@ -122,7 +131,9 @@ def project_fetcher(roots: list[Path]):
     return ProjectFetcher()
 
 
-def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1") -> PdfResult:
+def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1",
+               fit: FitRange | None = None) -> PdfResult:
+    """Lay the HTML out and write it as PDF; with ``fit``, copyfit its ``data-fit`` boxes first (render/fit.py)."""
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
@@ -133,9 +144,12 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     try:
         from weasyprint import HTML
 
-        document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
-            font_config=font_config()
-        )
+        source = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots))
+        document = source.render(font_config=font_config())
+        scales: dict[str, float] = {}
+        layouts = 1
+        if fit is not None:
+            document, scales, layouts = _copyfit(source, document, fit, capture)
         attachments = _drop_attachments(document)
         data = document.write_pdf(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=False)
     finally:
@@ -155,7 +169,92 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     for font in document.fonts.values():
         chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
         fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
-    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document), attachments)
+    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document),
+                     attachments, scales, layouts)
+
+
+def _copyfit(source, document, fit: FitRange, capture: _Capture):
+    """Lay the document out again with each fitted box's scale until all fit: (document, scales, layouts)."""
+    from weasyprint import CSS
+
+    fitter = Fitter(fit)
+    fills = measure_fills(document)
+    scales: dict[str, float] = {label: 1.0 for label in fills}
+    layouts = 1
+    while layouts < MAX_LAYOUTS:
+        chosen = fitter.next_scales(fills)
+        if chosen is None:
+            break
+        scales = {**scales, **chosen}
+        # Each layout logs the same warnings (a missing glyph, an unknown property): keep one copy.
+        seen = len(capture.messages)
+        document = source.render(font_config=font_config(), stylesheets=[CSS(string=scale_css(scales, fitter.leading))])
+        del capture.messages[seen:]
+        fills = measure_fills(document)
+        layouts += 1
+    else:
+        settled = fitter.settle(fills)
+        if settled is not None:  # the last try overflowed: go back to the largest scale that fitted
+            scales = {**scales, **settled}
+            seen = len(capture.messages)
+            document = source.render(font_config=font_config(), stylesheets=[CSS(string=scale_css(scales, fitter.leading))])
+            del capture.messages[seen:]
+            layouts += 1
+    return document, {label: round(scale, 3) for label, scale in scales.items()}, layouts
+
+
+def measure_fills(document) -> dict[str, Fill]:
+    """How much of each ``data-fit`` box (by label) its content takes, free space (``.push``) left out.
+
+    A box split across pages adds up its content on every page; the columns of a
+    multi-column box (boxes of the same element on one page) count once, by the tallest.
+    """
+    fills: dict[str, Fill] = {}
+    for page in document.pages:
+        extents: dict[int, tuple[str, float, float]] = {}  # element → (label, available, needed) on this page
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or not element.get("data-fit") or getattr(box, "element_tag", None) is None:
+                continue
+            top = box.content_box_y()
+            bottom, free = top, 0.0
+            for child, _ in _walk(box):
+                if not hasattr(child, "margin_height") or type(child).__name__ in _INLINE:
+                    continue
+                if getattr(child, "element", None) is element:
+                    continue  # a column of this box: its lines count, not its height
+                if _is_push(child):
+                    free += child.margin_height()
+                    continue
+                bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
+            label, available, needed = extents.get(id(element), (element.get("data-fit"), box.height, 0.0))
+            needed = max(needed, bottom - top - free)
+            columns = _columns(box)
+            if columns:  # more columns than the box has: they run off its side, each a full height
+                needed = max(needed, box.height * len(columns) / box.style["column_count"])
+            extents[id(element)] = (label, available, needed)
+        for label, available, needed in extents.values():
+            if label in fills:
+                fills[label].needed += needed
+            else:
+                fills[label] = Fill(available, max(0.0, needed))
+    return fills
+
+
+def _columns(box) -> list:
+    """The columns of a multi-column box when there are more than it has room for (WeasyPrint adds them beside it)."""
+    count = box.style["column_count"]
+    if not isinstance(count, int):
+        return []
+    columns = [c for c in getattr(box, "children", ()) if getattr(c, "element", None) is box.element]
+    return columns if len(columns) > count else []
+
+
+def _is_push(box) -> bool:
+    """``<div class="push">``: the free space of a fixed-height column, not content."""
+    element = getattr(box, "element", None)
+    return element is not None and getattr(box, "element_tag", None) is not None \
+        and "push" in (element.get("class") or "").split()
 
 
 def _drop_attachments(document) -> list[str]:
@@ -217,6 +316,13 @@ def _overflows(document) -> list[FitBox]:
                     text = _text(parent)
                     if len(text) > 3:  # not a list marker's own line
                         tallest[id(element)] = (parent.height, text)
+            columns = _columns(box)
+            if columns:
+                extra = columns[box.style["column_count"]]
+                found.append(FitBox(element.get("data-fit"), number, round(box.height * _PX_TO_MM, 1),
+                                    round(box.height * len(columns) / box.style["column_count"] * _PX_TO_MM, 1),
+                                    _text(next((c for c in extra.children if _text(c)), extra))))
+                continue
             if id(element) in seen:
                 # The box was split: its content ran on to this page (the page count check reports the page).
                 # Name the tallest paragraph of the box, on any page: the likeliest too-long text.

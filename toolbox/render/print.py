@@ -20,6 +20,7 @@ from ..plan import Unit, plan_campaign, printed, template_name
 from ..project import Project
 from .checks import check_print
 from .context import created_date, page_url, qr_svg
+from .fit import fit_range
 from .fonts import FontSet, letters, print_css
 from .pdf import VARIANTS, PdfResult, render_pdf
 from .templates import render
@@ -70,7 +71,8 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
                  unit: Unit, localizer: Localizer,
                  options: PrintOptions = PrintOptions()) -> tuple[PdfResult, list[Problem]]:
     html, variant = print_html(project, env, fonts, campaign, unit, localizer, options)
-    result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
+    result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant,
+                        fit_range(project.templates, unit.format))
     script, tag = localizer.info.script, localizer.info.tag
     problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
