@@ -24,6 +24,7 @@ from .i18n.segments import plain_text, render_blocks, split_blocks
 from .i18n.text import Text
 from .locales import LocaleInfo, chain, in_cldr, resolve
 from .model import SECTIONS, Campaign, Country, TargetGroup
+from .pictograms import with_pictograms
 from .project import Project
 
 
@@ -188,7 +189,9 @@ class Localizer:
             "call_to_action": self.text(group.call_to_action, hotline),
             "sms": self.sms(group, hotline),
             # Every section is present (empty when the group has none) so templates can test it.
-            "sections": {name: self.markdown(group.content[name], hotline) if name in group.content else Markup("") for name in SECTIONS},
+            "sections": {name: with_pictograms(self.markdown(group.content[name], hotline), group.pictograms.get(name, []),
+                                               self.project.templates) if name in group.content else Markup("")
+                         for name in SECTIONS},
             "image": {"path": (self.campaign.folder / asset.file).resolve(), "alt": self.text(asset.alt)} if asset else None,
             "countries": group.countries,
         }

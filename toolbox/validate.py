@@ -31,6 +31,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
 SITE_FORMAT = "site"
+def pictogram_names(project: Project) -> set[str]:
+    """Pictograms are the SVG files under templates/pictograms/ (passport.svg → passport)."""
+    folder = project.templates / "pictograms"
+    return {p.stem for p in folder.glob("*.svg")} if folder.is_dir() else set()
+
+
 def print_formats(project: Project) -> list[str]:
     """Print formats are the templates under templates/print/ (leaflet.html → leaflet)."""
     folder = project.templates / "print"
@@ -191,6 +197,16 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
                 err(gk + ("formats", i), f"format '{fmt}' has no template (templates/print/{fmt}.html); {hint}")
         for section, rel in group.content.items():
             check_file(gk + ("content", section), rel, "content file")
+        known = pictogram_names(project)
+        for section, names in group.pictograms.items():
+            if section not in group.content:
+                err(gk + ("pictograms", section), f"pictograms for '{section}', but the group has no {section} text; "
+                                                  f"add content.{section} or remove these pictograms")
+            for i, name in enumerate(names):
+                if name and name not in known:
+                    close = difflib.get_close_matches(name, sorted(known), n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else "pictograms: " + ", ".join(sorted(known))
+                    err(gk + ("pictograms", section, i), f"no pictogram '{name}' (templates/pictograms/{name}.svg); {hint}")
         if group.image and campaign.asset(group.image) is None:
             err(gk + ("image",), f"image '{group.image}' is not an asset id; add it under [[assets]]")
 

@@ -72,6 +72,20 @@ class Collision:
 
 
 @dataclass
+class TextLine:
+    """One laid-out line of text and how it is set (for the Easy Read check, render/easyread.py)."""
+
+    page: int  # 1-based
+    text: str
+    sizes: list[float]  # font sizes of its runs, pt
+    italic: bool  # a run is set oblique or italic
+    hyphens: str  # "auto" when the line's block may be hyphenated
+    align: str  # the block's text-align: start, end, left, right, center, justify
+    direction: str  # ltr or rtl
+    capitals: bool  # a run is set in capitals by text-transform
+
+
+@dataclass
 class PdfResult:
     data: bytes
     pages: int
@@ -83,6 +97,7 @@ class PdfResult:
     attachments: list[str] = field(default_factory=list)  # files the HTML asked to embed: left out
     scales: dict[str, float] = field(default_factory=dict)  # fitted boxes (data-fit label) → type scale
     layouts: int = 1  # how many times the document was laid out (copyfitting measures, then lays out again)
+    lines: list[TextLine] = field(default_factory=list)  # only when asked for (render_pdf(lines=True))
 
     @property
     def scale(self) -> float | None:
@@ -132,7 +147,7 @@ def project_fetcher(roots: list[Path]):
 
 
 def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1",
-               fit: FitRange | None = None) -> PdfResult:
+               fit: FitRange | None = None, lines: bool = False) -> PdfResult:
     """Lay the HTML out and write it as PDF; with ``fit``, copyfit its ``data-fit`` boxes first (render/fit.py)."""
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
@@ -170,7 +185,36 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
         chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
         fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
     return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document),
-                     attachments, scales, layouts)
+                     attachments, scales, layouts, _lines(document) if lines else [])
+
+
+def _lines(document) -> list[TextLine]:
+    """Every line of text, page by page, with the style of its runs; marks (data-mark) left out."""
+    found: list[TextLine] = []
+    for number, page in enumerate(document.pages, 1):
+        _collect_lines(page._page_box, number, found, False)
+    return found
+
+
+def _collect_lines(box, page: int, found: list[TextLine], marked: bool) -> None:
+    element = getattr(box, "element", None)
+    if element is not None and getattr(box, "element_tag", None) and element.get("data-mark"):
+        marked = True
+    if _is_line(box):
+        runs = [d for d in box.descendants() if type(d).__name__ == "TextBox" and d.text.strip()]
+        marked = marked or any(getattr(d, "element", None) is not None and getattr(d, "element_tag", None)
+                               and d.element.get("data-mark") for d in box.descendants())
+        if runs and not marked:
+            style = box.style
+            found.append(TextLine(
+                page, " ".join(" ".join(r.text for r in runs).split()),
+                sorted({round(r.style["font_size"] * 0.75, 2) for r in runs}),
+                any(r.style["font_style"] != "normal" for r in runs), str(style["hyphens"]),
+                str(style["text_align_all"]), str(style["direction"]),
+                any(r.style["text_transform"] in ("uppercase", "capitalize") for r in runs)))
+        return
+    for child in getattr(box, "children", ()):
+        _collect_lines(child, page, found, marked)
 
 
 def _copyfit(source, document, fit: FitRange, capture: _Capture):

@@ -20,6 +20,8 @@ from ..plan import Unit, plan_campaign, printed, template_name
 from ..project import Project
 from .checks import check_print
 from .context import created_date, page_url, qr_svg
+from .easyread import FORMAT as EASY_READ
+from .easyread import check_easy_read
 from .fit import fit_range
 from .fonts import FontSet, letters, print_css
 from .pdf import VARIANTS, PdfResult, render_pdf
@@ -72,11 +74,13 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
                  options: PrintOptions = PrintOptions()) -> tuple[PdfResult, list[Problem]]:
     html, variant = print_html(project, env, fonts, campaign, unit, localizer, options)
     result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant,
-                        fit_range(project.templates, unit.format))
+                        fit_range(project.templates, unit.format), lines=unit.format == EASY_READ)
     script, tag = localizer.info.script, localizer.info.tag
     problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
                            expected=(fonts.script_face(script, tag), letters(script, tag)))
+    if unit.format == EASY_READ:
+        problems += check_easy_read(result.lines, unit.path, unit.locale)
     return result, problems
 
 
