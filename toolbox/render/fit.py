@@ -21,10 +21,10 @@ from pathlib import Path
 #: Leave this share of a box free: lines break differently at the new size than predicted.
 MARGIN = 0.975
 #: A box filled to this share of its height (at a scale below the maximum) is full enough.
-GOOD_FILL = 0.88
+GOOD_FILL = 0.92
 #: A box still less full at the largest size gets more space between its lines, up to this factor:
 #: the free space spread through the text rather than left at the bottom.
-MAX_LEADING = 1.3
+MAX_LEADING = 1.4
 #: Layouts per document at most (the first at scale 1): each costs about one WeasyPrint layout.
 MAX_LAYOUTS = 4
 FIT_FILE = "print/fit.toml"
