@@ -18,10 +18,10 @@ import jinja2
 from jinja2 import meta
 
 from . import __version__
-from .contacts import shown_country
+from .campaign.contacts import shown_country
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
-from .locales import chain, resolve
-from .model import Campaign
+from .i18n.locales import chain, resolve
+from .campaign.model import Campaign
 from .plan import Unit, template_name
 from .project import Project
 from .render.context import created_date
@@ -98,7 +98,7 @@ class KeyMaker:
     def _format_items(self, fmt: str):
         for name in sorted(self.templates(template_name(fmt))):
             yield name, self.file(self.project.templates / name)
-        for folder in ("print", "share", "outreach", "partials", "fonts"):
+        for folder in ("print", "share", "outreach", "partials", "fonts", "pictograms"):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
                     yield f"{folder}/{path.name}", self.file(path)
@@ -153,7 +153,7 @@ class KeyMaker:
             add("group", self._part(("group", campaign.id, group.id), lambda: self._group_items(campaign, group.id)))
         for tag in sorted({t for g in campaign.groups for t in g.locales}):
             add("locale", self._part(("locale", campaign.id, tag), lambda: self._locale_items(campaign, tag)))
-        for folder in ("site", "partials", "fonts"):
+        for folder in ("site", "partials", "fonts", "pictograms"):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.is_file():
                     add(f"{folder}/{path.name}", self.file(path))
