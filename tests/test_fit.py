@@ -30,10 +30,11 @@ LEAFLET = fit_range(ROOT / "templates", "leaflet")
 
 def test_fit_table_is_valid_and_names_the_fixed_formats() -> None:
     assert fit_problems(ROOT / "templates") == []
-    for fmt in ("leaflet", "card", "poster", "share-square", "share-portrait"):
+    for fmt in ("leaflet", "card", "poster", "share-square", "share-portrait", "guide"):
         fit = fit_range(ROOT / "templates", fmt)
         assert fit is not None and fit.low <= 1 <= fit.high, fmt
     assert fit_range(ROOT / "templates", "factsheet") is None  # flows over pages: not fitted
+    assert fit_range(ROOT / "templates", "easyread") is None
     assert LEAFLET.body_size(LEAFLET.low) == 9.5
 
 
@@ -130,9 +131,9 @@ def test_every_fitted_output_records_its_scale(fitted) -> None:
     out, leaflets, _ = fitted
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     for o in manifest["outputs"]:
-        if o["format"] in ("leaflet", "share-square", "share-portrait"):
+        if o["format"] in ("leaflet", "share-square", "share-portrait", "guide"):
             assert isinstance(o["scale"], float), o
-        elif o["format"] in ("guide", "site", "asset"):
+        elif o["format"] in ("site", "asset", "preview"):
             assert "scale" not in o, o
 
 
