@@ -21,10 +21,10 @@ from pathlib import Path
 #: Leave this share of a box free: lines break differently at the new size than predicted.
 MARGIN = 0.975
 #: A box filled to this share of its height (at a scale below the maximum) is full enough.
-GOOD_FILL = 0.92
+GOOD_FILL = 0.95
 #: A box still less full at the largest size gets more space between its lines, up to this factor:
 #: the free space spread through the text rather than left at the bottom.
-MAX_LEADING = 1.4
+MAX_LEADING = 1.5
 #: Layouts per document at most (the first at scale 1): each costs about one WeasyPrint layout.
 MAX_LAYOUTS = 4
 FIT_FILE = "print/fit.toml"
@@ -80,8 +80,7 @@ class Fitter:
         changed = False
         for label, fill in fills.items():
             if label in self._done:
-                if fill.ratio > 1.0 and self.leading.pop(label, None):
-                    changed = True  # the wider line spacing was too much: back to the design's
+                changed = self._respace(label, fill) or changed
                 continue
             scale = self.scales.get(label, 1.0)
             known = self._known.setdefault(label, _Bracket(0.0, math.inf))
@@ -91,9 +90,12 @@ class Fitter:
                 known.fails = min(known.fails, scale)
             if fill.ratio <= 1.0 and (fill.ratio >= GOOD_FILL or scale >= self.fit.high - 0.005):
                 self._done.add(label)
-                if fill.ratio < GOOD_FILL and label not in self.leading:
-                    self.leading[label] = round(min(MAX_LEADING, GOOD_FILL / max(fill.ratio, 0.1)), 3)
-                    changed = True
+                if fill.ratio < GOOD_FILL:
+                    current = self.leading.get(label, 1.0)
+                    wanted = round(min(MAX_LEADING, current * GOOD_FILL / max(fill.ratio, 0.1)), 3)
+                    if wanted - current > 0.02:
+                        self.leading[label] = wanted
+                        changed = True
                 continue
             if fill.ratio > 1.0 and scale <= self.fit.low:
                 self._done.add(label)  # the smallest size does not fit either: an overflow, reported
@@ -114,8 +116,32 @@ class Fitter:
                     changed = True
                 continue
             self.scales[label] = guess
+            if guess >= self.fit.high - 0.005 and label not in self.leading:
+                # Going to the largest size with room to spare: spread it in the same layout (one layout fewer).
+                predicted = fill.ratio * (guess / scale) ** 2
+                if predicted < GOOD_FILL:
+                    self.leading[label] = round(min(MAX_LEADING, GOOD_FILL / max(predicted, 0.1)), 3)
             changed = True
         return dict(self.scales) if changed else None
+
+    def _respace(self, label: str, fill: Fill) -> bool:
+        """Adjust the line spacing of a box at its largest size towards a good fill; True if it changed."""
+        current = self.leading.get(label)
+        if current is None:
+            return False
+        if fill.ratio > 1.0:  # too much: less, or the design's
+            wanted = round(current * MARGIN / fill.ratio, 3)
+        elif fill.ratio < GOOD_FILL:
+            wanted = round(min(MAX_LEADING, current * GOOD_FILL / max(fill.ratio, 0.1)), 3)
+        else:
+            return False
+        if abs(wanted - current) <= 0.02:
+            return False
+        if wanted < 1.02:
+            del self.leading[label]
+        else:
+            self.leading[label] = wanted
+        return True
 
     def settle(self, fills: dict[str, Fill]) -> dict[str, float] | None:
         """After the last allowed layout: scales that are known to fit, when the last layout overflowed."""
