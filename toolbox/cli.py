@@ -109,7 +109,9 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: dist/ in the project folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings (overflow, rendering problems) as errors.")
-@click.option("--print", "press", is_flag=True, help="Print profile for the print shop: 3 mm bleed and crop marks.")
+@click.option("--print", "press", is_flag=True, help="Files for the print shop: PDF/X-4 in CMYK with the campaign's ICC profile (print_profile; default FOGRA39) as output intent, 3 mm bleed, crop marks, and a preflight report.")
+@click.option("--pdf-x", type=click.Choice(["x-4", "x-1a"]), default=None,
+              help="With --print: the PDF/X version (default: the campaign's pdf_x, else x-4).")
 @click.option("--archive", is_flag=True, help="Write PDF/A-3b (archiving) instead of the default tagged PDF/UA-1.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="first", show_default=True,
               help="PNG previews of print outputs beside them (first page or every page), shown on the microsite's downloads pages and as its share images.")
@@ -127,8 +129,8 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
                    "image named) instead of hanging; 0: no limit. Also from TOOLBOX_TIME_LIMIT.")
 @output_options
 @pass_ctx
-def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, archive: bool,
-          previews: str, jobs: int | None, force: bool, shard: str | None, pseudo: bool, page_budget: float,
+def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, pdf_x: str | None,
+          archive: bool, previews: str, jobs: int | None, force: bool, shard: str | None, pseudo: bool, page_budget: float,
           time_limit: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
@@ -142,7 +144,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     from .schedule import default_jobs
 
     out_dir = (out or obj.project.root / "dist").resolve()
-    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "")
+    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or "")
     report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews,
                        pseudo=pseudo, page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
                        force=force, shard=Shard.parse(shard) if shard else None, progress=Progress(obj),

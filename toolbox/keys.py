@@ -27,7 +27,7 @@ from .project import Project
 from .render.context import created_date
 
 # Files beside the templates that print templates pull in by URL (styles, emblems).
-_ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml")
+_ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml", ".icc")
 
 
 def _plain(obj):
@@ -94,6 +94,9 @@ class KeyMaker:
         for partner in campaign.partners:
             if partner.logo:
                 yield partner.logo, self.file(campaign.folder / partner.logo)
+        profile = campaign.campaign.print_profile
+        if profile.lower().endswith((".icc", ".icm")):  # the print shop's own profile (built-in ones are templates)
+            yield profile, self.file(campaign.folder / profile)
 
     def _format_items(self, fmt: str):
         for name in sorted(self.templates(template_name(fmt))):

@@ -67,6 +67,31 @@ def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
     return found
 
 
+def print_profile_problem(campaign: Campaign, project: Project) -> str | None:
+    """What is wrong with ``[campaign] print_profile`` (a built-in id or an ICC file in the campaign folder), or None."""
+    from .render.cmyk import is_cmyk_profile
+    from .render.pressdata import press_data
+
+    setting = campaign.campaign.print_profile
+    if not setting:
+        return None
+    known = press_data(project.templates).profiles
+    if setting in known:
+        return None
+    if not setting.lower().endswith((".icc", ".icm")):
+        return (f"print_profile {setting!r} is neither a built-in profile ({', '.join(sorted(known))}) nor an ICC file; "
+                "give the path of the print shop's profile in the campaign folder, e.g. \"profiles/shop.icc\"")
+    unsafe = reference_problem(campaign.folder, setting, project.root)
+    if unsafe:
+        return f"print_profile {setting!r} {unsafe}"
+    target = campaign.folder / setting
+    if not target.is_file():
+        return (f"print_profile '{setting}' does not exist (looked for {display_path(target)}); put the print shop's "
+                f"ICC profile there, or use a built-in one: {', '.join(sorted(known))}")
+    wrong = is_cmyk_profile(target)
+    return f"print_profile '{setting}' {wrong}" if wrong else None
+
+
 def validate_campaign(campaign: Campaign, project: Project, problems: Collector) -> None:
     shown = display_path(campaign.definition)
     root = project.root
@@ -160,6 +185,9 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
                                               "expression; write e.g. \"nplurals=2; plural=(n != 1);\"")
 
     check_locale_fonts(campaign, project, problems)
+    profile_wrong = print_profile_problem(campaign, project)
+    if profile_wrong:
+        err(("campaign", "print_profile"), profile_wrong)
 
     formats = set(print_formats(project)) | {SITE_FORMAT}
     seen_groups: dict[str, KeyPath] = {}

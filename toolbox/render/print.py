@@ -16,12 +16,13 @@ from ..i18n.catalog import TEMPLATE_DOMAIN, po_path
 from ..localize import Localizer
 from ..locales import chain, resolve
 from ..model import Campaign
-from ..plan import Unit, plan_campaign, printed, template_name
+from ..plan import SHARE_FORMATS, Unit, plan_campaign, printed, template_name
 from ..project import Project
 from .checks import check_print
 from .context import created_date, page_url, qr_svg
 from .fonts import FontSet, letters, print_css
 from .pdf import VARIANTS, PdfResult, render_pdf
+from .pressdata import PDF_X, press_data, press_setup
 from .templates import render
 
 #: The review flag translators (and machine drafts) put on entries nobody has checked yet.
@@ -35,12 +36,26 @@ _ZOOM = {"a4": 1.0, "a3": 1.4142}
 class PrintOptions:
     """How print outputs are made for one build."""
 
-    press: bool = False  # 3 mm bleed and crop marks, for the print shop
+    press: bool = False  # for the print shop: PDF/X in CMYK, 3 mm bleed and crop marks
     variant: str = ""  # "pdf/a-3b" for archiving; "": the campaign's pdf_variant, else PDF/UA-1
+    pdf_x: str = ""  # press builds: "x-4" or "x-1a"; "": the campaign's pdf_x, else X-4
 
     def __post_init__(self) -> None:
         if self.variant and self.variant not in VARIANTS:
             raise ValueError(f"unknown PDF variant {self.variant!r}; use one of {', '.join(VARIANTS)}")
+        if self.pdf_x and self.pdf_x not in PDF_X:
+            raise ValueError(f"unknown PDF/X version {self.pdf_x!r}; use one of {', '.join(PDF_X)}")
+
+
+def is_press(campaign: Campaign, unit: Unit, options: PrintOptions) -> bool:
+    """A PDF for the print shop: asked for (--print, print_marks), and not a share image (those stay RGB PNGs)."""
+    return (options.press or getattr(campaign.campaign, "print_marks", False)) and unit.format not in SHARE_FORMATS
+
+
+def press_for(project: Project, campaign: Campaign, options: PrintOptions):
+    info = campaign.campaign
+    return press_setup(project.templates, campaign.folder, info.print_profile, info.print_paper,
+                       options.pdf_x or info.pdf_x)
 
 
 @lru_cache(maxsize=256)
@@ -70,11 +85,17 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
                  unit: Unit, localizer: Localizer,
                  options: PrintOptions = PrintOptions()) -> tuple[PdfResult, list[Problem]]:
     html, variant = print_html(project, env, fonts, campaign, unit, localizer, options)
-    result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
+    press = press_for(project, campaign, options) if is_press(campaign, unit, options) else None
+    result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant,
+                        press=press)
     script, tag = localizer.info.script, localizer.info.tag
     problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
                            expected=(fonts.script_face(script, tag), letters(script, tag)))
+    if press is not None:
+        from .prepress import layout_problems
+
+        problems += layout_problems(result, unit.path, f"{unit.locale} {unit.format}", press.safe_zone)
     return result, problems
 
 
@@ -102,7 +123,11 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
         "font_stack": Markup(fonts.stack(script, unit.locale)),
         "created": created_date(campaign),
         "draft": draft,
-        "press": options.press or getattr(info, "print_marks", False),
+        "press": is_press(campaign, unit, options),
+        # Roll-fold leaflet panels (templates/print/press.toml [geometry.leaflet]), in every build: the same sheet
+        # folds the same way from an office printer; the print guide tells where the folds are.
+        "fold": {"panel": press_data(project.templates).leaflet_panel,
+                 "fold_in": press_data(project.templates).leaflet_fold_in},
         "eu_funded": getattr(info, "eu_funded", False),
         # Kosovo is named when the output's contacts are Kosovo's (or the group is reached there).
         "names_kosovo": unit.country == "XK",

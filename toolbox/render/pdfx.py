@@ -1,0 +1,112 @@
+"""What WeasyPrint's PDF/X output lacks, added after it is written (pikepdf).
+
+- The output intent: WeasyPrint names it after the profile's description, writes
+  no ``RegistryName`` and gives the ICC stream ``/N 1``; here it gets the
+  registered condition (``FOGRA39``), ``http://www.color.org``, the condition in
+  words and ``/N 4``.
+- Colours WeasyPrint writes as RGB whatever the CSS says (crop marks, the
+  initial fill colour of text, hairlines): ``rg``/``RG`` operators become
+  ``k``/``K`` through the same converter as the CSS, in pages and forms.
+- Lab colour spaces WeasyPrint declares on every page but nothing uses are
+  removed, so the preflight finds no Lab object.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+from .cmyk import Converter
+from .pressdata import PressProfile
+
+_RGB_OPS = {"rg": "k", "RG": "K"}
+
+
+def finish(data: bytes, profile: PressProfile, converter: Converter) -> bytes:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _output_intent(pdf, profile)
+        seen: set[tuple[int, int]] = set()
+        for page in pdf.pages:
+            _recolour(pdf, page.obj, seen, converter, is_page=True)
+            _drop_unused_lab(page.obj)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _output_intent(pdf: pikepdf.Pdf, profile: PressProfile) -> None:
+    intents = pdf.Root.get("/OutputIntents")
+    if not intents:
+        return
+    for intent in intents:
+        intent.OutputConditionIdentifier = pikepdf.String(profile.condition)
+        intent.OutputCondition = pikepdf.String(profile.info)
+        intent.Info = pikepdf.String(profile.name)
+        if profile.registry:
+            intent.RegistryName = pikepdf.String(profile.registry)
+        icc = intent.get("/DestOutputProfile")
+        if icc is not None:
+            icc.N = 4
+
+
+def _recolour(pdf: pikepdf.Pdf, obj, seen: set, converter: Converter, is_page: bool = False) -> None:
+    key = obj.objgen
+    if key in seen and key != (0, 0):
+        return
+    seen.add(key)
+    resources = obj.get("/Resources")
+    if is_page:
+        instructions = pikepdf.parse_content_stream(pikepdf.Page(obj))
+    else:
+        instructions = pikepdf.parse_content_stream(obj)
+    changed = False
+    out = []
+    for operands, operator in instructions:
+        name = str(operator)
+        if name in _RGB_OPS and len(operands) == 3:
+            r, g, b = (max(0, min(255, round(float(v) * 255))) for v in operands)
+            out.append(([*converter.cmyk(r, g, b)], pikepdf.Operator(_RGB_OPS[name])))
+            changed = True
+        else:
+            out.append((operands, operator))
+    if changed:
+        data = pikepdf.unparse_content_stream(out)
+        if is_page:
+            obj.Contents = pdf.make_stream(data)
+        else:
+            obj.write(data)
+    if resources is not None:
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == "/Form":
+                _recolour(pdf, xobject, seen, converter)
+        for pattern in (resources.get("/Pattern") or {}).values():
+            if isinstance(pattern, pikepdf.Stream):
+                _recolour(pdf, pattern, seen, converter)
+
+
+def _drop_unused_lab(page) -> None:
+    spaces = (page.get("/Resources") or {}).get("/ColorSpace")
+    if spaces is None:
+        return
+    used = _used_names(page)
+    for name in list(spaces.keys()):
+        space = spaces[name]
+        if isinstance(space, pikepdf.Array) and len(space) and space[0] == "/Lab" and name not in used:
+            del spaces[name]
+
+
+def _used_names(obj, seen: set | None = None) -> set[str]:
+    seen = seen if seen is not None else set()
+    names: set[str] = set()
+    if obj.objgen in seen and obj.objgen != (0, 0):
+        return names
+    seen.add(obj.objgen)
+    target = pikepdf.Page(obj) if obj.get("/Type") == "/Page" else obj
+    for operands, operator in pikepdf.parse_content_stream(target):
+        if str(operator) in ("cs", "CS") and operands:
+            names.add(str(operands[0]))
+    for xobject in ((obj.get("/Resources") or {}).get("/XObject") or {}).values():
+        if xobject.get("/Subtype") == "/Form":
+            names |= _used_names(xobject, seen)
+    return names
