@@ -57,6 +57,7 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     weights: list[PageWeight] = field(default_factory=list)  # microsite pages, compressed, fonts aside
     budget: int | None = DEFAULT_BUDGET  # bytes per page; None: no budget
+    preflight: list[str] = field(default_factory=list)  # press builds: one summary line per print file
 
     def raise_if_over_budget(self) -> None:
         """Fail the build when a microsite page is heavier than the budget."""
@@ -265,6 +266,8 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
             made[unit.path] = kept[0]
             new_state[unit.path] = old
             _replay(old.get("problems", []), report, failures)
+            if old.get("preflight"):
+                report.preflight.append(old["preflight"])
             report.reused += 1
             if progress:
                 progress(report.reused, total, unit.path, True)
@@ -313,6 +316,9 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
         made[unit.path] = entry
         new_state[unit.path] = {"key": key, "entries": [asdict(e) for e in entries],
                                 "problems": [_as_list(p) for p in done.problems]}
+        if done.preflight:
+            new_state[unit.path]["preflight"] = done.preflight
+            report.preflight.append(done.preflight)
         report.rendered += 1
         if progress:
             progress(report.reused + report.rendered, total, unit.path, False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from dataclasses import replace
@@ -11,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import ToolboxError
+from .errors import Problem, ToolboxError, display_path
 from .timelimit import DEFAULT_TIME_LIMIT
 
 log = logging.getLogger("toolbox")
@@ -152,6 +153,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     _say_weights(obj, report)
+    _say_preflight(obj, report.preflight, [w for w in report.warnings if "preflight:" in w.message])
     removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
         f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: {report.rendered} rendered, "
@@ -159,6 +161,61 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
         f"open {out_dir / 'index.html'}"
     )
     report.raise_if_over_budget()
+
+
+def _say_preflight(obj: Ctx, lines: list[str], problems: list) -> None:
+    """The preflight report of press PDFs: every file with -v, else the summary (problems are listed as warnings)."""
+    if not lines:
+        return
+    if obj.verbose:
+        for line in lines:
+            obj.say(f"preflight {line}")
+    versions = sorted({line.split(": ", 1)[1].split(",", 1)[0] for line in lines})
+    intents = sorted(set(re.findall(r"output intent (\S+)", "\n".join(lines))))
+    inks = [float(m) for m in re.findall(r"ink max (\d+) %", "\n".join(lines))]
+    ink = f", ink max {max(inks):.0f} %" if inks else ""
+    obj.say(f"preflight: {len(lines)} print files: {', '.join(versions)}; output intent {'; '.join(intents)}{ink}; "
+            + (f"{len(problems)} problem(s), listed above" if problems else "no problems"))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit with an error when any check fails (default: warnings).")
+@click.option("--paper", type=click.Choice(["coated", "uncoated"]), default="coated", show_default=True,
+              help="Paper the files are printed on: the total ink limit (300 % coated, 270 % uncoated).")
+@click.option("--safe-zone", type=click.FloatRange(min=0), default=None, metavar="MM",
+              help="Text closer to the trim than MM is reported (default: templates/print/press.toml, 3 mm).")
+@pass_ctx
+def preflight(obj: Ctx, folder: Path, strict: bool, paper: str, safe_zone: float | None) -> None:
+    """Preflight the PDFs in FOLDER (or one PDF) as a print shop would, and report per file.
+
+    Checks the PDF/X version and output intent, RGB or Lab objects anywhere, embedded fonts,
+    TrimBox/BleedBox and bleed, image resolution (300 ppi), the total ink coverage maximum
+    (Ghostscript) and text in the safe zone. What it does not check: docs/print.md.
+    """
+    from .render.prepress import preflight as check
+    from .render.pressdata import press_data
+
+    data = press_data(obj.project.templates)
+    files = [folder] if folder.is_file() else sorted(folder.rglob("*.pdf"))
+    if not files:
+        raise ToolboxError(f"{display_path(folder)}: no PDF files to check")
+    problems: list[Problem] = []
+    reports = []
+    for file in files:
+        report = check(file.read_bytes(), display_path(file), data.papers.get(paper, 300),
+                       data.safe_zone if safe_zone is None else safe_zone, data.bleed)
+        reports.append(report)
+        obj.say(report.summary())
+        found = report.problems()
+        for problem in found:
+            click.echo(str(problem), err=True)
+        problems += found
+    failed = len({p.path for p in problems})
+    obj.say(f"preflight: {len(files)} file(s), {len(files) - failed} passed, {failed} with problems "
+            f"({len(problems)} in all)")
+    if strict and problems:
+        raise ToolboxError([Problem(p.path, p.line, p.message) for p in problems])
 
 
 class Progress:

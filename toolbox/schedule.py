@@ -21,7 +21,7 @@ from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, template_name
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
-from .render.print import PrintOptions, render_print
+from .render.print import PrintOptions, is_press, press_for, render_print
 from .render.templates import environment
 from .timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 
@@ -40,6 +40,7 @@ class PrintDone:
     translated: float
     problems: list[Problem] = field(default_factory=list)
     previews: dict[str, bytes] = field(default_factory=dict)
+    preflight: str = ""  # press PDFs: the preflight's one-line summary (render.prepress)
 
 
 class _Renderer:
@@ -75,8 +76,20 @@ class _Renderer:
 
             _, width, height = SHARE_FORMATS[unit.format]
             return PrintDone(unit, rasterise(result.data, width, height), None, localizer.tr.usage.translated, problems)
+        summary = ""
+        if is_press(campaign, unit, self.options):
+            from .render.prepress import preflight
+            from .render.pressdata import PDFX_NAMES, press_data
+
+            press = press_for(self.project, campaign, self.options)
+            data = press_data(self.project.templates)
+            # The safe zone is measured on the layout (render_print), which sees the QR code and images too.
+            report = preflight(result.data, unit.path, press.profile.ink_limit, None, data.bleed)
+            problems = problems + report.problems(PDFX_NAMES[press.variant])
+            summary = report.summary()
         return PrintDone(unit, result.data, result.pages, localizer.tr.usage.translated, problems,
-                         make_previews(result.data, unit.path, self.previews if unit.format != GUIDE_FORMAT else "none"))
+                         make_previews(result.data, unit.path, self.previews if unit.format != GUIDE_FORMAT else "none"),
+                         summary)
 
 
 def _timeout_problem(campaign: Campaign, unit: Unit, limit: float) -> Problem:

@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import tinycss2
-import tinycss2.color3
+import tinycss2.color4
 from PIL import Image, ImageCms
 
 #: CSS properties whose values hold colours (custom properties too, by their ``--`` prefix).
@@ -37,6 +37,7 @@ _COLOUR_PROPERTIES = re.compile(
     r"^(--.*|color|background(-color)?|border(-(top|right|bottom|left|block|inline)(-(start|end))?)?(-color)?|"
     r"outline(-color)?|fill|stroke|stop-color|flood-color|lighting-color|text-decoration(-color)?|"
     r"column-rule(-color)?|caret-color|box-shadow|text-shadow|text-emphasis(-color)?)$")
+_COLOUR_FUNCTIONS = ("rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch", "color")
 _SVG_PAINT = re.compile(r'\b(fill|stroke|stop-color|flood-color|lighting-color|color)="([^"]*)"')
 _STYLE_ATTR = re.compile(r'\bstyle="([^"]*)"')
 _STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S | re.I)
@@ -59,7 +60,7 @@ class Converter:
         self.fixed = {k.lower(): v for k, v in (fixed or {}).items()}
         # Lightness of every black-only tint, to print greys with black ink alone.
         ramp = Image.frombytes("CMYK", (256, 1), b"".join(bytes((0, 0, 0, k)) for k in range(256)))
-        self._k_lightness = list(ImageCms.applyTransform(ramp, self._cmyk_to_lab).getdata(0))
+        self._k_lightness = list(ImageCms.applyTransform(ramp, self._cmyk_to_lab).getchannel(0).tobytes())
 
     @property
     def description(self) -> str:
@@ -89,7 +90,7 @@ class Converter:
         return tuple(round(v / 255, 2) for v in full.getpixel((0, 0)))  # type: ignore[return-value]
 
     def css_colour(self, rgba) -> str:
-        c, m, y, k = self.cmyk(*(max(0, min(255, round(v * 255))) for v in rgba[:3]))
+        c, m, y, k = self.cmyk(*(max(0, min(255, round((v or 0) * 255))) for v in rgba[:3]))
         alpha = rgba[3]
         text = f"device-cmyk({_num(c)} {_num(m)} {_num(y)} {_num(k)}"
         return text + (f" / {_num(round(alpha, 3))})" if alpha < 1 else ")")
@@ -160,15 +161,18 @@ class Converter:
 
     def _tokens(self, tokens: list) -> None:
         for i, token in enumerate(tokens):
-            if token.type in ("hash", "ident", "function"):
-                if token.type == "function" and token.lower_name not in ("rgb", "rgba", "hsl", "hsla"):
-                    self._tokens(token.arguments)
-                    continue
-                colour = tinycss2.color3.parse_color(token)
-                if colour is not None and not isinstance(colour, str):  # str: currentColor
-                    if colour.alpha == 0:
-                        continue  # transparent stays transparent
-                    tokens[i] = tinycss2.parse_one_component_value(self.css_colour(tuple(colour)))
+            if token.type not in ("hash", "ident", "function"):
+                continue
+            if token.type == "function" and token.lower_name not in _COLOUR_FUNCTIONS:
+                self._tokens(token.arguments)  # var(--x, #fff), device-cmyk() left as written
+                continue
+            colour = tinycss2.color4.parse_color(token)
+            if colour is None or isinstance(colour, str):  # not a colour, or currentcolor
+                continue
+            if colour.alpha == 0:
+                continue  # transparent stays transparent
+            rgb = colour.to("srgb").coordinates  # Lab, LCh, HSL…: into sRGB first, then through the profile
+            tokens[i] = tinycss2.parse_one_component_value(self.css_colour((*rgb, colour.alpha)))
 
     # Images ---------------------------------------------------------------------------------------
 

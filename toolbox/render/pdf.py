@@ -156,7 +156,12 @@ def project_fetcher(roots: list[Path], converter=None):
                 body = converter.svg(response.read().decode(response.charset or "utf-8"))
             elif kind.startswith("image/") or name.endswith(_RASTER):
                 data = response.read()
-                body = converter.image(data) or data
+                converted = converter.image(data)
+                response.close()
+                if converted is None:
+                    return URLFetcherResponse(response.url, data, response.headers)
+                # Not a file: URL, or WeasyPrint reads the original (RGB) file again from disk.
+                return URLFetcherResponse("cmyk:" + url, converted, {"Content-Type": "image/jpeg"})
             else:
                 return response
             response.close()

@@ -95,8 +95,9 @@ class FileReport:
                 f"{boxes}, {ink}, {len(self.low_res)} low-res image(s), {len(self.near_trim)} text(s) in the safe zone")
 
 
-def preflight(data: bytes, path: str, ink_limit: int = 300, safe_zone: float = 3.0, bleed: float = 3.0) -> FileReport:
-    """Check one PDF (its bytes); ``path`` names it in the report."""
+def preflight(data: bytes, path: str, ink_limit: int = 300, safe_zone: float | None = 3.0,
+              bleed: float = 3.0) -> FileReport:
+    """Check one PDF (its bytes); ``path`` names it in the report. ``safe_zone`` None: text positions not checked."""
     import io
 
     import pikepdf
@@ -129,7 +130,7 @@ def preflight(data: bytes, path: str, ink_limit: int = 300, safe_zone: float = 3
         file.write_bytes(data)
         report.low_res = _low_res(file)
         report.ink_max, report.ink_page = ink_coverage(file) or (None, 0)
-        report.near_trim = _near_trim(file, safe_zone)
+        report.near_trim = _near_trim(file, safe_zone) if safe_zone is not None else []
     return report
 
 

@@ -16,6 +16,8 @@ PRESS_FILE = "print/press.toml"
 DEFAULT_PROFILE = "fogra39"
 #: PDF/X versions a press build may write: X-4 (live transparency, the default) or X-1a (flattened, older RIPs).
 PDF_X = {"x-4": "pdf/x-4", "x-1a": "pdf/x-1a"}
+#: What each writes as GTS_PDFXVersion (the preflight compares).
+PDFX_NAMES = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003"}
 #: Characterised printing conditions registered at the ICC, as profile descriptions name them.
 _REGISTERED = re.compile(r"\b(FOGRA\d+[A-Z]?|GRACoL\d*|SWOP\d*|PSO[ _]?(?:Coated|Uncoated|LWC)[\w ]*?v?\d*|IFRA\d+|JC\d+|CGATS21-2-\w+)\b",
                          re.I)
