@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from babel import Locale
 
-from toolbox.hours import ALL_DAYS, NBSP, Hours, HoursError, Labels, Rule, format_hours, parse_hours
-from toolbox.locales import in_cldr
+from toolbox.campaign.hours import ALL_DAYS, NBSP, Hours, HoursError, Labels, Rule, format_hours, parse_hours
+from toolbox.i18n.locales import in_cldr
 
 LABELS = Labels("24 hours, every day", "every day")
 

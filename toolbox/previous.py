@@ -17,8 +17,8 @@ import os
 import re
 from pathlib import Path
 
-from .countries import ACCEPTED as COUNTRIES
-from .paths import RESERVED, relative_problem
+from .campaign.countries import ACCEPTED as COUNTRIES
+from .campaign.paths import RESERVED, relative_problem
 from .write import JOURNAL, MANIFEST, STATE
 
 log = logging.getLogger("toolbox")
@@ -157,7 +157,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 def entry_problem(entry: dict) -> str | None:
     """Why a manifest entry is not one toolbox writes (a name or type that must not reach a file name), or None."""
-    from .validate import TAG_RE, id_problem
+    from .campaign.validate import TAG_RE, id_problem
 
     rel = entry.get("path")
     if not isinstance(rel, str):

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import Problem, ToolboxError
-from .paths import inside
+from .campaign.paths import inside
 
 MANIFEST = "manifest.json"
 LOCK = ".toolbox.lock"

@@ -316,7 +316,7 @@ def _near_trim(file: Path, safe_zone: float) -> list[str]:
 
 def layout_problems(result, path: str, where: str, safe_zone: float) -> list[Problem]:
     """Press problems measured on the laid-out document (``pdf.render_pdf`` with ``press``): images, safe zone."""
-    from ..urls import file_path
+    from ..campaign.urls import file_path
 
     found = []
     for image in result.images:

@@ -114,7 +114,7 @@ def in_cldr(tag: str) -> bool:
 def resolve(tag: str, declared: dict | None = None) -> LocaleInfo | None:
     """The locale for ``tag``: built-in, overridden or declared by the campaign.
 
-    ``declared`` maps tags to :class:`toolbox.model.LocaleDecl`. A tag that is
+    ``declared`` maps tags to :class:`toolbox.campaign.model.LocaleDecl`. A tag that is
     neither built in nor declared is accepted only if CLDR knows it; its script
     comes from CLDR's likely subtags, not "Latn" by default.
     """

@@ -10,16 +10,16 @@ from pathlib import Path
 
 from .contacts import shown_hotlines
 from .countries import country_problem
-from .errors import Collector, display_path
-from .i18n.checks import direction_problems, link_problems, reader_view
+from ..errors import Collector, display_path
+from ..i18n.checks import direction_problems, link_problems, reader_view
 from .hours import ACCEPTED, HoursError, parse_hours
-from .i18n.segments import split_blocks
+from ..i18n.segments import split_blocks
 from .invisible import hidden_characters, line_of_offset
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
-from .locales import BUILTIN, in_cldr, resolve
+from ..i18n.locales import BUILTIN, in_cldr, resolve
 from .model import REGIONAL_KINDS, Campaign
 from .paths import RESERVED, reference_problem, resolved
-from .project import Project
+from ..project import Project
 from .tomlpos import KeyPath, line_of
 from .urls import exit_problem, has_userinfo, scheme
 
@@ -69,8 +69,8 @@ def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
 
 def print_profile_problem(campaign: Campaign, project: Project) -> str | None:
     """What is wrong with ``[campaign] print_profile`` (a built-in id or an ICC file in the campaign folder), or None."""
-    from .render.cmyk import is_cmyk_profile
-    from .render.pressdata import press_data
+    from ..render.cmyk import is_cmyk_profile
+    from ..render.pressdata import press_data
 
     setting = campaign.campaign.print_profile
     if not setting:
@@ -276,7 +276,7 @@ def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector
     A locale needs a font stack in templates/fonts/fonts.toml that draws its letters; a
     language named in a hotline's list of languages needs some font for its name.
     """
-    from .render.fonts import cmap, drawn, letters, load_fonts  # here: validating needs no fonts until now
+    from ..render.fonts import cmap, drawn, letters, load_fonts  # here: validating needs no fonts until now
 
     try:
         fonts = load_fonts(project.templates)
