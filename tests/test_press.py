@@ -86,7 +86,7 @@ def test_rgb_photo_converted_to_cmyk_and_low_resolution_warned(press: dict) -> N
         # A CMYK JPEG, with the photo's colours still there (not flattened to grey)
         assert images[0].Filter == "/DCTDecode"
         picture = Image.open(io.BytesIO(images[0].read_raw_bytes()))
-        assert picture.mode == "CMYK" and len(set(picture.getdata())) > 50
+        assert picture.mode == "CMYK" and len(set(zip(*[iter(picture.tobytes())] * 4))) > 50
     warned = [line for line in press["stderr"].splitlines() if "cover.png prints at" in line]
     assert warned, press["stderr"]
     ppi = int(re.search(r"at (\d+) ppi", warned[0]).group(1))
@@ -114,7 +114,7 @@ def _gs_cmyk(pdf: Path, tmp: Path, page: int, box: str = "-dUseBleedBox", dpi: i
 def test_ink_coverage_and_cover_colour_run_into_the_bleed(press: dict, tmp_path: Path) -> None:
     image = _gs_cmyk(press["out"] / LEAFLET, tmp_path, 1)
     width, height = image.size
-    totals = [sum(px) * 100 / 255 for px in image.getdata()]
+    totals = [sum(px) * 100 / 255 for px in zip(*[iter(image.tobytes())] * 4)]
     assert 150 < max(totals) <= 300, max(totals)  # the accent colour is heavy, but within the coated limit
     dpmm = 72 / 25.4
     # In the bleed, 1.5 mm outside the trim: the cover's colour on its top, bottom and outer edge, paper elsewhere.
@@ -132,7 +132,7 @@ def test_body_text_and_qr_code_in_black_ink_only(press: dict, tmp_path: Path) ->
     dpmm = 150 / 25.4
     # The back panel (100–200 mm from the left of the outside): its text and the QR code.
     panel = image.crop((round(100 * dpmm), 0, round(197 * dpmm), image.height))
-    dark = [px for px in panel.getdata() if px[3] > 200]
+    dark = [px for px in zip(*[iter(panel.tobytes())] * 4) if px[3] > 200]
     assert len(dark) > 2000
     assert all(c == m == y == 0 for c, m, y, _ in dark), {px for px in dark if px[:3] != (0, 0, 0)}
 
@@ -202,3 +202,20 @@ def test_colours_convert_through_the_profile() -> None:
     assert paints and paints <= {"device-cmyk(0 0 0 1)", "device-cmyk(0 0 0 0)"}, paints
     css = converter.css(":root { --a: #0b6e69; --a-cmyk: device-cmyk(0.9 0 0.5 0.2) } p { color: rgb(255 0 0) }")
     assert "--a: device-cmyk(0.9 0 0.5 0.2)" in css and "rgb" not in css and "#" not in css
+
+
+def test_a_print_shops_own_profile(tmp_path: Path) -> None:
+    """Any CMYK output profile works; one naming no registered condition is written as Custom."""
+    from toolbox.render.cmyk import Converter, is_cmyk_profile
+    from toolbox.render.pressdata import resolve_profile
+
+    shop = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Ghostscript's generic CMYK (scripts/setup.sh)
+    if not shop.is_file():
+        pytest.skip("Ghostscript's profiles are not installed")
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(shop, tmp_path / "profiles" / "shop.icc")
+    assert is_cmyk_profile(tmp_path / "profiles" / "shop.icc") is None
+    profile = resolve_profile(ROOT / "templates", tmp_path, "profiles/shop.icc")
+    assert profile.condition == "Custom" and profile.registry == "" and profile.name and profile.ink_limit == 300
+    assert resolve_profile(ROOT / "templates", tmp_path, "profiles/shop.icc", "uncoated").ink_limit == 270
+    assert Converter(profile.path).cmyk(0, 0, 0) == (0, 0, 0, 1)

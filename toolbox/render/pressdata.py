@@ -18,9 +18,9 @@ DEFAULT_PROFILE = "fogra39"
 PDF_X = {"x-4": "pdf/x-4", "x-1a": "pdf/x-1a"}
 #: What each writes as GTS_PDFXVersion (the preflight compares).
 PDFX_NAMES = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003"}
-#: Characterised printing conditions registered at the ICC, as profile descriptions name them.
-_REGISTERED = re.compile(r"\b(FOGRA\d+[A-Z]?|GRACoL\d*|SWOP\d*|PSO[ _]?(?:Coated|Uncoated|LWC)[\w ]*?v?\d*|IFRA\d+|JC\d+|CGATS21-2-\w+)\b",
-                         re.I)
+#: Characterised printing conditions registered at the ICC whose identifier a profile's description names
+#: exactly (FOGRA39, FOGRA51, CGATS TR 006…). Names such as "SWOP" or "GRACoL" alone are not identifiers.
+_REGISTERED = re.compile(r"\b(FOGRA\d{2}|CGATS TR \d{3})\b")
 
 
 @dataclass(frozen=True)
