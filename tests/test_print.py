@@ -295,6 +295,10 @@ def test_campaign_settings_choose_press_profile_and_variant(tmp_path: Path) -> N
     found = boxes(poster)
     assert found["MediaBox"][0] == pytest.approx(-3 * PT_PER_MM, abs=0.1)
     assert b"PDF/X-1a:2003" in pypdf.PdfReader(poster).trailer["/Root"]["/Metadata"].get_object().get_data()
+    from toolbox.render.prepress import preflight
+
+    report = preflight(poster.read_bytes(), poster.name)
+    assert not report.transparency and not report.problems("PDF/X-1a:2003"), report.problems()  # crop marks made opaque
 
 
 def test_campaign_pdf_variant_writes_pdf_a(tmp_path: Path) -> None:

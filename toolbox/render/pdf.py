@@ -199,7 +199,7 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
         if press is not None:
             from .pdfx import finish
 
-            data = finish(data, press.profile, press.converter)
+            data = finish(data, press.profile, press.converter, opaque=press.variant == "pdf/x-1a")
     finally:
         logger.removeHandler(capture)
         logger.setLevel(level)

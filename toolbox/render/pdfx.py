@@ -9,6 +9,11 @@
   ``k``/``K`` through the same converter as the CSS, in pages and forms.
 - Lab colour spaces WeasyPrint declares on every page but nothing uses are
   removed, so the preflight finds no Lab object.
+- PDF/X-1a allows no transparency, yet WeasyPrint draws crop marks as
+  fill-and-stroke paths with an invisible fill (``ca 0``) inside transparency
+  groups: for X-1a those fills are dropped (the strokes stay), and a form whose
+  content is then opaque loses its transparency group. Real transparency in the
+  templates (opacity, rgba) stays, and the preflight reports it.
 """
 
 from __future__ import annotations
@@ -23,13 +28,20 @@ from .pressdata import PressProfile
 _RGB_OPS = {"rg": "k", "RG": "K"}
 
 
-def finish(data: bytes, profile: PressProfile, converter: Converter) -> bytes:
+def finish(data: bytes, profile: PressProfile, converter: Converter, opaque: bool = False) -> bytes:
+    """Complete a WeasyPrint PDF/X file; ``opaque`` (PDF/X-1a): remove the transparency only the crop marks use."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _output_intent(pdf, profile)
         seen: set[tuple[int, int]] = set()
         for page in pdf.pages:
             _recolour(pdf, page.obj, seen, converter, is_page=True)
             _drop_unused_lab(page.obj)
+        if opaque:
+            done: set = set()
+            for page in pdf.pages:
+                for xobject in ((page.obj.get("/Resources") or {}).get("/XObject") or {}).values():
+                    if xobject.get("/Subtype") == "/Form":
+                        _drop_invisible_fills(xobject, done)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
@@ -110,3 +122,49 @@ def _used_names(obj, seen: set | None = None) -> set[str]:
         if xobject.get("/Subtype") == "/Form":
             names |= _used_names(xobject, seen)
     return names
+
+
+_FILL_AND_STROKE = {"B": "S", "B*": "S", "b": "s", "b*": "s"}
+_FILL = {"f", "F", "f*"}
+
+
+def _drop_invisible_fills(form, done: set) -> None:
+    """Fills painted with alpha 0 removed (strokes kept); an opaque form loses its transparency group."""
+    if form.objgen in done:
+        return
+    done.add(form.objgen)
+    resources = form.get("/Resources") or pikepdf.Dictionary()
+    states = resources.get("/ExtGState") or pikepdf.Dictionary()
+    invisible = {name for name, state in states.items()
+                 if float(state.get("/ca", 1)) == 0 and float(state.get("/CA", 1)) == 1 and "/SMask" not in state
+                 and set(state.keys()) <= {"/ca", "/Type"}}
+    if not invisible:
+        return
+    out, hidden, stack = [], False, []
+    for operands, operator in pikepdf.parse_content_stream(form):
+        name = str(operator)
+        if name == "q":
+            stack.append(hidden)
+        elif name == "Q":
+            hidden = stack.pop() if stack else False
+        elif name == "gs" and operands and str(operands[0]) in invisible:
+            hidden = True
+            continue
+        elif name == "gs" and operands and "/ca" in states.get(str(operands[0]), {}):
+            hidden = False
+        if hidden and name in _FILL_AND_STROKE:
+            operator = pikepdf.Operator(_FILL_AND_STROKE[name])
+        elif hidden and name in _FILL:
+            operator = pikepdf.Operator("n")  # end the path, paint nothing
+        out.append((operands, operator))
+    form.write(pikepdf.unparse_content_stream(out))
+    for name in invisible:
+        del states[name]
+    for xobject in (resources.get("/XObject") or {}).values():
+        if xobject.get("/Subtype") == "/Form":
+            _drop_invisible_fills(xobject, done)
+    translucent = any(float(v.get("/ca", 1)) < 1 or float(v.get("/CA", 1)) < 1 or "/SMask" in v for v in states.values())
+    nested = any(x.get("/Group") is not None or x.get("/SMask") is not None
+                 for x in (resources.get("/XObject") or {}).values())
+    if not translucent and not nested and "/Group" in form:
+        del form["/Group"]
