@@ -158,7 +158,8 @@ def test_roll_fold_panels(press: dict) -> None:
 def test_print_guide_tells_where_the_folds_are(press: dict) -> None:
     text = subprocess.run(["pdftotext", str(press["out"] / "press-demo/en/press-demo-en-mk-guide.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
-    assert "100 mm and 200 mm from the left edge" in " ".join(text.split())
+    # The fold guide: the three panels to scale, as the sheet lies for step 1 (the narrow one folds in first).
+    assert "100 mm 100 mm 97 mm" in " ".join(text.split()), text
 
 
 def test_build_reports_preflight_and_preflight_command_passes(press: dict) -> None:
