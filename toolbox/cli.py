@@ -301,12 +301,14 @@ def serve(obj: Ctx, campaigns: tuple[str, ...], port: int, host: str, no_open: b
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: dist/ in the project folder.")
 @click.option("--print", "press", is_flag=True, help="As given to the shard builds.")
+@click.option("--pdf-x", type=click.Choice(["x-4", "x-1a"]), default=None, help="As given to the shard builds.")
 @click.option("--archive", is_flag=True, help="As given to the shard builds.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="first", show_default=True,
               help="As given to the shard builds.")
 @output_options
 @pass_ctx
-def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, archive: bool, previews: str) -> None:
+def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, pdf_x: str | None, archive: bool,
+          previews: str) -> None:
     """Join the output folders of 'toolbox build --shard K/N' runs into one.
 
     Copies every shard's files, then builds the microsite and the manifest over
@@ -320,7 +322,7 @@ def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, arc
     out_dir = (out or obj.project.root / "dist").resolve()
     with output_lock(out_dir):
         copied = gather_shards([s.resolve() for s in shards], out_dir)
-    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "")
+    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or "")
     report = run_build(obj.project, out_dir, options=options, previews=previews, jobs=1)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
