@@ -220,3 +220,23 @@ def test_a_print_shops_own_profile(tmp_path: Path) -> None:
     assert profile.condition == "Custom" and profile.registry == "" and profile.name and profile.ink_limit == 300
     assert resolve_profile(ROOT / "templates", tmp_path, "profiles/shop.icc", "uncoated").ink_limit == 270
     assert Converter(profile.path).cmyk(0, 0, 0) == (0, 0, 0, 1)
+
+
+def test_safe_zone_names_text_and_qr_code_near_the_trim() -> None:
+    from toolbox.render.context import qr_svg
+    from toolbox.render.pdf import render_pdf
+    from toolbox.render.prepress import layout_problems
+    from toolbox.render.pressdata import press_setup
+
+    setup = press_setup(ROOT / "templates", ROOT, "", "", "x-4")
+    html = ('<html lang="en"><head><title>t</title><style>@page { size: 60mm 40mm; margin: 0; bleed: 3mm }'
+            'body { margin: 0 } .edge { margin: 1mm 0 0 10mm } .qr svg { position: absolute; right: 1.5mm; bottom: 5mm;'
+            ' width: 15mm; height: 15mm } .safe { margin: 8mm 0 0 10mm }</style></head><body>'
+            f'<p class="edge">Edge</p><p class="safe">Safe</p><div class="qr">{qr_svg("https://example.org/")}</div>'
+            '</body></html>')
+    result = render_pdf(html, ROOT / "templates" / "print", [ROOT], press=setup)
+    named = {n.what: n.distance for n in result.near_trim}
+    assert set(named) == {"Edge", "the QR code"}, named
+    assert 0.5 < named["Edge"] < 3 and 1 < named["the QR code"] < 2
+    messages = [p.message for p in layout_problems(result, "x.pdf", "en card", setup.safe_zone)]
+    assert any("“Edge” on page 1 is" in m and "inside the 3 mm safe zone" in m for m in messages), messages

@@ -396,6 +396,8 @@ def _placed(document, safe_zone: float) -> tuple[list[Placed], list[NearTrim]]:
 
 def _boxes(box, inside_mark: bool = False, in_qr: bool = False):
     """Every box under ``box``, with whether it is inside a mark (``data-mark``) or a QR code (class ``qr``)."""
+    if type(box).__name__ == "AbsolutePlaceholder":  # a positioned box stands in the tree behind a placeholder
+        box = box._box
     element = getattr(box, "element", None)
     if element is not None and getattr(box, "element_tag", None):
         inside_mark = inside_mark or bool(element.get("data-mark"))
