@@ -144,7 +144,7 @@ class CampaignInfo:
     exit_url: str = field(default="https://www.wikipedia.org/", metadata=doc("neutral site the quick-exit button goes to"))
     disclaimer: str = field(default="", metadata=doc("funder disclaimer printed on every material (translated)"))
     eu_funded: bool = field(default=False, metadata=doc("true for EU-funded material: prints the EU emblem and \"Funded by the European Union\" beside the disclaimer"))
-    print_marks: bool = field(default=False, metadata=doc("true to always build print files with 3 mm bleed and crop marks (as toolbox build --print)"))
+    print_marks: bool = field(default=False, metadata=doc("true to always build print-shop files: PDF/X in CMYK, 3 mm bleed and crop marks (as toolbox build --print)"))
     pdf_variant: str = field(default="", metadata=doc("PDF variant of print files: pdf/ua-1 (tagged, accessible; the default) or pdf/a-3b (archiving)", choices=("", "pdf/ua-1", "pdf/a-3b")))
     print_profile: str = field(default="", metadata=doc("CMYK printing condition of print-shop files (toolbox build --print): fogra39 (built in, coated offset; the default) or the path of the print shop's own ICC output profile in the campaign folder, e.g. \"profiles/shop.icc\""))
     print_paper: str = field(default="", metadata=doc("paper of print-shop files, for the ink limit the preflight checks: coated (300 %) or uncoated (270 %); default: the profile's", choices=("", "coated", "uncoated")))
