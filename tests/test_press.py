@@ -240,3 +240,18 @@ def test_safe_zone_names_text_and_qr_code_near_the_trim() -> None:
     assert 0.5 < named["Edge"] < 3 and 1 < named["the QR code"] < 2
     messages = [p.message for p in layout_problems(result, "x.pdf", "en card", setup.safe_zone)]
     assert any("“Edge” on page 1 is" in m and "inside the 3 mm safe zone" in m for m in messages), messages
+
+
+def test_press_render_is_reproducible() -> None:
+    """Same input, same bytes: WeasyPrint's random XMP DocumentID is replaced by one derived from the document."""
+    from toolbox.render.pdf import render_pdf
+    from toolbox.render.pressdata import press_setup
+
+    setup = press_setup(ROOT / "templates", ROOT, "", "", "x-4")
+    html = ('<html lang="en"><head><title>t</title><meta name="dcterms.created" content="2026-11-24T00:00:00Z">'
+            '<meta name="dcterms.modified" content="2026-11-24T00:00:00Z"><style>@page { size: 50mm 30mm; '
+            'margin: 0; bleed: 3mm; marks: crop } body { color: #0b6e69 }</style></head><body><p>Help</p></body></html>')
+    first = render_pdf(html, ROOT / "templates" / "print", [ROOT], press=setup).data
+    second = render_pdf(html, ROOT / "templates" / "print", [ROOT], press=setup).data
+    assert first == second
+    assert b"xmp.did:" in pikepdf.open(io.BytesIO(first)).Root.Metadata.read_bytes()

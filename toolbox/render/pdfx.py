@@ -9,6 +9,9 @@
   ``k``/``K`` through the same converter as the CSS, in pages and forms.
 - Lab colour spaces WeasyPrint declares on every page but nothing uses are
   removed, so the preflight finds no Lab object.
+- WeasyPrint's PDF/X metadata carries a random ``xmpMM:DocumentID`` (and the
+  file identifier hashes it): both are derived from the document here, so the
+  same input gives the same bytes.
 - PDF/X-1a allows no transparency, yet WeasyPrint draws crop marks as
   fill-and-stroke paths with an invisible fill (``ca 0``) inside transparency
   groups: for X-1a those fills are dropped (the strokes stay), and a form whose
@@ -18,7 +21,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
+import uuid
 
 import pikepdf
 
@@ -26,6 +32,7 @@ from .cmyk import Converter
 from .pressdata import PressProfile
 
 _RGB_OPS = {"rg": "k", "RG": "K"}
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-fA-F-]{36}")
 
 
 def finish(data: bytes, profile: PressProfile, converter: Converter, opaque: bool = False) -> bytes:
@@ -36,6 +43,7 @@ def finish(data: bytes, profile: PressProfile, converter: Converter, opaque: boo
         for page in pdf.pages:
             _recolour(pdf, page.obj, seen, converter, is_page=True)
             _drop_unused_lab(page.obj)
+        _stable_document_id(pdf)
         if opaque:
             done: set = set()
             for page in pdf.pages:
@@ -45,6 +53,23 @@ def finish(data: bytes, profile: PressProfile, converter: Converter, opaque: boo
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+def _stable_document_id(pdf: pikepdf.Pdf) -> None:
+    meta = pdf.Root.get("/Metadata")
+    if meta is None:
+        return
+    xmp = meta.read_bytes()
+    if not _DOCUMENT_ID.search(xmp):
+        return
+    digest = hashlib.sha256(_DOCUMENT_ID.sub(b"xmp.did:", xmp))
+    for page in pdf.pages:
+        for stream in page.obj.Contents if isinstance(page.obj.Contents, pikepdf.Array) else [page.obj.Contents]:
+            digest.update(stream.read_raw_bytes())
+    stable = uuid.UUID(bytes=digest.digest()[:16], version=4)
+    meta.write(_DOCUMENT_ID.sub(f"xmp.did:{stable}".encode(), xmp))
+    # WeasyPrint's file identifier is a hash over bytes that held the random id: derive it anew.
+    pdf.trailer.ID = pikepdf.Array([pikepdf.String(stable.bytes), pikepdf.String(stable.bytes)])
 
 
 def _output_intent(pdf: pikepdf.Pdf, profile: PressProfile) -> None:
