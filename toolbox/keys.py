@@ -133,7 +133,7 @@ class KeyMaker:
             h.update(part.encode("utf-8") + b"\0")
         return h.hexdigest()
 
-    def site_key(self, campaign: Campaign, downloads: dict) -> str:
+    def site_key(self, campaign: Campaign, downloads: dict, audio: list | None = None) -> str:
         """One key for a campaign's whole microsite: pages are cheap, but hundreds add up.
 
         Covers every group, country and text of the campaign, every catalog of
@@ -161,4 +161,6 @@ class KeyMaker:
         if emblem.is_file():
             add("print/_eu-emblem.svg", self.file(emblem))
         add("downloads", _plain(downloads))
+        if audio:  # the group pages' players link the audio files
+            add("audio", _plain(audio))
         return h.hexdigest()

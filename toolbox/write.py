@@ -35,6 +35,7 @@ class Entry:
     pages: int | None = None
     translated: float | None = None
     paper: str | None = None  # posters: "a3" or "a4"
+    seconds: float | None = None  # audio only: duration
 
 
 def atomic_write(target: Path, data: bytes) -> None:
@@ -106,7 +107,7 @@ class OutputWriter:
 
     def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
               format: str, pages: int | None = None, translated: float | None = None,
-              paper: str | None = None) -> Entry:
+              paper: str | None = None, seconds: float | None = None) -> Entry:
         target = inside(self.out, rel)
         if target is None:  # never reached from valid input; a last line of defence
             from .errors import ToolboxError
@@ -116,7 +117,7 @@ class OutputWriter:
         if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
             atomic_write(target, data)
         entry = Entry(campaign, group, locale, country, format, rel, len(data),
-                      hashlib.sha256(data).hexdigest(), pages, translated, paper)
+                      hashlib.sha256(data).hexdigest(), pages, translated, paper, seconds)
         self.entries.append(entry)
         return entry
 
