@@ -191,3 +191,36 @@ def test_recorded_only_refuses_synthetic_voices(audio_build) -> None:
     plan = plan_audio(project, environment(project.templates), strict)
     assert [(i.locale, i.synthetic) for i in plan.items] == [("sr-Latn", False)]
     assert any("recordings only" in n and " en " in n for n in plan.notices)
+
+
+def test_player_in_chromium_without_javascript_fetches_nothing_until_play(audio_build) -> None:
+    """JavaScript off: the native player is there and no audio byte is requested; pressing play fetches and plays Opus."""
+    from test_site_browser import CHROMEDRIVER, CHROMIUM, Browser
+
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("chromium or chromedriver is not installed; run scripts/setup.sh")
+    browser = Browser()
+    try:
+        page = audio_build["out"] / "safe-journeys" / "en" / GROUP / "index.html"
+        requests, _ = browser.load(page, javascript=False)
+        assert not [u for u in requests if u.endswith((".ogg", ".mp3"))], requests
+        player = browser.driver.find_element("css selector", "audio[controls]")
+        assert player.is_displayed() and player.size["height"] > 0 and player.size["width"] > 200
+        browser.driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+        # The reader presses play (a click on the player's play button, at its left end).
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(browser.driver).move_to_element_with_offset(player, -player.size["width"] // 2 + 20, 0).click().perform()
+        deadline = time.time() + 10
+        state = {}
+        while time.time() < deadline:
+            state = browser.js("const a = document.querySelector('audio'); return {src: a.currentSrc, ready: a.readyState, "
+                               "t: a.currentTime, d: a.duration, err: a.error && a.error.code}")
+            if state["t"] and state["t"] > 0.2:
+                break
+            time.sleep(0.2)
+        assert state["src"].endswith(".ogg") and not state["err"], state
+        assert state["d"] > 60 and state["t"] > 0.2, state  # it plays: the clock moves
+        assert [u for u in browser.requests() if u.endswith(".ogg")]
+    finally:
+        browser.quit()
