@@ -75,10 +75,12 @@ def _probe(path: Path) -> dict:
     return json.loads(run.stdout)
 
 
-def _loudness(path: Path) -> float:
-    run = subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-i", str(path), "-af", "ebur128", "-f", "null", "-"],
+def _loudness(path: Path) -> tuple[float, float]:
+    """(integrated loudness in LUFS, true peak in dBFS), EBU R128, as ffmpeg measures them."""
+    run = subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
                          capture_output=True, text=True)
-    return float(re.findall(r"I:\s+(-?[0-9.]+) LUFS", run.stderr)[-1])
+    return (float(re.findall(r"I:\s+(-?[0-9.]+) LUFS", run.stderr)[-1]),
+            float(re.findall(r"Peak:\s+(-?[0-9.]+) dBFS", run.stderr)[-1]))
 
 
 def _entries(manifest: dict) -> dict[str, dict]:
@@ -110,7 +112,10 @@ def test_files_are_opus_and_mp3_mono_at_the_set_loudness(audio_build, tag: str) 
         (stream,) = info["streams"]
         assert (stream["codec_name"], stream["channels"], stream["sample_rate"]) == (codec, 1, rate)
         assert abs(float(info["format"]["duration"]) - entries[rel]["seconds"]) < 0.2
-        assert abs(_loudness(out / rel) - (-16.0)) <= 1.5, rel
+        from toolbox.render.audio import LOUDNESS
+
+        loudness, peak = _loudness(out / rel)
+        assert abs(loudness - LOUDNESS) <= 1.0 and peak < 0.0, (rel, loudness, peak)
         # No title, artist, date or version: nothing a recording's phone wrote about who spoke. Ogg Opus
         # always names its encoder; bit-exact mode leaves the version number out, so the bytes stay the same.
         tags = {**info["format"].get("tags", {}), **stream.get("tags", {})}
@@ -166,7 +171,7 @@ def test_hotline_digits_are_read_one_by_one_slowly_twice() -> None:
 
     rendered = "Call.\n\n<say-digits>0800 11111</say-digits>\n\n<say-digits>0800 11111</say-digits>"
     out = ssml(script_text(rendered))
-    assert out.count('<prosody rate="x-slow">0, 8, 0, 0<break time="500ms"/>1, 1, 1, 1, 1</prosody>') == 2
+    assert out.count('<prosody rate="slow">0, 8, 0, 0<break time="500ms"/>1, 1, 1, 1, 1</prosody>') == 2
 
 
 def test_no_other_languages_voice() -> None:
@@ -224,3 +229,23 @@ def test_player_in_chromium_without_javascript_fetches_nothing_until_play(audio_
         assert [u for u in browser.requests() if u.endswith(".ogg")]
     finally:
         browser.quit()
+
+
+def test_bundles_put_audio_in_its_own_folder() -> None:
+    from toolbox.pack import kind
+
+    assert kind({"format": "audio", "path": "c/en/g/c-g-en-rs-audio.ogg"}) == "audio"
+    assert kind({"format": "audio", "path": "c/en/g/c-g-en-rs-audio.mp3"}) == "audio"
+
+
+def test_print_guide_mentions_voice_messages_only_where_there_are_some(audio_build) -> None:
+    from toolbox.audio import voice_messages
+    from toolbox.build import load_all
+    from toolbox.project import Project
+
+    project = Project(audio_build["project"])
+    (campaign,), _ = load_all(project)
+    assert voice_messages(project, campaign, "en", "RS") == [f"safe-journeys-{GROUP}-en-rs-audio.ogg"]
+    assert voice_messages(project, campaign, "sr-Latn", "RS")  # the recording
+    assert voice_messages(project, campaign, "rmn", "RS") == []
+    assert voice_messages(project, replace(campaign, campaign=replace(campaign.campaign, audio="none")), "en", "RS") == []

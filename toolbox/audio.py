@@ -180,3 +180,23 @@ def build_audio(project: Project, env, campaigns: list[Campaign], workers, write
         raise ToolboxError(failures)
     report.audio = sum(len(v) for v in made.values())
     return made
+
+
+def voice_messages(project: Project, campaign: Campaign, tag: str, cc: str) -> list[str]:
+    """Audio files a locale × country's bundles will carry (for the print guide), without rendering any script.
+
+    A group counts when it has a recording, or a voice under ``audio = "synthetic"``; a draft
+    dropped because its text fell back to another language is still counted (rare: a gap the
+    translation gate reports anyway).
+    """
+    policy = campaign.campaign.audio
+    if policy == "none":
+        return []
+    voices = sound.load_voices(project.templates)
+    files = []
+    for group in campaign.groups:
+        if not wanted(group) or tag not in group.locales or cc not in group.countries:
+            continue
+        if sound.recording(campaign.folder, group.id, tag, cc) or (policy == "synthetic" and voices.voice(tag)):
+            files.append(sound.audio_path(campaign.id, group.id, tag, cc, "ogg").rsplit("/", 1)[-1])
+    return files

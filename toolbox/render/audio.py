@@ -28,8 +28,8 @@ AUDIO_FORMAT = "audio"
 #: Recording files a campaign may provide, in the order they are looked for.
 RECORDING_SUFFIXES = (".ogg", ".opus", ".mp3", ".m4a", ".wav")
 #: Integrated loudness (LUFS) every file is normalised to: voice messages on a phone speaker.
-LOUDNESS = -16.0
-TRUE_PEAK = -1.5
+LOUDNESS = -18.0
+LIMIT = -3.0  # dBFS, before the last small gain and the codecs' overshoot
 OPUS_BITRATE = "24k"
 MP3_BITRATE = "32k"
 MP3_RATE = 24000  # MPEG-2 layer III: plenty for speech, half the bytes of 48 kHz
@@ -148,7 +148,7 @@ def ssml(paragraphs: list[list[tuple[str, str]]]) -> str:
         pieces = []
         for kind, text in paragraph:
             if kind == "digits":
-                pieces.append(f'<prosody rate="x-slow">{_spelled(escape(text))}</prosody><break time="400ms"/>')
+                pieces.append(f'<prosody rate="slow">{_spelled(escape(text))}</prosody><break time="400ms"/>')
             else:
                 pieces.append(escape(text))
         out.append("".join(pieces) + '<break time="700ms"/>')
@@ -220,11 +220,19 @@ def make_audio(job: AudioJob) -> AudioDone:
                 _run(["espeak-ng", "-m", "-v", job.voice or "", "-s", str(job.speed), "-f", str(tmpdir / "script.ssml"),
                       "-w", str(source)], "espeak-ng")
             ogg, mp3 = tmpdir / "out.ogg", tmpdir / "out.mp3"
-            # EBU R128 in two steps: measure the integrated loudness, then one gain for the whole file and a
-            # limiter for the peaks. (ffmpeg's one-pass loudnorm works at 192 kHz: three times the time.)
-            gain = LOUDNESS - loudness(source)
-            graph = (f"[0:a]aformat=channel_layouts=mono,volume={gain:.2f}dB,alimiter=limit={10 ** (TRUE_PEAK / 20):.3f}:level=false,"
+            # EBU R128: measure the integrated loudness, bring it to LOUDNESS with one gain for the whole file
+            # and a limiter for the peaks, measure again and correct what the limiter took. (ffmpeg's one-pass
+            # loudnorm works at 192 kHz: three times the time.) The limiter leaves headroom for the codecs'
+            # overshoot, so the decoded files stay below 0 dBFS.
+            level = tmpdir / "level.wav"
+            _run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source), "-af",
+                  f"aformat=channel_layouts=mono,volume={LOUDNESS - loudness(source):.2f}dB,"
+                  f"alimiter=limit={10 ** (LIMIT / 20):.3f}:level=false", "-c:a", "pcm_s16le", *_EXACT, str(level)],
+                 "ffmpeg (loudness)")
+            gain = max(-3.0, min(3.0, LOUDNESS - loudness(level)))
+            graph = (f"[0:a]volume={gain:.2f}dB,"
                      f"asplit=2[a][b];[a]aresample=48000[o];[b]aresample={MP3_RATE}[m]")
+            source = level
             _run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
                   "-filter_complex", graph,
                   "-map", "[o]", "-c:a", "libopus", "-b:a", OPUS_BITRATE, "-application", "voip", "-compression_level", "5",
