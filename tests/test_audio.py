@@ -249,3 +249,19 @@ def test_print_guide_mentions_voice_messages_only_where_there_are_some(audio_bui
     assert voice_messages(project, campaign, "sr-Latn", "RS")  # the recording
     assert voice_messages(project, campaign, "rmn", "RS") == []
     assert voice_messages(project, replace(campaign, campaign=replace(campaign.campaign, audio="none")), "en", "RS") == []
+
+
+def test_default_makes_no_audio_without_recordings(audio_build, tmp_path: Path) -> None:
+    """Drafts are opt-in: by default a campaign without an audio/ folder makes no audio and gets no notice."""
+    from toolbox.audio import plan_audio
+    from toolbox.build import load_all
+    from toolbox.model import CampaignInfo
+    from toolbox.project import Project
+    from toolbox.render.templates import environment
+
+    assert CampaignInfo.__dataclass_fields__["audio"].default == "recorded-only"
+    project = Project(audio_build["project"])
+    (campaign,), _ = load_all(project)
+    default = replace(campaign, folder=tmp_path, campaign=replace(campaign.campaign, audio="recorded-only"))
+    plan = plan_audio(project, environment(project.templates), [default])
+    assert plan.items == [] and plan.notices == []

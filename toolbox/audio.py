@@ -1,8 +1,10 @@
 """Audio versions in a build: which group × locale × country gets one, from which source, and their keys.
 
 A group that has a microsite page or print materials gets an audio version
-in every locale × country with a recording or a synthetic voice, unless the
-campaign says ``audio = "recorded-only"`` (recordings only) or ``"none"``.
+in every locale × country with a recording (``campaigns/<id>/audio/``), and
+with ``audio = "synthetic"`` also where a synthetic voice speaks the locale;
+``"none"`` makes none. The default, ``"recorded-only"``, costs a campaign
+without recordings nothing (synthesis takes seconds per file).
 A locale with neither is a notice, not a warning: most campaigns have
 locales no synthetic voice speaks, and their build must stay clean
 (``--strict``); ``-v`` lists them and the build summary counts them.
@@ -63,8 +65,8 @@ def plan_audio(project: Project, env, campaigns: list[Campaign]) -> AudioPlan:
     engine = None
     for campaign in campaigns:
         policy = campaign.campaign.audio
-        if policy == "none":
-            continue
+        if policy == "none" or (policy == "recorded-only" and not (campaign.folder / "audio").is_dir()):
+            continue  # a campaign that does not use audio hears nothing about it
         for group in campaign.groups:
             if not wanted(group):
                 continue
