@@ -265,3 +265,19 @@ def test_default_makes_no_audio_without_recordings(audio_build, tmp_path: Path) 
     default = replace(campaign, folder=tmp_path, campaign=replace(campaign.campaign, audio="recorded-only"))
     plan = plan_audio(project, environment(project.templates), [default])
     assert plan.items == [] and plan.notices == []
+
+
+def test_damaged_recording_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    from toolbox.render.audio import AudioJob, make_audio
+
+    bad = tmp_path / "en.ogg"
+    bad.write_bytes(b"OggS not really a recording")
+    done = make_audio(AudioJob("", None, 145, str(bad)))
+    assert done.error.startswith("ffmpeg") and not done.ogg
+
+
+def test_script_text_reads_sections_as_text() -> None:
+    from toolbox.render.audio import script_text, transcript
+
+    rendered = '<p>Open <bdi dir="ltr">\u2066Mo–Fr\u2069</bdi> 8:00 a.m..</p><ul><li>One</li><li>Two</li></ul>'
+    assert transcript(script_text(rendered)) == "Open Mo–Fr 8:00 a.m.\n\nOne\n\nTwo\n"

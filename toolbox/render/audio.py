@@ -123,6 +123,8 @@ def script_text(rendered: str) -> list[list[tuple[str, str]]]:
                 paragraphs.append([])
             continue
         text = re.sub(r"\s+", " ", text)
+        if kind == "text":  # "8:00 a.m.." where a template adds a full stop after text ending in one
+            text = re.sub(r"(?<=[^.])\.\.(?!\.)", ".", text)
         if text.strip():
             paragraphs[-1].append((kind, text.strip() if kind == "digits" else text))
     return [p for p in paragraphs if p]
