@@ -242,7 +242,9 @@ def test_ctrl_c_exits_cleanly_and_keeps_previous_output(sample_build: Path, tmp_
     shutil.copytree(sample_build, out)
     manifest_before = (out / "manifest.json").read_bytes()
     # A new date changes every PDF, so the interrupted build is really replacing files.
-    proc = _start_build(out, ROOT, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    # Two worker processes whatever the machine, and Ctrl+C only once their results come back:
+    # the workers are running, busy or idle, when it arrives (either way, they must stay quiet).
+    proc = _start_build(out, ROOT, "--jobs", "2", env={"SOURCE_DATE_EPOCH": "1767225600"})
     seen = _wait_for_renders(proc, 4)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C: the whole process group, workers too
     rest = proc.stderr.read()
@@ -258,6 +260,22 @@ def test_ctrl_c_exits_cleanly_and_keeps_previous_output(sample_build: Path, tmp_
         if rel.endswith(".pdf"):
             assert len(PdfReader(out / rel).pages) >= 1  # old or new, always whole
     assert not list(out.rglob(".*.tmp"))
+
+
+def test_workers_never_get_ctrl_c() -> None:
+    """Ctrl+C goes to the whole process group; a worker that took it would print its own traceback."""
+    from toolbox.project import Project
+    from toolbox.render.print import PrintOptions
+    from toolbox.schedule import Workers
+
+    with Workers(Project(ROOT), [], 2, PrintOptions(), "none") as workers:
+        pool = workers._parallel(2)
+        assert set(pool.map(signal.getsignal, [signal.SIGINT] * 4)) == {signal.SIG_IGN}
+        for pid in list(pool._processes):
+            os.kill(pid, signal.SIGINT)
+        # A worker ended by the signal would break the pool: this map would raise BrokenProcessPool.
+        assert list(pool.map(os.readlink, ["/proc/self"] * 4))
+        assert all(p.is_alive() for p in pool._processes.values())
 
 
 def test_two_builds_into_one_folder_wait_for_each_other(tmp_path: Path) -> None:
@@ -299,6 +317,20 @@ def test_merge_never_writes_outside_the_output_folder(tmp_path: Path, entry: str
     with pytest.raises(ToolboxError, match="is not a file inside the shard folder"):
         gather_shards([shard], tmp_path / "out" / "dist")
     assert not (tmp_path / "escaped.txt").exists() and not Path("/tmp/escaped.txt").exists()
+
+
+@pytest.mark.parametrize("state", ['{"outputs": 5}', '{"outputs": {"a.pdf": [1]}}', "[" * 100_000, "\udcff"])
+def test_merge_sets_a_damaged_shard_state_aside(tmp_path: Path, state: str) -> None:
+    from toolbox.write import gather_shards
+
+    shard = tmp_path / "shard"
+    (shard / "x").mkdir(parents=True)
+    (shard / "x/a.pdf").write_bytes(b"pdf")
+    entry = {"path": "x/a.pdf", "format": "leaflet", "bytes": 3, "sha256": hashlib.sha256(b"pdf").hexdigest()}
+    (shard / "manifest.json").write_text(json.dumps({"outputs": [entry], "shard": "1/2"}))
+    (shard / ".toolbox-state.json").write_bytes(state.encode("utf-8", "surrogateescape"))
+    assert gather_shards([shard], tmp_path / "out") == 1
+    assert (tmp_path / "out/x/a.pdf").read_bytes() == b"pdf"
 
 
 def test_locale_arguments_are_never_paths(tmp_path: Path) -> None:

@@ -133,3 +133,141 @@ def test_sample_is_reproducible_and_parallel_equals_serial(sample_build: Path, t
     assert not differ, f"not byte-identical: {differ[:5]}"
     for rel in first:
         assert hashlib.sha256((again / rel).read_bytes()).hexdigest() == second[rel]["sha256"]
+
+
+# --- a damaged output folder ----------------------------------------------------------------
+
+DAMAGED = json.loads((Path(__file__).parent / "fixtures/hostile-output/build-folders.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def site_build(tmp_path_factory) -> tuple[Path, Path]:
+    """A site-only project (builds in a second or two) and its first build."""
+    project = make_project(tmp_path_factory.mktemp("site") / "p")
+    assert run_toolbox("new", "demo", cwd=project).returncode == 0
+    toml = project / "campaigns/demo/campaign.toml"
+    toml.write_text(toml.read_text().replace('formats = ["site", "leaflet"]', 'formats = ["site"]'))
+    out = project.parent / "built"
+    result = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project, out
+
+
+def _damage(out: Path, case: dict) -> None:
+    files = {"manifest": out / "manifest.json", "state": out / ".toolbox-state.json"}
+    for name, path in files.items():
+        if name in case:
+            path.write_text(json.dumps(case[name]), encoding="utf-8")
+        raw = case.get(f"{name}_bytes")
+        if raw is not None:
+            if raw.startswith("REPEAT:"):
+                _, unit, count = raw.split(":")
+                raw = unit * int(count)
+            path.write_bytes(raw.encode("latin-1"))
+    if "set" in case:
+        (name, *keys, last), value = case["set"]
+        data = json.loads(files[name].read_text(encoding="utf-8"))
+        node = data
+        for key in keys:
+            node = node[key]
+        node[last] = value
+        files[name].write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_a_damaged_output_folder_is_rebuilt_not_a_crash(case: str, site_build: tuple[Path, Path], tmp_path: Path) -> None:
+    project, built = site_build
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    (out / "demo/notes.txt").write_text("mine", encoding="utf-8")  # a file toolbox did not write
+    (tmp_path / "outside.txt").write_text("mine", encoding="utf-8")
+    _damage(out, DAMAGED[case])
+    result = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert DAMAGED[case]["expected"] in result.stderr, result.stderr
+    assert outputs(out).keys() == outputs(built).keys()
+    for rel, entry in outputs(out).items():
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == entry["sha256"], rel
+    assert (out / "demo/notes.txt").exists() and (tmp_path / "outside.txt").exists() and (out / ".toolbox.lock").exists()
+    again = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    assert again.returncode == 0 and "warning" not in again.stderr, again.stderr  # repaired by the build
+
+
+def test_files_of_a_failed_build_are_removed_once_no_build_makes_them(tmp_path: Path) -> None:
+    """A build that fails after writing (here: tofu in Albania's card) must not leave its files published forever."""
+    project = make_project(tmp_path / "p")
+    assert run_toolbox("new", "demo", cwd=project).returncode == 0
+    toml = project / "campaigns/demo/campaign.toml"
+    good = toml.read_text()
+    toml.write_text(good.replace('formats = ["site", "leaflet"]', 'formats = ["site", "card"]')
+                    .replace('countries = ["MK"]', 'countries = ["MK", "AL"]')
+                    + '\n[[countries.AL.hotlines]]\nname = "SOS \u0f40 line"\nnumber = "116 006"\nfree = true\n')
+    out = project / "dist"
+    failed = run_toolbox("build", "--jobs", "1", cwd=project)
+    assert failed.returncode == 1 and "missing glyphs (tofu) for U+0F40" in failed.stderr, failed.stderr
+    albanian = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and ("-al-" in p.name or p.name == "al.html"))
+    assert any(rel.endswith("-al-card.pdf") for rel in albanian), albanian  # written, then the build failed
+    mine = out / "demo/en/help/al.html"
+    mine.write_text("<p>my own page, not toolbox's</p>", encoding="utf-8")
+    (out / "demo/notes-al.txt").write_text("mine", encoding="utf-8")
+
+    toml.write_text(good.replace('formats = ["site", "leaflet"]', 'formats = ["site", "card"]'))  # Albania dropped
+    result = run_toolbox("build", "--jobs", "1", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert f"{len(albanian) - 1} removed" in result.stdout, result.stdout
+    assert [rel for rel in albanian if (out / rel).exists()] == ["demo/en/help/al.html"]  # changed since: not ours
+    assert (out / "demo/notes-al.txt").exists()
+    assert not (out / ".toolbox-journal").exists()  # a finished build's files are all in its manifest
+
+
+@pytest.mark.parametrize("where, replace_with, expected", [
+    ("manifest.json", "folder", "manifest.json: Is a directory; a folder is in the way of a file toolbox writes"),
+    (".toolbox.lock", "folder", ".toolbox.lock: Is a directory; a folder is in the way of a file toolbox writes"),
+    ("demo/en", "file", "demo/en: File exists; a file is in the way of a folder toolbox writes"),
+])
+def test_something_in_the_way_is_a_clear_error(where: str, replace_with: str, expected: str,
+                                               site_build: tuple[Path, Path], tmp_path: Path) -> None:
+    project, built = site_build
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    thing = out / where
+    shutil.rmtree(thing) if thing.is_dir() else thing.unlink()
+    thing.mkdir() if replace_with == "folder" else thing.write_text("mine")
+    result = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert expected in result.stderr, result.stderr
+    assert (thing.is_dir() if replace_with == "folder" else thing.read_text() == "mine")  # left for the user to move
+
+
+def test_links_in_place_of_toolboxs_own_files_lead_nowhere(site_build: tuple[Path, Path], tmp_path: Path) -> None:
+    """toolbox's own files replaced by links out of the folder: nothing read, created or appended there."""
+    project, built = site_build
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    mine = out / "demo/mine.html"
+    mine.write_text("mine", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # A journal elsewhere "proving" toolbox wrote the user's file: followed, it would be removed.
+    (elsewhere / "journal").write_text(json.dumps({"path": "demo/mine.html", "sha256": hashlib.sha256(b"mine").hexdigest()}) + "\n")
+    (elsewhere / "manifest.json").write_bytes((built / "manifest.json").read_bytes())
+    (elsewhere / "state.json").write_bytes((built / ".toolbox-state.json").read_bytes())
+    before = {p.name: p.read_bytes() for p in elsewhere.iterdir()}
+    for own, target in ((".toolbox.lock", "lock"), (".toolbox-journal", "journal"), ("manifest.json", "manifest.json"),
+                        (".toolbox-state.json", "state.json")):
+        (out / own).unlink(missing_ok=True)
+        (out / own).symlink_to(elsewhere / target)
+    about = project / "campaigns/demo/content/about.md"
+    text = about.read_text(encoding="utf-8")
+    about.write_text("Someone lied to you about the job.", encoding="utf-8")  # so that pages are written (journaled)
+    try:
+        result = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
+    finally:
+        about.write_text(text, encoding="utf-8")
+    assert result.returncode == 0, result.stderr
+    assert "manifest.json: warning: cannot use the previous build's manifest (a symbolic link" in result.stderr
+    assert {p.name: p.read_bytes() for p in elsewhere.iterdir()} == before  # nothing created, changed or appended
+    assert mine.read_text() == "mine"
+    assert not any((out / own).is_symlink() for own in (".toolbox.lock", "manifest.json", ".toolbox-state.json"))

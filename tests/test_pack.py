@@ -188,3 +188,103 @@ def test_build_warns_when_a_text_message_is_too_long(tmp_path: Path) -> None:
     assert "over sms_segments = 1" in result.stderr
     txt = next((project / "dist").rglob("*-sms.txt")).read_text(encoding="utf-8")
     assert txt.startswith("Check every job offer twice.") and sms.count(txt.rstrip("\n")).segments == 2
+
+
+# --- a hostile or damaged build folder ------------------------------------------------------
+
+HOSTILE = json.loads((Path(__file__).parent / "fixtures/hostile-output/pack-manifests.json").read_text(encoding="utf-8"))
+
+
+def _one_file_build(folder: Path, **fields) -> Path:
+    """A build of one print file, its manifest entry changed by ``fields``."""
+    data = b"%PDF-1.7\n% a stand-in: pack checks and zips files, it does not open them\n"
+    (folder / "x").mkdir(parents=True)
+    (folder / "x/demo-jobs-en-mk-leaflet.pdf").write_bytes(data)
+    entry = {"campaign": "demo", "group": "jobs", "locale": "en", "country": "MK", "format": "leaflet",
+             "path": "x/demo-jobs-en-mk-leaflet.pdf", "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+             "pages": 1}
+    (folder / "manifest.json").write_text(json.dumps({"outputs": [{**entry, **fields}]}), encoding="utf-8")
+    return folder
+
+
+def _tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def test_one_file_build_packs(tmp_path: Path) -> None:
+    """The baseline of the hostile cases below: unchanged, it packs."""
+    build = _one_file_build(tmp_path / "build")
+    result = run_toolbox("pack", "--no-catalogue", "--by-group", "--from", str(build), "--out", str(tmp_path / "a/b/out"))
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "a/b/out/demo_mk_en_jobs.zip") as zf:
+        assert zf.namelist()[0] == "demo_mk_en_jobs/SHA256SUMS"
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_pack_checks_every_manifest_field_before_writing(case: str, tmp_path: Path) -> None:
+    build = _one_file_build(tmp_path / "build", **HOSTILE[case].get("entry", {}))
+    if "also_at" in HOSTILE[case]:  # the same file twice: two zip entries of one name
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        manifest["outputs"].append({**manifest["outputs"][0], "path": HOSTILE[case]["also_at"]})
+        (build / HOSTILE[case]["also_at"]).parent.mkdir(parents=True)
+        shutil.copy(build / manifest["outputs"][0]["path"], build / HOSTILE[case]["also_at"])
+        (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    if "manifest" in HOSTILE[case]:
+        (build / "manifest.json").write_text(json.dumps(HOSTILE[case]["manifest"]), encoding="utf-8")
+    before = _tree(tmp_path)
+    result = run_toolbox("pack", "--no-catalogue", "--by-group", "--from", str(build), "--out", str(tmp_path / "a/b/out"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert HOSTILE[case]["expected"] in result.stderr, result.stderr
+    assert _tree(tmp_path) == before  # nothing written, neither outside --out nor inside it
+
+
+def test_pack_checks_the_catalogue_before_writing_zips(tmp_path: Path) -> None:
+    """A problem found while making the catalogue comes before any zip is on disk."""
+    project = make_project(tmp_path / "project")
+    no_templates = tmp_path / "elsewhere"
+    (no_templates / "campaigns").mkdir(parents=True)
+    build = _one_file_build(tmp_path / "build")
+    before = _tree(tmp_path)
+    result = run_toolbox("-C", str(no_templates), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert "no templates folder with fonts/fonts.toml here" in result.stderr and "--no-catalogue" in result.stderr
+    assert _tree(tmp_path) == before
+    # With the templates, the same build packs, catalogue and all.
+    result = run_toolbox("-C", str(project), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["demo_catalogue.pdf", "demo_mk_en.zip"]
+
+
+def _bomb() -> bytes:
+    """A PNG header claiming 100 000 × 100 000 pixels (30 GB decoded), in 70 bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("preview, expected", [
+    (b"not an image at all", "is not an image Pillow can read"),
+    (_bomb(), "claims so many pixels that it could exhaust memory"),
+])
+def test_catalogue_thumbnails_are_checked_before_decoding(preview: bytes, expected: str, tmp_path: Path) -> None:
+    """The catalogue decodes previews: one that is not what toolbox made is an error, and nothing is written."""
+    project = make_project(tmp_path / "project")
+    build = _one_file_build(tmp_path / "build")
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    (build / "x/demo-jobs-en-mk-leaflet.png").write_bytes(preview)
+    manifest["outputs"].append({**manifest["outputs"][0], "format": "preview", "path": "x/demo-jobs-en-mk-leaflet.png",
+                                "bytes": len(preview), "sha256": hashlib.sha256(preview).hexdigest(), "pages": None})
+    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    before = _tree(tmp_path)
+    result = run_toolbox("-C", str(project), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert f"{build}/x/demo-jobs-en-mk-leaflet.png: {expected}" in result.stderr, result.stderr
+    assert _tree(tmp_path) == before

@@ -61,7 +61,7 @@ def test_sitemap_lists_every_page_with_alternates(sample_build: Path, manifest: 
 
 def test_fragments_in_other_languages_carry_lang(sample_build: Path) -> None:
     html = (sample_build / "safe-journeys/ar/help/mk.html").read_text(encoding="utf-8")
-    assert '<span lang="mk" dir="ltr">македонски</span>' in html
+    assert '<bdi lang="mk" dir="ltr">македонски</bdi>' in html
     picker = (sample_build / "safe-journeys/index.html").read_text(encoding="utf-8")
     assert re.search(r'<li lang="ar" dir="rtl"><a [^>]*hreflang="ar"', picker)
 

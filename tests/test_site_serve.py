@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -39,8 +44,8 @@ def _wait_version(base: str, above: int, timeout: float = 60) -> int:
     raise AssertionError(f"no rebuild within {timeout} s")
 
 
-@pytest.fixture
-def served(tmp_path: Path):
+@contextlib.contextmanager
+def _serving(tmp_path: Path):
     """A small site-only project with its own copy of templates/, served on a free port."""
     project = tmp_path / "project"
     (project / "campaigns").mkdir(parents=True)
@@ -58,13 +63,22 @@ def served(tmp_path: Path):
         proc.kill()
         raise AssertionError(f"serve did not start: {line}{proc.stderr.read()}")
     base = line.split()[1]
-    yield project, out, base
-    proc.send_signal(signal.SIGINT)
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise AssertionError("serve did not stop on Ctrl+C")
+        yield project, out, base, proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError("serve did not stop on Ctrl+C") from None
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    with _serving(tmp_path) as (project, out, base, _proc):
+        yield project, out, base
 
 
 def test_serve_binds_localhost_and_adds_reload_only_when_serving(served) -> None:
@@ -100,3 +114,77 @@ def test_serve_shows_template_errors_and_recovers(served) -> None:
     _wait_version(base, after)
     status, page = _get(base + "demo/en/index.html")
     assert status == 200 and 'id="quick-exit"' in page
+
+
+# --- hostile clients ------------------------------------------------------------------------
+
+def _raw(base: str, target: str, host: str | None = None, method: str = "GET") -> tuple[int, str]:
+    """One request sent byte for byte as written (urllib and http.client would normalise ``..``)."""
+    address = base.split("//", 1)[1].rstrip("/")
+    name, port = address.rsplit(":", 1)
+    with socket.create_connection((name, int(port)), timeout=10) as sock:
+        sock.sendall(f"{method} {target} HTTP/1.1\r\nHost: {host or address}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode("utf-8", "replace")
+
+
+TRAVERSALS = [
+    "/../secret.html", "/%2e%2e/secret.html", "/..%2fsecret.html", "/%2e%2e%2fsecret.html", "/..%5csecret.html",
+    "/demo/../../secret.html", "/demo/%2e%2e/%2E%2E/secret.html", "/./../secret.html", "//../secret.html",
+    "/../private/", "/../private", "/..", "/../", "/demo/leak.html", "/linked/", "/linked/index.html",
+    "/%00/../secret.html", "http://127.0.0.1/../secret.html",
+]
+
+
+def test_serve_never_answers_with_a_file_outside_the_output_folder(tmp_path: Path) -> None:
+    (tmp_path / "secret.html").write_text("<p>SECRET-FILE</p>", encoding="utf-8")
+    (tmp_path / "404.html").write_text("<p>PARENT-404</p>", encoding="utf-8")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private/index.html").write_text("<p>SECRET-INDEX</p>", encoding="utf-8")
+    with _serving(tmp_path) as (_project, out, base, _proc):
+        # Links the designer (or anyone) put into the output folder that lead out of it.
+        (out / "demo/leak.html").symlink_to(tmp_path / "secret.html")
+        (out / "linked").symlink_to(tmp_path / "private", target_is_directory=True)
+        assert _raw(base, "/demo/en/")[0] == 200
+        for target in TRAVERSALS:
+            for method in ("GET", "HEAD"):
+                status, body = _raw(base, target, method=method)
+                assert status in (400, 404), (target, method, status)
+                assert not re.search("SECRET|PARENT-404", body), (target, method, body[:200])
+        # The campaign's own 404 page still answers inside its folder.
+        status, body = _raw(base, "/demo/no-such-page.html")
+        assert status == 404 and 'id="quick-exit"' in body
+
+
+def test_serve_refuses_other_host_names(served) -> None:
+    """DNS rebinding: a page at evil.example, its name now pointing at 127.0.0.1, must not read the preview."""
+    _project, _out, base = served
+    port = base.rstrip("/").rsplit(":", 1)[1]
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}", f"localhost.evil.example:{port}"):
+        for target in ("/demo/en/", "/__toolbox/version", "/demo/assets/site.css"):
+            status, body = _raw(base, target, host=host)
+            assert status == 421, (host, target, status)
+            assert "quick-exit" not in body and "version" not in body
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "127.0.0.1"):
+        assert _raw(base, "/demo/en/", host=host)[0] == 200, host
+
+
+def test_serve_is_quiet_when_clients_hang_up(tmp_path: Path) -> None:
+    with _serving(tmp_path) as (_project, out, base, proc):
+        (out / "demo/big.bin").write_bytes(os.urandom(8 << 20))
+        address = base.split("//", 1)[1].rstrip("/")
+        name, port = address.rsplit(":", 1)
+        for _ in range(5):
+            sock = socket.create_connection((name, int(port)), timeout=10)
+            sock.sendall(f"GET /demo/big.bin HTTP/1.1\r\nHost: {address}\r\n\r\n".encode())
+            sock.recv(1024)
+            # Close with a reset (no lingering): the server's next write fails at once.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+        assert _raw(base, "/demo/en/")[0] == 200  # still serving
+        proc.send_signal(signal.SIGINT)
+        _stdout, stderr = proc.communicate(timeout=10)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr and "ConnectionReset" not in stderr, stderr

@@ -34,8 +34,10 @@ from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, 
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
 from .render.templates import environment
 from .schedule import PrintJob, Workers
+from .timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 from .validate import validate_campaign
-from .write import MANIFEST, STATE, Entry, OutputWriter, output_lock, read_json, write_state
+from .previous import journaled, ours, previous_outputs, previous_state
+from .write import Entry, OutputWriter, output_lock, write_state
 
 log = logging.getLogger("toolbox")
 
@@ -210,7 +212,8 @@ ProgressFn = Callable[[int, int, str, bool], None]  # (done, total, path, reused
 def build(project: Project, out: Path, only: list[str] | None = None, strict: bool = False,
           options: PrintOptions = PrintOptions(), previews: str = "none",
           page_budget: int | None = DEFAULT_BUDGET, pseudo: bool = False, jobs: int = 1,
-          force: bool = False, shard: Shard | None = None, progress: ProgressFn | None = None) -> BuildReport:
+          force: bool = False, shard: Shard | None = None, progress: ProgressFn | None = None,
+          time_limit: float | None = DEFAULT_TIME_LIMIT) -> BuildReport:
     """Build everything; the report carries page weights (check them with ``raise_if_over_budget``).
 
     Incremental: a print output whose inputs (``keys.py``) did not change since
@@ -227,19 +230,28 @@ def build(project: Project, out: Path, only: list[str] | None = None, strict: bo
     campaigns = [_without_locales(c, skipped.get(c.id, set())) for c in campaigns]
     report = BuildReport(out, warnings=list(problems.warnings), budget=page_budget)
     with output_lock(out, on_wait=lambda: log.warning("another build is writing to %s; waiting for it to finish", out)):
-        _build_into(project, out, campaigns, report, strict, options, previews, jobs, force, shard, progress)
+        _build_into(project, out, campaigns, report, strict, options, previews, jobs, force, shard, progress, time_limit)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: BuildReport, strict: bool,
                 options: PrintOptions, previews: str, jobs: int, force: bool, shard: Shard | None,
-                progress: ProgressFn | None) -> None:
+                progress: ProgressFn | None, time_limit: float | None = DEFAULT_TIME_LIMIT) -> None:
     env = environment(project.templates)
     fonts = load_fonts(project.templates)
     writer = OutputWriter(out)
-    previous_paths = [o["path"] for o in read_json(out / MANIFEST).get("outputs", []) if isinstance(o, dict) and "path" in o]
-    state = {} if force else read_json(out / STATE).get("outputs", {})
+    state = previous_state(out)
+    # Files of earlier builds: what the last manifest lists, and what toolbox can prove it wrote
+    # (on disk with a digest it recorded) although no manifest lists it, e.g. a failed build's.
+    written = journaled(out)
+    for record in state.values():
+        for e in record["entries"]:
+            written.setdefault(e["path"], set()).add(e["sha256"])
+    listed = previous_outputs(out)
+    previous_paths = listed + ours(out, {rel: d for rel, d in written.items() if rel not in set(listed)})
+    if force:
+        state = {}
     keys = KeyMaker(project, env, (options, previews))
     new_state: dict[str, dict] = {}
     failures: list[Problem] = []  # print checks that always fail the build (missing glyphs, stray fonts)
@@ -263,7 +275,7 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
         else:
             pending.append((PrintJob(campaign.id, unit), key))
 
-    with Workers(project, campaigns, jobs, options, previews) as workers:
+    with Workers(project, campaigns, jobs, options, previews, time_limit) as workers:
         audio = build_audio(project, env, campaigns, workers, writer, state, new_state, report) if shard is None else {}
         _render_and_site(project, env, fonts, campaigns, plans, pending, made, workers, writer, keys, state, new_state,
                          report, failures, shard, progress, total, audio)
@@ -280,6 +292,7 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
         meta["shard"] = f"{shard.index}/{shard.count}"
     writer.write_manifest(meta)
     write_state(out, new_state)
+    writer.journal.clear()
     report.outputs = len(writer.entries)
 
 
@@ -292,6 +305,8 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
         unit = done.unit
         log.info("render %s", unit.path)
         _replay([_as_list(p) for p in done.problems], report, failures)
+        if done.data is None:  # stopped at the time limit: nothing to write, nothing to remember
+            continue
         entry = writer.write(unit.path, done.data, campaign=job.campaign, group=unit.group, locale=unit.locale,
                              country=unit.country, format=unit.format, pages=done.pages,
                              translated=done.translated, paper=unit.paper)
@@ -328,10 +343,11 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
             site_units = [u for u in plans[campaign.id] if not u.is_print]
             listen = audio.get(campaign.id, [])
             name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads, listen)
-            font_names = sorted(n for n in state if n.startswith(f"fonts:{campaign.id}/"))
+            # Every locale of the site has its fonts' record (one dropped as damaged: make the site again).
+            font_names = [f"fonts:{campaign.id}/{tag}" for tag in sorted({u.locale for u in site_units if u.locale})]
             old = state.get(name)
             if old and old.get("key") == key and writer.intact(old["entries"]) \
-                    and all(writer.intact(state[n]["entries"]) for n in font_names):
+                    and all(n in state and writer.intact(state[n]["entries"]) for n in font_names):
                 # Nothing the microsite shows changed: keep its pages and fonts as they are.
                 writer.reuse(old["entries"])
                 for n in font_names:
@@ -385,7 +401,14 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
     italic: set[str | None] = set()  # locales whose pages use italics: only they get italic fonts
     for unit in units:
         log.info("render %s", unit.path)
-        page = site.page(unit)
+        try:
+            with time_limit(workers.limit, unit.path):
+                page = site.page(unit)
+        except RenderTimeout:
+            raise ToolboxError(Problem(unit.path, None, f"{unit.locale} site page: rendering took longer than "
+                                                        f"{workers.limit:g} s and was stopped; look at the templates "
+                                                        "under templates/site/ (a loop?), or raise the limit with "
+                                                        "--time-limit")) from None
         data = page.html.encode("utf-8")
         text_by_locale.setdefault(unit.locale, []).append(
             (unit.path, page_text(page.html, unit.locale or campaign.campaign.source_locale)))

@@ -10,11 +10,13 @@ gives the same bytes.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
+from .errors import Problem, ToolboxError
 from .paths import inside
 
 THUMB = 150  # px, the longer side of a thumbnail
@@ -50,17 +52,39 @@ def _length(output: dict) -> str:
     return f"{int(round(seconds)) // 60}:{int(round(seconds)) % 60:02d}"
 
 
+def _thumbnail_source(build: Path, rel: str, outputs: dict[str, dict]) -> Path | None:
+    """The image to draw a thumbnail from, checked like every file pack reads; None: no thumbnail.
+
+    A preview is decoded here (the bundled files are not): one changed since the build,
+    or not an image toolbox made (a decompression bomb), is an error, not a crash.
+    """
+    from .limits import image_problem
+
+    source = inside(build, rel)
+    if source is None or not source.is_file():
+        return None
+    data, entry = source.read_bytes(), outputs.get(rel, {})
+    if len(data) != entry.get("bytes") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        raise ToolboxError(Problem(str(source), None, "does not match the build's manifest (damaged or changed since "
+                                   "the build); run 'toolbox build' again"))
+    why = image_problem(source)
+    if why:
+        raise ToolboxError(Problem(str(source), None, f"{why}; run 'toolbox build' again"))
+    return source
+
+
 def catalogue_html(build: Path, campaign: str, outputs: list[dict], font_css: str, font_stack: str) -> str:
     from .pack import kind
 
+    by_path = {o["path"]: o for o in outputs}
     previews = {o["path"]: o for o in outputs if o.get("format") == "preview" and isinstance(o.get("path"), str)}
     materials = [o for o in outputs if o.get("campaign") == campaign and kind(o) in ("print", "share", "audio", "")]
     materials.sort(key=lambda o: (o.get("locale") or "", o.get("country") or "", o.get("group") or "", o.get("path", "")))
     sections: dict[str, list[str]] = {}
     for o in materials:
         rel = _preview_of(o, previews)
-        source = inside(build, rel) if rel else None
-        thumb = Markup('<img src="{}" alt="">').format(_thumbnail(source)) if source and source.is_file() else ""
+        source = _thumbnail_source(build, rel, by_path) if rel else None
+        thumb = Markup('<img src="{}" alt="">').format(_thumbnail(source)) if source else ""
         what = o.get("format", "")
         if o.get("paper"):
             what = f"{what} {o['paper'].upper()}"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .errors import ToolboxError
+from .timelimit import DEFAULT_TIME_LIMIT
 
 log = logging.getLogger("toolbox")
 
@@ -83,9 +85,10 @@ def cli(ctx: click.Context, project_dir: Path | None, verbose: int, quiet: bool)
 
 @cli.command()
 @click.argument("campaigns", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings (a symbolic link in templates/ to outside the project, no base_url) as errors.")
 @output_options
 @pass_ctx
-def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
+def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
     """Check campaign definitions: syntax, types, unknown keys, files, locales, contacts.
 
     Every problem is printed as path:line: message. Exit status 1 when any is found.
@@ -93,6 +96,8 @@ def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
     from .build import load_all
 
     loaded, problems = load_all(obj.project, list(campaigns) or None)
+    if strict:
+        problems.problems = [replace(p, severity="error") for p in problems.problems]
     for warning in problems.warnings:
         click.echo(str(warning), err=True)
     problems.raise_if_errors()
@@ -116,10 +121,15 @@ def validate(obj: Ctx, campaigns: tuple[str, ...]) -> None:
 @click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find untranslatable strings and overflow.")
 @click.option("--page-budget", type=click.FloatRange(min=0), default=30, show_default=True, metavar="KB",
               help="Fail when a microsite page weighs more than KB compressed (HTML + CSS, fonts aside); 0: no budget.")
+@click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True,
+              metavar="SECONDS", envvar="TOOLBOX_TIME_LIMIT",
+              help="Stop rendering one print output after SECONDS and report it as an error (its template and "
+                   "image named) instead of hanging; 0: no limit. Also from TOOLBOX_TIME_LIMIT.")
 @output_options
 @pass_ctx
 def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, archive: bool,
-          previews: str, jobs: int | None, force: bool, shard: str | None, pseudo: bool, page_budget: float) -> None:
+          previews: str, jobs: int | None, force: bool, shard: str | None, pseudo: bool, page_budget: float,
+          time_limit: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
@@ -135,7 +145,8 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "")
     report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews,
                        pseudo=pseudo, page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
-                       force=force, shard=Shard.parse(shard) if shard else None, progress=Progress(obj))
+                       force=force, shard=Shard.parse(shard) if shard else None, progress=Progress(obj),
+                       time_limit=time_limit or None)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     _say_weights(obj, report)
@@ -453,6 +464,12 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # a bug of ours, not the user's: say so plainly
+        from .write import os_problem
+
+        problem = os_problem(exc) if isinstance(exc, OSError) else None
+        if problem is not None:  # a full disk, a read-only folder: the machine's situation, not a bug
+            click.echo(str(problem), err=True)
+            sys.exit(1)
         if "-v" in sys.argv or "--verbose" in sys.argv or "-vv" in sys.argv:
             raise
         click.echo(f"toolbox: internal error: {type(exc).__name__}: {exc} (run again with -v for details, and report it)", err=True)

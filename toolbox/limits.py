@@ -67,12 +67,18 @@ def image_problem(path: Path) -> str | None:
         return too_big
     if path.suffix.lower() == ".svg":
         return _svg_problem(path)
+    with path.open("rb") as fp:
+        return raster_problem(fp)
+
+
+def raster_problem(fp) -> str | None:
+    """Why the PNG, JPEG, GIF or WebP image in the binary file ``fp`` cannot be used, or None."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # DecompressionBombWarning: we check the size ourselves
-            with Image.open(path) as im:
+            with Image.open(fp) as im:
                 width, height = im.size
                 if im.format not in IMAGE_FORMATS:
                     return f"is a {im.format} image; use PNG, JPEG or SVG"
@@ -95,13 +101,6 @@ def image_problem(path: Path) -> str | None:
 
 
 def _svg_problem(path: Path) -> str | None:
-    import xml.etree.ElementTree as ET
+    from .svgcheck import svg_problem
 
-    data = path.read_bytes()
-    if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
-        return "is an SVG with a DOCTYPE or entities, which are not allowed; export it again without them"
-    try:
-        ET.fromstring(data)
-    except ET.ParseError as exc:
-        return f"is not a well-formed SVG file ({exc}); export it again"
-    return None
+    return svg_problem(path.read_bytes(), raster_problem)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .hotlines import hotline_for, tel
 from .hours import Hours, HoursError, Labels, format_hours, parse_hours
-from .i18n.catalog import TEMPLATE_DOMAIN, Translator, Usage, locale_messages
+from .i18n.catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages
 from .i18n.pseudo import TAG as PSEUDO
 from .i18n.pseudo import pseudo
 from .i18n.numbers import Hotline
@@ -66,11 +66,13 @@ class Translators:
 
 
 def translators(project: Project, campaign: Campaign, tag: str) -> Translators:
-    source = campaign.campaign.source_locale
-    links = chain(tag, source, campaign.locales)
     usage = Usage()
     made = []
     for domain in (TEMPLATE_DOMAIN, campaign.id):
+        # Template strings are written in English whatever language a campaign is written in:
+        # an Urdu-source campaign still reads its headings from locales/ur/.../toolbox.po.
+        source = TEMPLATE_SOURCE if domain == TEMPLATE_DOMAIN else campaign.campaign.source_locale
+        links = chain(tag, source, campaign.locales)
         tables = {t: locale_messages(project.locales, t, domain, campaign.locales, campaign.campaign.proper_names)
                   for t in links if t != source}
         transform = (lambda text: pseudo(text, campaign.campaign.proper_names)) if tag == PSEUDO else None
@@ -122,6 +124,12 @@ class Localizer:
         info = resolve(tag, self.campaign.locales)
         return info.name if info else tag
 
+    def language_label(self, tag: str) -> Markup:
+        info = resolve(tag, self.campaign.locales)
+        if info is None:
+            return Markup("<bdi>{}</bdi>").format(tag)
+        return Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(info.tag, info.direction, info.name)
+
     def date(self) -> str:
         d = self.campaign.campaign.date
         return format_date(d, "long", locale=self.babel) if d else ""
@@ -141,7 +149,9 @@ class Localizer:
                     "kind": h.kind,
                     "free": h.free,
                     "anonymous": h.anonymous,
-                    "languages": [self.language_name(t) for t in h.languages],
+                    # Each name in its own language and direction: an Urdu name in a Sorani leaflet
+                    # takes the Urdu face, and a list of right-to-left names keeps its order.
+                    "languages": [self.language_label(t) for t in h.languages],
                     "channels": h.channels,
                     "sample": h.sample,
                     "last_verified": h.last_verified.isoformat() if h.last_verified else "",

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, ToolboxError
-from .paths import inside
+from .paths import inside, relative_problem
+from .previous import entry_problem
 from .plan import GUIDE_FORMAT, SHARE_FORMATS
-from .write import MANIFEST, atomic_write
+from .write import MANIFEST, write_all
 
 #: Default size budgets, in KB (1024 bytes): a print PDF, a share image.
 PDF_BUDGET_KB = 1024
@@ -66,19 +67,29 @@ def kind(entry: dict) -> str | None:
 
 
 def read_build(build: Path) -> list[dict]:
-    """The outputs of the build in ``build``; a clear error when there is none or it is damaged."""
+    """The outputs of the build in ``build``; a clear error when there is none or it is damaged.
+
+    The manifest is input like any other (anyone with access to the folder can
+    change it): every field that names a bundle, a zip entry or a file to read
+    is checked here, before anything is read or written.
+    """
     path = build / MANIFEST
     if not path.is_file():
         raise ToolboxError(Problem(str(path), None, "no build here; run 'toolbox build' first (pack never builds)"))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ToolboxError(Problem(str(path), None, f"cannot read the build's manifest ({exc}); run 'toolbox build' again")) from None
     outputs = data.get("outputs") if isinstance(data, dict) else None
     if not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs):
         raise ToolboxError(Problem(str(path), None, "not a toolbox manifest (no list of outputs); run 'toolbox build' again"))
     if data.get("shard"):
-        raise ToolboxError(Problem(str(path), None, f"this is shard {data['shard']} of a build; join the shards with 'toolbox merge' first"))
+        raise ToolboxError(Problem(str(path), None, f"this is shard {str(data['shard'])[:20]!r} of a build; join the shards with 'toolbox merge' first"))
+    problems = [Problem(str(path), None, f"output {i + 1} ({str(o.get('path'))[:80]!r}): {why}; this manifest was "
+                        "changed or damaged since the build: run 'toolbox build' again")
+                for i, o in enumerate(outputs) for why in [entry_problem(o)] if why]
+    if problems:
+        raise ToolboxError(problems[:20])
     return outputs
 
 
@@ -129,6 +140,12 @@ def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool
     result = [bundles[k] for k in sorted(bundles, key=lambda k: tuple(x or "" for x in k))]
     for bundle in result:
         bundle.files.sort(key=lambda f: f.path)
+        names = [f.path for f in bundle.files]
+        for name in sorted({n for n in names if names.count(n) > 1}):  # toolbox's own names never repeat
+            problems.append(Problem(str(build / MANIFEST), None, f"two outputs of bundle {bundle.name} are both named "
+                                    f"{PurePosixPath(name).name!r}; this manifest was changed since the build: run 'toolbox build' again"))
+    if problems:
+        raise ToolboxError(problems)
     return result
 
 
@@ -179,6 +196,8 @@ def zip_bytes(folder: str, items: list[tuple[str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         for path, data in sorted(items):
+            if relative_problem(f"{folder}/{path}"):  # checked with the manifest; a last line of defence
+                raise ToolboxError(f"refusing to add {folder}/{path!r} to a zip: it would unpack outside its folder")
             info = zipfile.ZipInfo(f"{folder}/{path}", date_time=ZIP_DATE)
             info.create_system = 3  # Unix, so the permissions below are the ones unzip applies
             info.external_attr = (0o100644 & 0xFFFF) << 16  # regular file, rw-r--r--
@@ -202,24 +221,26 @@ def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: b
     With ``templates`` (the project's templates folder, for its fonts), also
     write each campaign's catalogue for coordinators, ``<campaign>_catalogue.pdf``.
     """
+    if templates is not None and not (templates / "fonts" / "fonts.toml").is_file():
+        raise ToolboxError(Problem(str(templates), None, "no templates folder with fonts/fonts.toml here, and the catalogue "
+                                   "needs its fonts; run pack in the project folder (or with -C PROJECT), or add --no-catalogue"))
     bundles = plan_bundles(build, campaigns, by_group)
     heavy = over_budget(bundles, pdf_kb, image_kb)
     if heavy:
         raise ToolboxError(heavy)
     from . import __version__
 
+    # Everything is made in memory first: a problem found while making the last
+    # catalogue must not leave the zips of a half-finished pack behind.
+    files: dict[str, bytes] = {}
     for bundle in bundles:
         bundle.data = make_zip(bundle, __version__)
-        target = out / f"{bundle.name}.zip"
-        if not (target.is_file() and target.read_bytes() == bundle.data):
-            atomic_write(target, bundle.data)
+        files[f"{bundle.name}.zip"] = bundle.data
     if templates is not None:
         from .catalogue import catalogue_pdf
 
         outputs = read_build(build)
         for cid in sorted({b.campaign for b in bundles}):
-            data = catalogue_pdf(templates, build, cid, outputs)
-            target = out / f"{cid}_catalogue.pdf"
-            if not (target.is_file() and target.read_bytes() == data):
-                atomic_write(target, data)
+            files[f"{cid}_catalogue.pdf"] = catalogue_pdf(templates, build, cid, outputs)
+    write_all(out, files)
     return bundles

@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-#: Names Windows reserves for devices, with or without an extension (``con``, ``aux.md``).
+#: Names Windows reserves for devices, with or without an extension (``con``, ``aux.md``): its
+#: documentation lists COM0-9 and LPT0-9 with the superscript digits ¹ ² ³ too (Windows reads
+#: ``COM¹`` as ``COM1``), and the console's ``CONIN$`` and ``CONOUT$``.
 RESERVED = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
+    ["con", "prn", "aux", "nul", "conin$", "conout$"]
+    + [f"{port}{digit}" for port in ("com", "lpt") for digit in "0123456789¹²³"]
 )
 #: Characters Windows (or Windows file sharing) does not allow in a file name.
 _FORBIDDEN = set('<>:"|?*\\')
@@ -35,7 +38,7 @@ def name_problem(name: str) -> str | None:
     if name.endswith((".", " ")) and name not in (".", ".."):
         return "ends in a dot or a space, which Windows drops"
     if name.split(".", 1)[0].rstrip(" ").lower() in RESERVED:
-        return "is a device name reserved on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+        return "is a device name reserved on Windows (CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM0-9, LPT0-9, COM¹-³, LPT¹-³)"
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         return f"is longer than {MAX_NAME_BYTES} bytes"
     return None
@@ -51,6 +54,8 @@ def reference_problem(base: Path, rel: str, root: Path) -> str | None:
         return "contains a control character; retype the path"
     if rel.startswith(("/", "\\", "~")) or PureWindowsPath(rel).drive or PureWindowsPath(rel).root:
         return "is an absolute path; give a path relative to the campaign folder, e.g. content/about.md"
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]+:", rel):  # FILE:///etc/passwd, data:…, https://… (C: is a drive, above)
+        return "is a URL, not a file; give the path of a file inside the campaign folder, e.g. images/cover.png"
     if "\\" in rel:
         return "uses \\ between folders; use / (content/about.md), which works on every system"
     parts = PurePosixPath(rel).parts
@@ -65,6 +70,27 @@ def reference_problem(base: Path, rel: str, root: Path) -> str | None:
         return "is a symbolic link that cannot be followed (it loops); replace it with the file itself"
     if not target.is_relative_to(root.resolve()):
         return f"leads outside the project (a symbolic link to {target}); copy the file into the campaign folder"
+    return None
+
+
+def relative_problem(rel: str) -> str | None:
+    """Why ``rel`` is not a plain relative path (portable names going down from a folder), or None.
+
+    For paths read from toolbox's own files (a manifest), which anyone with access to
+    the folder can change: no absolute path, drive letter, backslash, ``..`` or ``.``.
+    """
+    if not rel:
+        return "is empty"
+    if _CONTROL.search(rel):
+        return "contains a control character"
+    if rel.startswith("/") or "\\" in rel or PureWindowsPath(rel).drive:
+        return "is absolute, or uses \\ or a drive letter"
+    for part in rel.split("/"):
+        if part in ("", ".", ".."):
+            return "has an empty, '.' or '..' part"
+        why = name_problem(part)
+        if why:
+            return f"has a part {part[:80]!r} that {why}"
     return None
 
 

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .errors import Problem
+from .errors import Problem, ToolboxError, display_path
 from .localize import Localizer
 from .model import Campaign
-from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit
+from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, template_name
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
 from .render.print import PrintOptions, render_print
 from .render.templates import environment
+from .timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class PrintJob:
 @dataclass
 class PrintDone:
     unit: Unit
-    data: bytes
+    data: bytes | None  # None: not rendered (over the time limit); the problems say why
     pages: int | None  # None for share images
     translated: float
     problems: list[Problem] = field(default_factory=list)
@@ -43,8 +45,10 @@ class PrintDone:
 class _Renderer:
     """Everything a process needs to render print units, made once per process."""
 
-    def __init__(self, project: Project, campaigns: list[Campaign], options: PrintOptions, previews: str) -> None:
+    def __init__(self, project: Project, campaigns: list[Campaign], options: PrintOptions, previews: str,
+                 limit: float | None = DEFAULT_TIME_LIMIT) -> None:
         self.project = project
+        self.limit = limit
         self.campaigns = {c.id: c for c in campaigns}
         self.options = options
         self.previews = previews
@@ -52,6 +56,16 @@ class _Renderer:
         self.fonts = load_fonts(project.templates)
 
     def __call__(self, job: PrintJob) -> PrintDone:
+        try:
+            with time_limit(self.limit, job.unit.path):
+                return self._render(job)
+        except RenderTimeout:
+            from .render.pdf import forget_fonts
+
+            forget_fonts()  # the interrupted render may have left WeasyPrint's font state half-updated
+            return PrintDone(job.unit, None, None, 0.0, [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit)])
+
+    def _render(self, job: PrintJob) -> PrintDone:
         campaign = self.campaigns[job.campaign]
         unit = job.unit
         localizer = Localizer(self.project, campaign, unit.locale)
@@ -65,13 +79,29 @@ class _Renderer:
                          make_previews(result.data, unit.path, self.previews if unit.format != GUIDE_FORMAT else "none"))
 
 
+def _timeout_problem(campaign: Campaign, unit: Unit, limit: float) -> Problem:
+    """What to look at when an output takes too long: its template, and the image it draws."""
+    group = campaign.group(unit.group) if unit.group else None
+    asset = campaign.asset(group.image) if group and group.image else None
+    image = f" and the image {display_path(campaign.folder / asset.file)}" if asset else ""
+    return Problem(unit.path, None, f"{unit.locale} {unit.format}: rendering took longer than {limit:g} s and was "
+                                    f"stopped; look at templates/{template_name(unit.format)}{image} (a loop, or "
+                                    "an image too complex to draw), or raise the limit with --time-limit "
+                                    "if this machine is just slow")
+
+
 _worker: _Renderer | None = None
 
 
-def _init_worker(project: Project, campaigns: list[Campaign], options: PrintOptions, previews: str) -> None:
+def _init_worker(project: Project, campaigns: list[Campaign], options: PrintOptions, previews: str,
+                 limit: float | None = DEFAULT_TIME_LIMIT) -> None:
     global _worker
+    # Ctrl+C is the build's to handle (it ends the workers): a worker that got it
+    # too would print its own traceback. Started with SIGINT blocked (see _map),
+    # so it never arrives; ignored here as well, should anything unblock it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    _worker = _Renderer(project, campaigns, options, previews)
+    _worker = _Renderer(project, campaigns, options, previews, limit)
 
 
 def _die_with_parent() -> None:
@@ -109,17 +139,24 @@ class Workers:
     and ends with the ``with`` block.
     """
 
-    def __init__(self, project: Project, campaigns: list[Campaign], jobs: int, options: PrintOptions, previews: str) -> None:
-        self.args = (project, campaigns, options, previews)
+    def __init__(self, project: Project, campaigns: list[Campaign], jobs: int, options: PrintOptions, previews: str,
+                 limit: float | None = DEFAULT_TIME_LIMIT) -> None:
+        self.args = (project, campaigns, options, previews, limit)
+        self.limit = limit  # also for microsite pages, rendered in this process (build._build_site)
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "Workers":
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+    def __exit__(self, exc_type, *exc) -> None:
+        if self._pool is None:
+            return
+        if exc_type is not None:
+            # Interrupted or failed: end the workers now instead of letting them finish their renders.
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
+        self._pool.shutdown(cancel_futures=True)
 
     def _parallel(self, count: int) -> ProcessPoolExecutor | None:
         if self.jobs == 1 or count < 2:
@@ -138,7 +175,7 @@ class Workers:
         if pool is None:
             renderer = _Renderer(*self.args)
             return (renderer(job) for job in jobs)
-        return pool.map(_render_in_worker, jobs, chunksize=1)
+        return _unbroken(_map(pool, _render_in_worker, jobs))
 
     def audio(self, jobs: list) -> list:
         """Synthesise and encode audio versions (render/audio.py AudioJob → AudioDone), in order."""
@@ -152,7 +189,33 @@ class Workers:
         pool = self._parallel(len(tasks))
         if pool is None:
             return [_subset_in_worker(t) for t in tasks]
-        return list(pool.map(_subset_in_worker, tasks, chunksize=1))
+        return list(_map(pool, _subset_in_worker, tasks))
+
+
+def _map(pool: ProcessPoolExecutor, fn, items: list) -> Iterator:
+    """``pool.map`` with SIGINT blocked while it submits.
+
+    Submitting is when the pool starts its worker processes; a process inherits
+    the blocked signal, so Ctrl+C (sent to the whole process group) never
+    reaches a worker, not even while it starts up, before its initializer runs.
+    The build gets a Ctrl+C pressed meanwhile as soon as submitting is done.
+    """
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return pool.map(fn, items, chunksize=1)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _unbroken(results: Iterator[PrintDone]) -> Iterator[PrintDone]:
+    """Results, or a clear error when a worker was ended (a render stuck past its time limit says so first)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        yield from results
+    except BrokenProcessPool:
+        raise ToolboxError("a worker process ended in the middle of a render (see the message above, if any); "
+                           "nothing was left half-written: fix the cause and build again") from None
 
 
 def default_jobs() -> int:

@@ -17,23 +17,28 @@ import base64
 import hashlib
 import html
 import http.server
+import ipaddress
 import json
 import logging
 import re
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 from .build import build
 from .schedule import default_jobs
 from .errors import ToolboxError
+from .paths import resolved
 from .project import Project
+from .validate import ID_RE
+from .write import os_problem
 
 log = logging.getLogger("toolbox")
 
@@ -109,6 +114,10 @@ class Preview:
         except ToolboxError as exc:
             error = "\n".join(str(p) for p in exc.problems)
             self.say(error)
+        except OSError as exc:
+            problem = os_problem(exc)
+            error = str(problem) if problem else "toolbox: internal error (please report it)\n\n" + traceback.format_exc()
+            self.say(error)
         except Exception:  # noqa: BLE001 - a bug of ours must not stop the server; show it in the page
             error = "toolbox: internal error (please report it)\n\n" + traceback.format_exc()
             self.say(error)
@@ -132,10 +141,13 @@ class Preview:
             self.say("changed: " + ", ".join(paths[:5]) + (" …" if len(paths) > 5 else "") + "; rebuilding")
             self.rebuild()
 
-    def handler(self):
+    def handler(self, allowed_hosts: frozenset[str] = frozenset({"localhost", "127.0.0.1"})):
         preview = self
+        root = self.out.resolve()
 
         class Handler(http.server.SimpleHTTPRequestHandler):
+            timeout = 60  # a client that stops sending for a minute is dropped, not waited for forever
+
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, directory=str(preview.out), **kwargs)
 
@@ -147,7 +159,19 @@ class Preview:
                 self.send_header("Referrer-Policy", "no-referrer")
                 super().end_headers()
 
+            def translate_path(self, path: str) -> str:
+                # The standard library's own file serving (non-HTML files) goes through here too.
+                target = served_file(root, unquote(urlparse(path).path))
+                return str(target) if target is not None else str(root / ".toolbox-serve-refused" / "missing")
+
+            def do_HEAD(self) -> None:  # noqa: N802 - the stdlib's name
+                if self._host_refused():
+                    return None
+                return super().do_HEAD()
+
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+                if self._host_refused():
+                    return None
                 path = unquote(urlparse(self.path).path)
                 with preview.state.lock:
                     version, error = preview.state.version, preview.state.error
@@ -155,24 +179,36 @@ class Preview:
                     return self._send(200, "application/json", json.dumps({"version": version}).encode())
                 if error and (path.endswith((".html", "/")) or "." not in path.rsplit("/", 1)[-1]):
                     return self._send(500, "text/html; charset=utf-8", error_page(error, version).encode("utf-8"))
-                target = preview.out / path.lstrip("/")
+                target = served_file(root, path)
+                if target is None:
+                    return self._not_found(path, version)
                 if target.is_dir():
                     if not path.endswith("/"):
                         self.send_response(301)
-                        self.send_header("Location", path + "/")
+                        self.send_header("Location", quote(path + "/"))
                         self.end_headers()
                         return None
-                    target = target / "index.html"
+                    target = served_file(root, path + "index.html")
+                    if target is None:
+                        return self._not_found(path, version)
                 if target.suffix == ".html" and target.is_file():
                     return self._send(200, "text/html; charset=utf-8", inject(target.read_text(encoding="utf-8"), version))
-                if not target.exists():
+                if not target.is_file():
                     return self._not_found(path, version)
                 return super().do_GET()
 
+            def _host_refused(self) -> bool:
+                """A page elsewhere must not read the preview through a name it controls (DNS rebinding)."""
+                if host_allowed(self.headers.get("Host"), allowed_hosts):
+                    return False
+                self._send(421, "text/plain; charset=utf-8", "421 Misdirected Request: this preview answers only "
+                           "to the address it was opened at\n")
+                return True
+
             def _not_found(self, path: str, version: int) -> None:
                 campaign = path.strip("/").split("/", 1)[0]
-                page = preview.out / campaign / "404.html"
-                if campaign and page.is_file():
+                page = served_file(root, f"{campaign}/404.html") if ID_RE.match(campaign) else None
+                if page is not None and page.is_file():
                     # The 404 page links relatively from the campaign's folder: anchor it there.
                     html_text = page.read_text(encoding="utf-8").replace("base-uri 'none'", "base-uri 'self'", 1)
                     html_text = html_text.replace("<head>", f'<head>\n<base href="/{campaign}/">', 1)
@@ -186,7 +222,8 @@ class Preview:
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                if self.command != "HEAD":
+                    self.wfile.write(data)
 
         return Handler
 
@@ -231,8 +268,67 @@ def error_page(error: str, version: int) -> str:
     )
 
 
+def served_file(root: Path, url_path: str) -> Path | None:
+    """The file (or folder) under ``root`` that ``url_path`` names, or None if it names anything else.
+
+    ``url_path`` is already percent-decoded, so ``%2e%2e/`` and ``..%2f`` arrive
+    here as ``../``. Any ``..`` is refused outright rather than resolved, and what
+    is left must still be inside ``root`` once symbolic links are followed.
+    """
+    if "\x00" in url_path or "\\" in url_path:
+        return None
+    parts = [p for p in url_path.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        return None
+    target = root.joinpath(*parts)
+    real = resolved(target)
+    if real is None or not (real == root or real.is_relative_to(root)):
+        return None
+    return target
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The names (not addresses) the preview answers to: ``localhost`` and the ``--host`` given."""
+    return frozenset({host.lower().strip("[]"), "localhost"})
+
+
+def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
+    """Whether a request's ``Host`` header names the preview.
+
+    DNS rebinding: a page at evil.example whose name is made to resolve to
+    127.0.0.1 can reach the preview, but its requests say ``Host: evil.example``.
+    An address (``127.0.0.1:8000``, ``[::1]:8000``, a LAN address with
+    ``--host 0.0.0.0``) cannot be rebound, so any address is accepted; of names,
+    only ``localhost`` and the one given to ``--host``. No ``Host`` at all is
+    refused: every browser sends one.
+    """
+    if not header:
+        return False
+    name = header.strip().lower()
+    if name.startswith("["):  # [::1]:8000
+        name = name[1:].split("]", 1)[0]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return name.rstrip(".") in allowed
+
+
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes the connection early (a reload, a cancelled download) is normal:
+        # no traceback on the terminal for it. Anything else is a bug of ours: say so, briefly.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            log.debug("%s: connection closed by the client (%s)", client_address[0], type(exc).__name__)
+            return
+        log.error("toolbox serve: internal error answering %s: %s: %s (please report it)",
+                  client_address[0], type(exc).__name__, exc)
+        log.debug("%s", traceback.format_exc())
 
 
 class _Server6(_Server):
@@ -249,7 +345,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
     server = None
     try:
         # Listen first (a busy port fails at once), build before answering requests.
-        server = (_Server6 if ":" in host else _Server)((host, port), preview.handler())
+        server = (_Server6 if ":" in host else _Server)((host, port), preview.handler(allowed_hosts(host)))
         preview.rebuild()
         address = f"http://{host if ':' not in host else '[' + host + ']'}:{server.server_address[1]}/"
         threading.Thread(target=preview.watch, args=(stop,), daemon=True, name="toolbox-watch").start()

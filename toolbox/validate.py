@@ -11,6 +11,7 @@ from babel import Locale as BabelLocale
 from babel.core import UnknownLocaleError
 
 from .contacts import shown_hotlines
+from .countries import ASSIGNED, USER_ASSIGNED, country_problem
 from .errors import Collector, display_path
 from .i18n.checks import direction_problems, link_problems, reader_view
 from .hours import ACCEPTED, HoursError, parse_hours
@@ -22,6 +23,7 @@ from .model import REGIONAL_KINDS, Campaign
 from .paths import RESERVED, reference_problem, resolved
 from .project import Project
 from .tomlpos import KeyPath, line_of
+from .urls import exit_problem, has_userinfo, scheme
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 #: BCP 47 syntax (language, then subtags of letters and digits): a tag becomes a folder name.
@@ -31,14 +33,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
 SITE_FORMAT = "site"
-
-# Kosovo's XK is user-assigned in ISO 3166: CLDR knows it, but name it here
-# explicitly so nobody "fixes" it away.
-EXTRA_COUNTRIES = {"XK"}
+#: Kept for code that still asks: the codes themselves and why are in countries.py.
+EXTRA_COUNTRIES = set(USER_ASSIGNED)
 
 
 def known_countries() -> set[str]:
-    return {c for c in BabelLocale.parse("en").territories if len(c) == 2 and c.isalpha()} | EXTRA_COUNTRIES
+    """The country codes validation accepts: assigned ISO 3166-1 alpha-2 codes and XK."""
+    return set(ASSIGNED | USER_ASSIGNED)
 
 
 def print_formats(project: Project) -> list[str]:
@@ -115,6 +116,9 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         if link and not URL_RE.match(value):
             err(key, f"{name} {value!r} must be a web address starting with https:// (or http://), "
                      "without spaces or quotes")
+        elif link and has_userinfo(value):
+            err(key, f"{name} {value!r} has a user name before its host (…@); browsers go to the host after "
+                     "the @, not the one a reader sees first; write the address without it")
         elif not link and (_SCHEME.match(value) and not URL_RE.match(value) or _CONTROL.search(value)):
             err(key, f"{name} {value!r} must be a web address (https://...) or plain text, not a {value.split(':')[0]}: link")
 
@@ -138,18 +142,21 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         if real is not None and not real.is_relative_to(root.resolve()):
             err(("campaign",), f"{what} is a symbolic link to {real}, outside the project; move it into campaigns/")
     check_locale(("campaign", "source_locale"), info.source_locale)
-    if info.base_url and not info.base_url.startswith("https://"):
+    if info.base_url and scheme(info.base_url) != "https":
         err(("campaign", "base_url"), f"base_url '{info.base_url}' must start with https:// (readers' connections must be private)")
     elif info.base_url:
         check_url(("campaign", "base_url"), info.base_url, "base_url")
-    check_url(("campaign", "exit_url"), info.exit_url, "exit_url")
+    exit_wrong = exit_problem(info.exit_url, info.base_url)
+    if exit_wrong:
+        err(("campaign", "exit_url"), exit_wrong)
+    else:
+        check_url(("campaign", "exit_url"), info.exit_url, "exit_url")
     if not info.base_url:
         problems.warn(shown, at(("campaign",)), "no base_url: QR codes and canonical links are left out until the microsite has an address")
 
-    countries = known_countries()
     for i, code in enumerate(info.countries):
-        if code not in countries:
-            err(("campaign", "countries", i), f"'{code}' is not an ISO 3166 country code (use XK for Kosovo)")
+        if country_problem(code):
+            err(("campaign", "countries", i), country_problem(code))
     for tag, decl in campaign.locales.items():
         if not TAG_RE.match(tag) or tag.lower() in RESERVED:
             err(decl.key, f"[locales.\"{tag}\"]: {tag!r} is not a BCP 47 tag (letters, digits and hyphens, e.g. rom or sr-Latn)")
@@ -180,8 +187,8 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         for i, tag in enumerate(group.locales):
             check_locale(gk + ("locales", i), tag)
         for i, code in enumerate(group.countries):
-            if code not in countries:
-                err(gk + ("countries", i), f"'{code}' is not an ISO 3166 country code (use XK for Kosovo)")
+            if country_problem(code):
+                err(gk + ("countries", i), country_problem(code))
             elif not shown_hotlines(campaign, code):
                 err(gk + ("countries", i), f"country '{code}' has no help contacts: no [[countries.{code}.hotlines]] entry, "
                                            f"and no [[regional_hotlines]] entry applies to it; add a hotline for {code}, or a "
@@ -231,15 +238,15 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             err(line.key + ("kind",), f"kind = {line.kind!r} is not allowed in [[regional_hotlines]]; use one of: "
                                       f"{', '.join(REGIONAL_KINDS)}" + (f" ({hint})" if hint else ""))
         for i, code in enumerate(line.countries):
-            if code not in countries:
-                err(line.key + ("countries", i), f"'{code}' is not an ISO 3166 country code (use XK for Kosovo)")
+            if country_problem(code):
+                err(line.key + ("countries", i), country_problem(code))
             elif info.countries and code not in info.countries:
                 err(line.key + ("countries", i), f"country '{code}' is not among the campaign's countries {info.countries}; "
                                                  "add it there or remove it here")
 
     for code, country in campaign.countries.items():
-        if code not in countries:
-            err(country.key, f"[countries.{code}]: '{code}' is not an ISO 3166 country code (use XK for Kosovo)")
+        if country_problem(code):
+            err(country.key, f"[countries.{code}]: {country_problem(code)}")
         for hotline in country.hotlines:
             check_hotline(hotline)
         for service in country.services:

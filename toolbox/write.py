@@ -7,6 +7,7 @@ one was. The manifest is written last, the same way.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -15,11 +16,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .errors import Problem, ToolboxError
 from .paths import inside
 
 MANIFEST = "manifest.json"
 LOCK = ".toolbox.lock"
 STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
+JOURNAL = ".toolbox-journal"  # files written since the last finished build (previous.journaled)
+#: toolbox's own files in the output folder: never an output, never removed as one.
+OWN = frozenset({MANIFEST, LOCK, STATE, JOURNAL})
 
 
 @dataclass
@@ -38,19 +43,115 @@ class Entry:
     seconds: float | None = None  # audio only: duration
 
 
+_FULL = "free some space (or write elsewhere with --out) and run the command again"
+_DENIED = "check the permissions of this file or folder, or write elsewhere with --out"
+#: Errors that are the machine's situation, not a bug of toolbox: what to do about each.
+ADVICE = {
+    errno.ENOSPC: _FULL,
+    errno.EDQUOT: _FULL,
+    errno.EFBIG: _FULL,
+    errno.EROFS: "write elsewhere with --out, or make that file system writable",
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.EIO: "the disk reported an error; check it, or write elsewhere with --out",
+    # Found where toolbox writes: a folder where its file belongs, a file where its folder does.
+    errno.EISDIR: "a folder is in the way of a file toolbox writes; move it away",
+    errno.ENOTDIR: "a file is in the way of a folder toolbox writes; move it away",
+    errno.EEXIST: "a file is in the way of a folder toolbox writes; move it away",
+    errno.ELOOP: "a symbolic link is in the way of a file toolbox writes; remove it",
+}
+
+
+def os_problem(exc: OSError) -> Problem | None:
+    """A full disk, a read-only folder, a permission refused: a ``path: what happened; what to do`` problem.
+
+    None for any other error (a bug of ours, reported as one).
+    """
+    advice = ADVICE.get(exc.errno)
+    if advice is None:
+        return None
+    return Problem(str(exc.filename or "toolbox"), None, f"{exc.strerror or exc}; {advice} (no file was left "
+                   "half-written: each is replaced only once complete)")
+
+
+def open_own(path: Path, flags: int):
+    """Open one of toolbox's own files in the output folder (the lock, the journal) as a regular file.
+
+    A symbolic link put there in its place would make toolbox create or append to a file
+    elsewhere: the link is removed (the name is toolbox's), and the file opened without
+    following links.
+    """
+    if path.is_symlink():
+        path.unlink()
+    return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+
+
+def _at(exc: OSError, path: Path) -> OSError:
+    """The error, naming ``path`` (the file the user knows, not its temporary twin; a failed write names none)."""
+    exc.filename = str(path)
+    exc.filename2 = None
+    return exc
+
+
 def atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = stage(target, data)
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _at(exc, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_all(folder: Path, files: dict[str, bytes]) -> None:
+    """Write several files into ``folder`` all at once, or none of them.
+
+    Each goes to a temporary file beside its target first; only when every one is
+    written (the disk did not fill up) are they renamed into place. A file whose
+    bytes are unchanged is left as it is.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            target = inside(folder, name) if "/" not in name else None
+            if target is None:
+                raise ToolboxError(f"refusing to write {name!r}: it is not a file name inside {folder}")
+            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+            staged.append((stage(target, data), target))
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise _at(exc, target)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def stage(target: Path, data: bytes) -> str:
+    """``data`` in a complete temporary file beside ``target``; its path."""
+    target.parent.mkdir(parents=True, exist_ok=True)  # its error names the folder (a file may be in the way)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _at(exc, target)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _at(exc, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def remove_stale_temporaries(out: Path) -> int:
@@ -64,10 +165,40 @@ def remove_stale_temporaries(out: Path) -> int:
     return count
 
 
+class Journal:
+    """Appends a line per file before the file is put in place, so a build that fails or is
+    killed still leaves a record of what it wrote (see ``previous.journaled``)."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / JOURNAL
+        self._fh = None
+
+    def add(self, rel: str, digest: str) -> None:
+        try:
+            if self._fh is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fh = os.fdopen(open_own(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND), "a", encoding="utf-8")
+                self._fh.write("\n")  # a line cut short by a full disk or a kill stays a line of its own
+            # Flushed, not synced: the line is in the kernel before the file is renamed, and
+            # survives the process however it ends.
+            self._fh.write(json.dumps({"path": rel, "sha256": digest}) + "\n")
+            self._fh.flush()
+        except OSError as exc:
+            raise _at(exc, self.path)
+
+    def clear(self) -> None:
+        """The build is finished and its manifest lists what it wrote."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        self.path.unlink(missing_ok=True)
+
+
 class OutputWriter:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.entries: list[Entry] = []
+        self.journal = Journal(out)
         remove_stale_temporaries(out)
 
     def intact(self, entries: list[dict]) -> bool:
@@ -89,11 +220,11 @@ class OutputWriter:
         return kept
 
     def remove_stale(self, previous: list[str]) -> list[str]:
-        """Delete files the previous manifest listed that this build no longer makes."""
+        """Delete files of earlier builds (``previous``) that this build no longer makes."""
         current = {e.path for e in self.entries}
         removed = []
         root = self.out.resolve()
-        for rel in sorted(set(previous) - current - {MANIFEST}):
+        for rel in sorted(set(previous) - current - OWN):
             target = (self.out / rel).resolve()
             if not target.is_relative_to(root) or not target.is_file():
                 continue  # never touch anything outside the output folder
@@ -110,14 +241,13 @@ class OutputWriter:
               paper: str | None = None, seconds: float | None = None) -> Entry:
         target = inside(self.out, rel)
         if target is None:  # never reached from valid input; a last line of defence
-            from .errors import ToolboxError
-
             raise ToolboxError(f"refusing to write {rel!r}: it is not inside the output folder {self.out}")
+        digest = hashlib.sha256(data).hexdigest()
         # Keep an unchanged file as it is (and its modification time).
         if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+            self.journal.add(rel, digest)
             atomic_write(target, data)
-        entry = Entry(campaign, group, locale, country, format, rel, len(data),
-                      hashlib.sha256(data).hexdigest(), pages, translated, paper, seconds)
+        entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper, seconds)
         self.entries.append(entry)
         return entry
 
@@ -145,7 +275,7 @@ def output_lock(out: Path, on_wait=None):
     import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "a+") as fh:
+    with os.fdopen(open_own(out / LOCK, os.O_RDWR | os.O_CREAT), "r+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -180,8 +310,11 @@ def gather_shards(shards: list[Path], out: Path) -> int:
     """
     from .errors import Problem, ToolboxError
 
+    from .previous import previous_state
+
     seen: dict[str, str] = {}
-    state: dict[str, dict] = read_json(out / STATE).get("outputs", {})
+    state: dict[str, dict] = previous_state(out)
+    journal = Journal(out)
     problems = []
     copied = 0
     for shard in shards:
@@ -206,9 +339,10 @@ def gather_shards(shards: list[Path], out: Path) -> int:
             seen[rel] = digest
             target = out / rel
             if not (target.is_file() and target.read_bytes() == data):
+                journal.add(rel, digest)
                 atomic_write(target, data)
             copied += 1
-        state.update(read_json(shard / STATE).get("outputs", {}))
+        state.update(previous_state(shard))
     if problems:
         raise ToolboxError(problems)
     write_state(out, state)

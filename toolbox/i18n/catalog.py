@@ -20,6 +20,8 @@ from .numbers import isolate_text
 from .text import Text, formatted
 
 TEMPLATE_DOMAIN = "toolbox"
+#: The language the templates' strings (the msgids of toolbox.pot) are written in.
+TEMPLATE_SOURCE = "en"
 
 
 def po_path(locales_dir: Path, tag: str, domain: str) -> Path:

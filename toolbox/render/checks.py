@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..errors import Problem
+from ..errors import Problem, display_path
+from ..urls import file_path
 from .pdf import PdfResult
 
 _PAGES = re.compile(r'<meta\s+name="toolbox:pages"\s+content="(\d+)(?:-(\d+))?"', re.I)
@@ -105,6 +106,15 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
         problems.append(Problem(path, None, f"{where}: the locale's letters are not set in '{family}', the face "
                                             f"templates/fonts/fonts.toml names for it; embedded: "
                                             f"{', '.join(sorted(result.fonts)) or 'none'}"))
+    for url in result.attachments:
+        problems.append(Problem(path, None, f"{where}: the template asks to attach {_shown_url(url)} to the PDF; "
+                                            "toolbox never embeds files in a PDF (left out): remove "
+                                            "rel=\"attachment\" from the template"))
     for message in result.warnings:
         problems.append(Problem(path, None, f"{where}: WeasyPrint: {message}", "warning"))
     return problems
+
+
+def _shown_url(url: str) -> str:
+    path = file_path(url)
+    return f"{url.split(':', 1)[0]}:{display_path(path)}" if path else url[:100]

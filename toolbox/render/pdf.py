@@ -13,7 +13,6 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 # WeasyPrint is imported when the first PDF is rendered, not with this module:
 # it takes a quarter of a second, and a rebuild with nothing to render needs
@@ -41,6 +40,12 @@ def font_config():
 
         _fonts = FontConfiguration()
     return _fonts
+
+
+def forget_fonts() -> None:
+    """Start the next render with a new FontConfiguration (after one was interrupted halfway)."""
+    global _fonts
+    _fonts = None
 
 
 @dataclass
@@ -73,6 +78,7 @@ class PdfResult:
     fonts: dict[str, str] = field(default_factory=dict)  # embedded family → characters it draws
     overflows: list[FitBox] = field(default_factory=list)
     collisions: list[Collision] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # files the HTML asked to embed: left out
 
 
 class _Capture(logging.Handler):
@@ -85,8 +91,14 @@ class _Capture(logging.Handler):
 
 
 def project_fetcher(roots: list[Path]):
-    """A URL fetcher that reads only ``file:`` and ``data:`` URLs inside ``roots``: no network."""
+    """A URL fetcher that reads only ``file:`` and ``data:`` URLs, and files only inside ``roots``: no network.
+
+    The scheme is compared in lowercase (``FILE:`` is ``file:``), and a file is
+    opened by the path that was checked, never by the URL as given.
+    """
     from weasyprint.urls import URLFetcher
+
+    from ..urls import file_path, scheme
 
     class ProjectFetcher(URLFetcher):
         def __init__(self) -> None:
@@ -94,11 +106,18 @@ def project_fetcher(roots: list[Path]):
             self.roots = [r.resolve() for r in roots]
 
         def fetch(self, url, headers=None):
-            if url.startswith("file:"):
-                path = Path(unquote(urlparse(url).path)).resolve()
-                if not any(path.is_relative_to(r) for r in self.roots):
-                    raise ValueError(f"refusing to read {path}: only files inside the project are allowed")
-            return super().fetch(url, headers)
+            kind = scheme(url)
+            if kind == "data":
+                return super().fetch(url, headers)
+            if kind != "file":
+                raise ValueError(f"refusing to load {url[:80]}: only files inside the project are allowed")
+            path = file_path(url)
+            if path is None:
+                raise ValueError(f"refusing to load {url[:80]}: not a file on this computer")
+            path = path.resolve()
+            if not any(path.is_relative_to(r) for r in self.roots):
+                raise ValueError(f"refusing to read {path}: only files inside the project are allowed")
+            return super().fetch(path.as_uri(), headers)
 
     return ProjectFetcher()
 
@@ -117,6 +136,7 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
         document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
             font_config=font_config()
         )
+        attachments = _drop_attachments(document)
         data = document.write_pdf(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=False)
     finally:
         logger.removeHandler(capture)
@@ -135,7 +155,30 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     for font in document.fonts.values():
         chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
         fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
-    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document))
+    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document), attachments)
+
+
+def _drop_attachments(document) -> list[str]:
+    """Leave out every file the HTML asks to embed in the PDF, and say which.
+
+    WeasyPrint embeds the target of ``<link rel="attachment">`` and of
+    ``<a rel="attachment">`` in the PDF: a leaflet would carry a file from the
+    project (or, with a fetcher bug, from anywhere) to every reader. No leaflet
+    needs one, so none is written, whatever the template says.
+    """
+    dropped = [_attachment_url(a) for a in document.metadata.attachments]
+    document.metadata.attachments = []
+    for page in document.pages:
+        dropped += [target for kind, target, *_ in page.links if kind == "attachment"]
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    return dropped
+
+
+def _attachment_url(attachment) -> str:
+    # WeasyPrint keeps the URL only in the arguments of the (not yet entered) context
+    # manager that will fetch it: select_source(guess, filename, url, ...).
+    args = getattr(attachment.source, "args", ())
+    return next((str(a) for a in args[:3] if a), "a file")
 
 
 _PX_TO_MM = 25.4 / 96

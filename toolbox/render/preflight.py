@@ -7,7 +7,10 @@ template or a font file renamed must be a ``path:line`` message from
 - every template under templates/ compiles (syntax, unknown filters and tests);
 - the files the build reads directly exist (site.css, exit.js, fonts.toml);
 - templates/fonts/fonts.toml parses, uses known style names, and every font it
-  names exists inside templates/fonts/ and is a font file.
+  names exists inside templates/fonts/ and is a font file;
+- no symbolic link inside templates/ leads out of the project (a warning; an
+  error with ``--strict``): templates are trusted code, but a link a designer
+  made to a file elsewhere on their computer would print or publish that file.
 
 Undefined variables show only when a template is rendered; ``render.templates``
 reports them with the template's file and line.
@@ -15,6 +18,7 @@ reports them with the template's file and line.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -23,7 +27,7 @@ import jinja2
 
 from ..errors import Collector, display_path
 from ..limits import read_text
-from ..paths import reference_problem
+from ..paths import reference_problem, resolved
 from ..tomlpos import key_lines, line_of
 from .fonts import _STYLES
 from .templates import environment
@@ -47,6 +51,33 @@ def check_designs(templates: Path, problems: Collector) -> None:
             problems.error(display_path(templates / rel), None, f"templates/{rel} is missing; restore it from the toolbox repository")
     check_templates(templates, problems)
     check_fonts(templates, problems)
+    check_links(templates, problems)
+
+
+def check_links(templates: Path, problems: Collector) -> None:
+    """Warn about every symbolic link under templates/ whose target is outside the project.
+
+    "The project" is the folder holding templates/ and whatever templates/ itself
+    resolves to (a project may keep a shared templates/ folder as one link).
+    """
+    base = resolved(templates)
+    if base is None:
+        return
+    roots = (base, templates.parent.resolve())
+    for folder, dirs, files in os.walk(templates):  # never follows a link to a folder: each is judged here
+        for name in sorted(dirs + files):
+            link = Path(folder) / name
+            if not link.is_symlink():
+                continue
+            target = resolved(link)
+            shown = display_path(link.parent) + "/" + name
+            if target is None:
+                problems.warn(shown, None, f"is a symbolic link that cannot be followed (it loops: {os.readlink(link)}); "
+                                           "replace it with the file itself")
+            elif not any(target.is_relative_to(r) for r in roots):
+                problems.warn(shown, None, f"is a symbolic link to {target}, outside the project: the build would "
+                                           "print or publish that file; copy it into templates/ instead "
+                                           "(an error with --strict)")
 
 
 def check_templates(templates: Path, problems: Collector) -> None:

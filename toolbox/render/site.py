@@ -40,14 +40,10 @@ def _paper(path: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _in_language(tag: str, name: str, campaign: Campaign) -> Markup:
-    info = resolve(tag, campaign.locales)
-    direction = info.direction if info else "ltr"
-    return Markup('<span lang="{}" dir="{}">{}</span>').format(tag, direction, name)
-
-
 def _unlinked(hotline: Hotline | None) -> Hotline | None:
     return replace(hotline, link=False) if hotline else None
+
+
 def _kosovo_mark(code: str, name: str) -> str:
     """Kosovo's name carries the "*" of the designation footnote wherever a page shows it."""
     return f"{name}*" if code == "XK" else name
@@ -222,9 +218,6 @@ class SiteRenderer:
         elif unit.country:
             model = shown_country(self.campaign, unit.country)
             ctx["country"] = localizer.country(model)
-            # Language names are each in their own language: mark them so (lang, dir).
-            for data, line in zip(ctx["country"]["hotlines"], model.hotlines):
-                data["languages"] = [_in_language(tag, name, self.campaign) for tag, name in zip(line.languages, data["languages"])]
             name = "site/help.html"
         elif unit.path.endswith("downloads.html"):
             ctx["materials"] = self._materials(localizer, tag)

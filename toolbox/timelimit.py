@@ -1,0 +1,76 @@
+"""A time limit for one render, so a hostile or broken input becomes a problem, not a hang.
+
+Validation bounds what it can measure (SVG complexity, sizes), but a template
+loop or an image that is slow to draw in a way no check foresaw must still end.
+The limit is an alarm signal in the thread that renders (the main thread of a
+worker process, or of toolbox itself with ``--jobs 1``): its handler raises
+:class:`RenderTimeout` at the next Python instruction, wherever WeasyPrint or
+Jinja is. It is a ``BaseException`` because WeasyPrint catches ``Exception``
+around every image it draws and would otherwise log it and draw on.
+
+Should a render be stuck inside C code that never returns to Python, a
+watchdog thread ends the whole process a little later: files are only ever
+replaced whole (``write.py``), so nothing is left half-written.
+
+WeasyPrint catches even ``BaseException`` around drawing an SVG (logs
+"Failed to render SVG image" and goes on), so the alarm repeats every half
+second until the block ends, and the block raises at its end whatever was
+caught inside: a render past its limit never counts as finished.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+#: Seconds one print output (a PDF or a share image) may take: a leaflet takes 1–5 s.
+DEFAULT_TIME_LIMIT = 120.0
+#: Extra seconds before a render that ignores the alarm (stuck in C code) ends its process.
+GRACE = 15.0
+
+
+class RenderTimeout(BaseException):
+    """A render ran past its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float | None, what: str) -> Iterator[None]:
+    """Raise :class:`RenderTimeout` in the block after ``seconds`` (None or 0: no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    expired = []
+
+    def alarm(signum, frame):
+        expired.append(True)
+        raise RenderTimeout(what)
+
+    def stuck() -> None:
+        sys.stderr.write(f"toolbox: {what}: rendering took longer than {seconds:g} s and could not be stopped; "
+                         "ending the build (no file was left half-written). Simplify the template or image, "
+                         "or raise the limit with --time-limit.\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    watchdog = threading.Timer(seconds + GRACE, stuck)
+    watchdog.daemon = True
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    watchdog.start()
+    try:
+        yield
+    except BaseException:
+        if expired:  # whatever the interrupted code raised instead
+            raise RenderTimeout(what) from None
+        raise
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        watchdog.cancel()
+        signal.signal(signal.SIGALRM, previous)
+    if expired:
+        raise RenderTimeout(what)
