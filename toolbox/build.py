@@ -344,7 +344,9 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
             listen = audio.get(campaign.id, [])
             name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads, listen)
             # Every locale of the site has its fonts' record (one dropped as damaged: make the site again).
+            # The language picker and 404 page have a font folder of their own (webfonts.PICKER_FOLDER).
             font_names = [f"fonts:{campaign.id}/{tag}" for tag in sorted({u.locale for u in site_units if u.locale})]
+            font_names.append(f"fonts:{campaign.id}/{PICKER_FOLDER}")
             old = state.get(name)
             if old and old.get("key") == key and writer.intact(old["entries"]) \
                     and all(n in state and writer.intact(state[n]["entries"]) for n in font_names):
