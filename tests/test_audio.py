@@ -166,6 +166,29 @@ def test_same_input_same_bytes() -> None:
     assert not re.search(rb"Lav[fc][0-9]", first.ogg + first.mp3[:4096])  # no encoder version
 
 
+def test_numbers_are_given_to_the_voice_as_they_are_said() -> None:
+    from toolbox.render.audio import spoken
+
+    assert spoken("8:00 ص – 8:00 م") == "8 ص – 8 م"
+    assert spoken("Mo–Fr 08:00–20:00, Sa 9:30") == "Mo–Fr 8–20, Sa 9:30"
+    assert spoken("code 007, ١٠:٠٠, ٠٠٧") == "code 0 0 7, ١٠, ٠ ٠ ٧"
+    assert spoken("112 and 0800 and 30 days") == "112 and 0 8 0 0 and 30 days"
+
+
+def test_arabic_voice_says_the_hours_the_same_on_every_run(tmp_path: Path) -> None:
+    """espeak-ng 1.51's Arabic voice says "00" differently from run to run; the script must never give it one."""
+    from toolbox.render.audio import script_text, ssml
+
+    (tmp_path / "s.ssml").write_text(ssml(script_text("8:00 ص – 8:00 م. 20:00. ٠٠٧.")), encoding="utf-8")
+    waves = set()
+    for run in range(4):
+        wav = tmp_path / f"{run}.wav"
+        subprocess.run(["espeak-ng", "-m", "-v", "ar", "-s", "145", "-f", str(tmp_path / "s.ssml"), "-w", str(wav)],
+                       check=True, capture_output=True)
+        waves.add(wav.read_bytes())
+    assert len(waves) == 1
+
+
 def test_hotline_digits_are_read_one_by_one_slowly_twice() -> None:
     from toolbox.render.audio import script_text, ssml
 

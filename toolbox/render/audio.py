@@ -141,6 +141,26 @@ def _spelled(number: str) -> str:
     return '<break time="500ms"/>'.join(groups)
 
 
+_ZERO = "0\u0660\u06f0\u09e6\u0966"  # zero in the digits of the locales with a voice: Latin, Arabic, Persian/Urdu, Bengali, Devanagari
+_FULL_HOUR = re.compile(rf"(?<![\d:])[{_ZERO}]?(\d{{1,2}}):[{_ZERO}]{{2}}(?![\d:])")
+_LEADING_ZERO = re.compile(rf"(?<!\d)[{_ZERO}]\d+")
+
+
+def spoken(text: str) -> str:
+    """Written numbers as a voice should get them: "8:00" → "8", "007" → "0 0 7".
+
+    Every voice reads "8:00" as "eight zero zero"; said, a full hour is the hour
+    alone. And a number with a leading zero is a code or a phone number, said
+    digit by digit. It also keeps espeak-ng 1.51's Arabic voice deterministic:
+    a run of two or more zeros ("00", "8:00", "007") makes it read memory it
+    never set and say a different sound on each run (so Arabic audio differed
+    between builds); single digits between spaces it reads the same every time.
+    Arabic-Indic and other digits are treated alike.
+    """
+    text = _FULL_HOUR.sub(lambda m: m.group(1), text)
+    return _LEADING_ZERO.sub(lambda m: " ".join(m.group(0)), text)
+
+
 def ssml(paragraphs: list[list[tuple[str, str]]]) -> str:
     """SSML for espeak-ng: a pause after each paragraph; numbers slowly, digit by digit."""
     from xml.sax.saxutils import escape
@@ -152,7 +172,7 @@ def ssml(paragraphs: list[list[tuple[str, str]]]) -> str:
             if kind == "digits":
                 pieces.append(f'<prosody rate="slow">{_spelled(escape(text))}</prosody><break time="400ms"/>')
             else:
-                pieces.append(escape(text))
+                pieces.append(escape(spoken(text)))
         out.append("".join(pieces) + '<break time="700ms"/>')
     out.append("</speak>")
     return "\n".join(out)
