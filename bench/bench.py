@@ -70,7 +70,7 @@ def raw_weasyprint(project: Path) -> tuple[float, int]:
     from weasyprint.text.fonts import FontConfiguration
 
     from toolbox.build import load_all
-    from toolbox.localize import Localizer
+    from toolbox.i18n.localize import Localizer
     from toolbox.plan import plan_campaign
     from toolbox.project import Project
     from toolbox.render.fonts import load_fonts

@@ -278,7 +278,7 @@ def test_default_makes_no_audio_without_recordings(audio_build, tmp_path: Path) 
     """Drafts are opt-in: by default a campaign without an audio/ folder makes no audio and gets no notice."""
     from toolbox.audio import plan_audio
     from toolbox.build import load_all
-    from toolbox.model import CampaignInfo
+    from toolbox.campaign.model import CampaignInfo
     from toolbox.project import Project
     from toolbox.render.templates import environment
 

@@ -122,8 +122,8 @@ def test_imprint_date_stays_whole_in_right_to_left_text(bidi_build) -> None:
 @pytest.mark.parametrize("tag", ["ur", "ckb"])
 def test_share_image_numbers_read_left_to_right(bidi_build, tag: str) -> None:
     """The PNG is drawn from a one-page PDF: that PDF, rendered as the build renders it, keeps the number in order."""
-    from toolbox.load import load_campaign
-    from toolbox.localize import Localizer
+    from toolbox.campaign.load import load_campaign
+    from toolbox.i18n.localize import Localizer
     from toolbox.plan import plan_campaign
     from toolbox.project import Project
     from toolbox.render.fonts import load_fonts
@@ -173,8 +173,8 @@ def test_literal_number_of_another_country_is_warned_once(bidi_build) -> None:
 
 
 def test_a_translation_adding_a_number_is_warned_at_its_po_line(tmp_path: Path) -> None:
-    from toolbox.hotlines import literal_number_problems
-    from toolbox.load import load_campaign
+    from toolbox.campaign.hotlines import literal_number_problems
+    from toolbox.campaign.load import load_campaign
     from toolbox.project import Project
 
     project = Project(bidi_project(tmp_path))

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from pypdf import PdfReader
 
-from toolbox.locales import resolve
+from toolbox.i18n.locales import resolve
 
 KEY_MESSAGES = {
     "jobs-abroad": "A good job offer can be checked. A real employer will wait while you check.",

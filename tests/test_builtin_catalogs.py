@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from conftest import ROOT
 from toolbox.i18n.catalog import po_path
 from toolbox.i18n.checks import check_message
-from toolbox.locales import BUILTIN, resolve
+from toolbox.i18n.locales import BUILTIN, resolve
 
 # Built from another locale's catalog, not translated: the source, the
 # pseudo-locale, and Serbian Cyrillic (transliterated from sr-Latn).

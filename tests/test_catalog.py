@@ -4,8 +4,8 @@ import re
 from types import SimpleNamespace
 
 from toolbox.i18n.catalog import Translator, messages
-from toolbox.locales import chain, resolve
-from toolbox.model import LocaleDecl
+from toolbox.i18n.locales import chain, resolve
+from toolbox.campaign.model import LocaleDecl
 from toolbox.render.templates import environment, render
 
 

@@ -41,16 +41,16 @@ def test_new_campaign_validates_and_builds(tmp_path: Path) -> None:
 
 
 def test_docs_key_reference_matches_the_model() -> None:
-    from toolbox.schema_doc import render_into
+    from toolbox.campaign.schema_doc import render_into
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "campaign-format.md"
     text = doc.read_text(encoding="utf-8")
-    assert render_into(text) == text, "run: python -m toolbox.schema_doc"
+    assert render_into(text) == text, "run: python -m toolbox.campaign.schema_doc"
 
 
 def test_docs_full_example_has_no_syntax_or_key_errors(tmp_path: Path) -> None:
     from toolbox.errors import Collector
-    from toolbox.load import load_campaign
+    from toolbox.campaign.load import load_campaign
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "campaign-format.md").read_text(encoding="utf-8")
     example = doc.split("## Full example", 1)[1].split("```toml", 1)[1].split("```", 1)[0]

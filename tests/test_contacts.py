@@ -17,9 +17,9 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT, make_project, run_toolbox
-from toolbox.contacts import shown_hotlines
+from toolbox.campaign.contacts import shown_hotlines
 from toolbox.errors import Collector
-from toolbox.load import load_campaign
+from toolbox.campaign.load import load_campaign
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FOOTNOTE = "This designation is without prejudice to positions on status"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_project, run_toolbox
+from conftest import make_project, run_toolbox
 from test_pack import _one_file_build
 
 

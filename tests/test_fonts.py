@@ -20,8 +20,8 @@ from fontTools.ttLib import TTFont
 from conftest import ROOT, run_toolbox
 from test_site_browser import browser  # noqa: F401 — the session's headless Chromium
 from toolbox.i18n.catalog import catalog_tag
-from toolbox.locales import BUILTIN, from_cldr, resolve
-from toolbox.model import LocaleDecl
+from toolbox.i18n.locales import BUILTIN, from_cldr, resolve
+from toolbox.campaign.model import LocaleDecl
 from toolbox.render.checks import check_print
 from toolbox.render.fonts import ALPHABETS, drawn, letters, load_fonts, subset_woff2
 from toolbox.render.pdf import PdfResult

@@ -200,7 +200,7 @@ def test_decompression_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
     import struct
     import zlib
 
-    from toolbox.limits import image_problem
+    from toolbox.campaign.limits import image_problem
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

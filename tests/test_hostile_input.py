@@ -123,7 +123,7 @@ def test_the_time_limit_stops_a_render_in_worker_processes_too(tmp_path: Path) -
 
 
 def test_a_render_past_its_limit_never_counts_as_finished() -> None:
-    from toolbox.timelimit import RenderTimeout, time_limit
+    from toolbox.render.timelimit import RenderTimeout, time_limit
 
     started = time.monotonic()
     with pytest.raises(RenderTimeout):
@@ -144,7 +144,7 @@ def test_a_render_that_ignores_the_alarm_ends_its_process() -> None:
     import subprocess
     import sys
 
-    code = ("import time, toolbox.timelimit as t\n"
+    code = ("import time, toolbox.render.timelimit as t\n"
             "t.GRACE = 0.5\n"
             "with t.time_limit(0.3, 'campaign/en/x-leaflet.pdf'):\n"
             "    while True:\n"
@@ -188,7 +188,7 @@ BASE = "https://Help.Example.org/campaign/"
     ("https://weather.example@help.example.org/", "has a user name before its host"),
 ])
 def test_an_exit_that_does_not_leave_is_refused(exit_url: str, why: str) -> None:
-    from toolbox.urls import exit_problem
+    from toolbox.campaign.urls import exit_problem
 
     problem = exit_problem(exit_url, BASE)
     assert problem is not None and why in problem, problem
@@ -199,7 +199,7 @@ def test_an_exit_that_does_not_leave_is_refused(exit_url: str, why: str) -> None
                                       "HTTPS://www.wikipedia.org/", "https://help.example.org.weather.example/",
                                       "https://other.example.org/"])
 def test_an_exit_to_another_site_is_accepted(exit_url: str) -> None:
-    from toolbox.urls import exit_problem
+    from toolbox.campaign.urls import exit_problem
 
     assert exit_problem(exit_url, BASE) is None
     assert exit_problem(exit_url, "") is None
@@ -214,7 +214,7 @@ ISO_CODES = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 def test_the_country_list_is_iso_3166_as_published() -> None:
     import json
 
-    from toolbox.countries import ASSIGNED
+    from toolbox.campaign.countries import ASSIGNED
 
     published = {c["alpha_2"] for c in json.loads(ISO_CODES.read_text(encoding="utf-8"))["3166-1"]}
     assert ASSIGNED == published, (sorted(ASSIGNED - published), sorted(published - ASSIGNED))
@@ -223,7 +223,7 @@ def test_the_country_list_is_iso_3166_as_published() -> None:
 def test_every_country_has_a_name_to_print() -> None:
     from babel import Locale
 
-    from toolbox.countries import ASSIGNED, USER_ASSIGNED
+    from toolbox.campaign.countries import ASSIGNED, USER_ASSIGNED
 
     assert ASSIGNED | USER_ASSIGNED <= set(Locale.parse("en").territories)
 
@@ -231,14 +231,14 @@ def test_every_country_has_a_name_to_print() -> None:
 @pytest.mark.parametrize("code", ["ZZ", "EU", "EZ", "UN", "QO", "QM", "QZ", "XA", "XB", "XZ", "AA", "AC", "DG", "EA",
                                   "IC", "TA", "CP", "UK", "EL", "001", "150", "419", "mk", "M", "MKD", ""])
 def test_pseudo_grouping_and_reserved_codes_are_refused(code: str) -> None:
-    from toolbox.countries import country_problem
+    from toolbox.campaign.countries import country_problem
 
     assert country_problem(code)
 
 
 @pytest.mark.parametrize("code", ["MK", "XK", "GB", "GR", "SS", "AX", "PS", "TW"])
 def test_country_codes_in_use_are_accepted(code: str) -> None:
-    from toolbox.countries import country_problem
+    from toolbox.campaign.countries import country_problem
 
     assert country_problem(code) is None
 
@@ -328,7 +328,7 @@ def _markers(paths: int, vertices: int, marker_size: int) -> str:
     (_SVG.format("caf\xe9").encode("latin-1"), "not UTF-8 text"),
 ])
 def test_hostile_svg_is_refused_in_a_moment(tmp_path: Path, svg, why: str) -> None:
-    from toolbox.limits import image_problem
+    from toolbox.campaign.limits import image_problem
 
     path = tmp_path / "image.svg"
     path.write_bytes(svg if isinstance(svg, bytes) else svg.encode("utf-8"))
@@ -342,7 +342,7 @@ def test_a_decompression_bomb_inside_an_svg_is_refused(tmp_path: Path) -> None:
     import struct
     import zlib
 
-    from toolbox.limits import image_problem
+    from toolbox.campaign.limits import image_problem
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -373,7 +373,7 @@ def _tiny_png() -> bytes:
     "\ufeff" + _SVG.format(""),
 ])
 def test_ordinary_svg_passes(tmp_path: Path, svg: str) -> None:
-    from toolbox.limits import image_problem
+    from toolbox.campaign.limits import image_problem
 
     path = tmp_path / "image.svg"
     path.write_text(svg, encoding="utf-8")
@@ -394,7 +394,7 @@ _URL_PARTS = st.sampled_from(["https://", "HTTP://", "//", "javascript:", "file:
 @FUZZ
 @given(st.lists(_URL_PARTS | st.text(max_size=8), max_size=8).map("".join))
 def test_url_judges_never_crash(url: str) -> None:
-    from toolbox.urls import exit_problem, file_path, has_userinfo, host, scheme
+    from toolbox.campaign.urls import exit_problem, file_path, has_userinfo, host, scheme
 
     problem = exit_problem(url, "https://help.example.org/")
     assert problem is None or "exit_url" in problem
@@ -426,8 +426,8 @@ def _svgs(draw) -> bytes:
 @FUZZ
 @given(_svgs())
 def test_svg_judge_never_crashes(data: bytes) -> None:
-    from toolbox.limits import raster_problem
-    from toolbox.svgcheck import svg_problem
+    from toolbox.campaign.limits import raster_problem
+    from toolbox.campaign.svgcheck import svg_problem
 
     problem = svg_problem(data, raster_problem)
     assert problem is None or isinstance(problem, str)

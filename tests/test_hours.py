@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from babel import Locale
 
-from toolbox.hours import ALL_DAYS, NBSP, Hours, HoursError, Labels, Rule, format_hours, parse_hours
-from toolbox.localize import _borrows_cldr
+from toolbox.campaign.hours import ALL_DAYS, NBSP, Hours, HoursError, Labels, Rule, format_hours, parse_hours
+from toolbox.i18n.locales import in_cldr
 
 LABELS = Labels("24 hours, every day", "every day")
 
@@ -86,7 +86,7 @@ def test_a_range_never_breaks_inside() -> None:
 def test_romani_borrows_english_day_names_with_a_24_hour_clock() -> None:
     # CLDR has no Romani: rmn borrows en (its declared cldr), but English AM/PM is not the
     # region's clock, so the Localizer forces 24 hours for locales CLDR lacks.
-    assert _borrows_cldr("rmn") and not _borrows_cldr("sr-Cyrl") and not _borrows_cldr("ar")
+    assert not in_cldr("rmn") and in_cldr("sr-Cyrl") and in_cldr("ar")
     assert _say("Mon-Fri 09-17", "en", hour24=True) == '<bdi dir="ltr" class="hours">Mon–Fri 09:00–17:00</bdi>'
     assert _say("Mo-Fr 20:00-24:00", "en", hour24=True) == '<bdi dir="ltr" class="hours">Mon–Fri 20:00–24:00</bdi>'
 

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from conftest import make_project, run_toolbox
-from toolbox import sms
+from toolbox.outreach import sms
 
 SIZES = {"share-square": (1080, 1080), "share-portrait": (1080, 1350)}
 

@@ -1,4 +1,4 @@
-from toolbox.tomlpos import key_lines, line_of
+from toolbox.campaign.tomlpos import key_lines, line_of
 
 SOURCE = '''# comment
 [campaign]

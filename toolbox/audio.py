@@ -17,10 +17,10 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 
-from .contacts import shown_country
+from .campaign.contacts import shown_country
 from .errors import Problem, display_path
-from .localize import Localizer
-from .model import Campaign
+from .i18n.localize import Localizer
+from .campaign.model import Campaign
 from .project import Project
 from .render import audio as sound
 from .render.templates import render

@@ -15,27 +15,27 @@ from markupsafe import Markup
 from . import __version__
 from .errors import Collector, Problem, ToolboxError, display_path
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
-from .hotlines import literal_number_problems, placeholder_problems
+from .campaign.hotlines import literal_number_problems, placeholder_problems
 from .i18n.checks import check_po
 from .i18n.coverage import coverage
 from .i18n.pseudo import TAG as PSEUDO
-from .load import find_campaigns, load_campaign
-from .locales import chain, resolve
+from .campaign.load import find_campaigns, load_campaign
+from .i18n.locales import chain, resolve
 from .audio import build_audio
 from .keys import KeyMaker
-from .model import Campaign
+from .campaign.model import Campaign
 from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
-from .render.preflight import check_designs
+from .render.themecheck import check_designs
 from .render.print import PrintOptions
 from .render.site import SiteRenderer, sitemap
 from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, plan_fonts
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
 from .render.templates import environment
 from .schedule import PrintJob, Workers
-from .timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
-from .validate import validate_campaign
+from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
+from .campaign.validate import validate_campaign
 from .previous import journaled, ours, previous_outputs, previous_state
 from .write import Entry, OutputWriter, output_lock, write_state
 
@@ -456,7 +456,7 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
 
 def _write_texts(project: Project, writer: OutputWriter, campaigns: list[Campaign], report: BuildReport) -> None:
     """Text messages (format "sms"): a group's SMS text and hotline per locale × country, segments counted."""
-    from .sms import texts
+    from .outreach.sms import texts
 
     for campaign in campaigns:
         for rel, text, group, tag, cc, translated, problems in texts(project, campaign):

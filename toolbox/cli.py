@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .errors import ToolboxError
-from .timelimit import DEFAULT_TIME_LIMIT
+from .render.timelimit import DEFAULT_TIME_LIMIT
 
 log = logging.getLogger("toolbox")
 
@@ -299,8 +299,8 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
     file is checked against the build's manifest and the size budgets first;
     nothing is written when one fails. Layout: docs/outreach.md.
     """
-    from .pack import kb
-    from .pack import pack as run_pack
+    from .outreach.pack import kb
+    from .outreach.pack import pack as run_pack
 
     build_path = (build_dir or obj.project.root / "dist").resolve()
     out_dir = out.resolve()
@@ -324,7 +324,7 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
 @pass_ctx
 def new(obj: Ctx, campaign_id: str, title: str | None) -> None:
     """Create campaigns/CAMPAIGN_ID with a commented definition that builds as it is."""
-    from .scaffold import create_campaign
+    from .campaign.scaffold import create_campaign
 
     folder = create_campaign(obj.project, campaign_id, title)
     obj.say(f"created {folder}; edit {folder / 'campaign.toml'}, then run 'toolbox validate'")
@@ -348,7 +348,7 @@ def _i18n_scope(obj: Ctx, locales: tuple[str, ...]):
         for g in c.groups:
             used += [t for t in g.locales if t != c.campaign.source_locale and t not in used]
     domains = [TEMPLATE_DOMAIN] + [c.id for c in campaigns]
-    from .validate import TAG_RE
+    from .campaign.validate import TAG_RE
 
     for tag in locales:  # a tag names a folder under locales/: never a path
         if not TAG_RE.match(tag):

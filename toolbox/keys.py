@@ -18,10 +18,10 @@ import jinja2
 from jinja2 import meta
 
 from . import __version__
-from .contacts import shown_country
+from .campaign.contacts import shown_country
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
-from .locales import chain, resolve
-from .model import Campaign
+from .i18n.locales import chain, resolve
+from .campaign.model import Campaign
 from .plan import Unit, template_name
 from .project import Project
 from .render.context import created_date

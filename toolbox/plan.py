@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Campaign
-from .validate import SITE_FORMAT
+from .campaign.model import Campaign
+from .campaign.validate import SITE_FORMAT
 
 
 @dataclass(frozen=True)

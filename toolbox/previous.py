@@ -10,7 +10,6 @@ built again) instead of blocking every later build.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -18,7 +17,8 @@ import os
 import re
 from pathlib import Path
 
-from .paths import RESERVED, relative_problem
+from .campaign.countries import ACCEPTED as COUNTRIES
+from .campaign.paths import RESERVED, relative_problem
 from .write import JOURNAL, MANIFEST, STATE
 
 log = logging.getLogger("toolbox")
@@ -155,16 +155,9 @@ def ours(out: Path, digests: dict[str, set[str]]) -> list[str]:
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-@functools.lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    from .validate import known_countries
-
-    return frozenset(known_countries())  # a few milliseconds each time: once, not once per entry
-
-
 def entry_problem(entry: dict) -> str | None:
     """Why a manifest entry is not one toolbox writes (a name or type that must not reach a file name), or None."""
-    from .validate import TAG_RE, id_problem
+    from .campaign.validate import TAG_RE, id_problem
 
     rel = entry.get("path")
     if not isinstance(rel, str):
@@ -182,7 +175,7 @@ def entry_problem(entry: dict) -> str | None:
     if tag is not None and (not isinstance(tag, str) or not TAG_RE.match(tag) or tag.lower() in RESERVED):
         return f"locale {str(tag)[:80]!r} is not a BCP 47 tag"
     country = entry.get("country")
-    if country is not None and (not isinstance(country, str) or country not in _countries()):
+    if country is not None and (not isinstance(country, str) or country not in COUNTRIES):
         return f"country {str(country)[:80]!r} is not an ISO 3166 country code"
     size = entry.get("bytes")
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:

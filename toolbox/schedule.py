@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .errors import Problem, ToolboxError, display_path
-from .localize import Localizer
-from .model import Campaign
+from .i18n.localize import Localizer
+from .campaign.model import Campaign
 from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, template_name
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
 from .render.print import PrintOptions, render_print
 from .render.templates import environment
-from .timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
+from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ from urllib.parse import quote, unquote, urlparse
 from .build import build
 from .schedule import default_jobs
 from .errors import ToolboxError
-from .paths import resolved
+from .campaign.paths import resolved
 from .project import Project
-from .validate import ID_RE
+from .campaign.validate import ID_RE
 from .write import os_problem
 
 log = logging.getLogger("toolbox")

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import Problem, ToolboxError
-from .paths import inside
+from .campaign.paths import inside
 
 MANIFEST = "manifest.json"
 LOCK = ".toolbox.lock"
@@ -118,7 +118,7 @@ def write_all(folder: Path, files: dict[str, bytes]) -> None:
             target = inside(folder, name) if "/" not in name else None
             if target is None:
                 raise ToolboxError(f"refusing to write {name!r}: it is not a file name inside {folder}")
-            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            if holds(target, data):
                 continue
             staged.append((stage(target, data), target))
         for tmp, target in staged:
@@ -130,6 +130,11 @@ def write_all(folder: Path, files: dict[str, bytes]) -> None:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def holds(target: Path, data: bytes) -> bool:
+    """True when ``target`` already holds exactly ``data`` (it is then left as it is, modification time too)."""
+    return target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data
 
 
 def stage(target: Path, data: bytes) -> str:
@@ -244,7 +249,7 @@ class OutputWriter:
             raise ToolboxError(f"refusing to write {rel!r}: it is not inside the output folder {self.out}")
         digest = hashlib.sha256(data).hexdigest()
         # Keep an unchanged file as it is (and its modification time).
-        if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+        if not holds(target, data):
             self.journal.add(rel, digest)
             atomic_write(target, data)
         entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper, seconds)
@@ -338,7 +343,7 @@ def gather_shards(shards: list[Path], out: Path) -> int:
                 continue
             seen[rel] = digest
             target = out / rel
-            if not (target.is_file() and target.read_bytes() == data):
+            if not holds(target, data):
                 journal.add(rel, digest)
                 atomic_write(target, data)
             copied += 1

@@ -117,7 +117,7 @@ def messages(path: Path, problems: Collector | None = None) -> dict[str, str | t
 
 def catalog_tag(tag: str, declared: dict | None = None) -> str:
     """The locale whose .po files hold ``tag``'s translation (itself, unless transliterated)."""
-    from ..locales import resolve
+    from .locales import resolve
 
     info = resolve(tag, declared)
     return info.transliterate if info and info.transliterate else tag
@@ -126,7 +126,7 @@ def catalog_tag(tag: str, declared: dict | None = None) -> str:
 def locale_messages(locales_dir: Path, tag: str, domain: str, declared: dict | None = None,
                     proper_names: list[str] | None = None) -> dict[str, str | tuple[str, ...]]:
     """msgid → translation for a locale, transliterated when the locale is built that way."""
-    from ..locales import resolve
+    from .locales import resolve
     from .translit import transliterate
 
     source = catalog_tag(tag, declared)
@@ -213,7 +213,7 @@ class Translator:
         return self.lookup(msgid)[0]
 
     def _text(self, value: str, tag: str, variables: dict) -> Text:
-        from ..locales import resolve
+        from .locales import resolve
 
         info = resolve(tag, self.declared)
         text = formatted(value, variables, tag, info.direction if info else "ltr", tag != self.tag)
@@ -249,7 +249,7 @@ class Translator:
 
     def _plural_index(self, tag: str, n: int) -> int:
         """The plural form for ``n`` by ``tag``'s rule, a campaign's declared plural_forms first."""
-        from ..locales import resolve
+        from .locales import resolve
 
         info = resolve(tag, self.declared)
         if info is None:

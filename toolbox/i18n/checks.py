@@ -14,13 +14,13 @@ with a translation:
 - every link (inline, reference-style, autolink, ``<a href>``): a link whose
   text is a phone number dials that number, one whose text is an address goes
   there;
-- no invisible or direction-changing characters (:mod:`toolbox.invisible`),
+- no invisible or direction-changing characters (:mod:`toolbox.campaign.invisible`),
   in the raw text nor after decoding; no HTML comments the source lacks;
 - no markup that would break or script a page (``<script>``, event handlers,
   ``javascript:``, tags the source does not have, unbalanced tags);
 - as many plural forms as the file's ``Plural-Forms`` header says;
-- no file over :data:`~toolbox.limits.MAX_PO_BYTES`, no text over
-  :data:`~toolbox.limits.MAX_MESSAGE_CHARS` (a missing quote can swallow a file).
+- no file over :data:`~toolbox.campaign.limits.MAX_PO_BYTES`, no text over
+  :data:`~toolbox.campaign.limits.MAX_MESSAGE_CHARS` (a missing quote can swallow a file).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from urllib.parse import unquote, urlsplit
 from babel.messages.catalog import Message
 
 from ..errors import Collector, display_path
-from ..invisible import hidden_characters
-from ..limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
+from ..campaign.invisible import hidden_characters
+from ..campaign.limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
 from .catalog import read_catalog
 from .segments import inline_html
 

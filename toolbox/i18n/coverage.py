@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, display_path
-from ..model import Campaign
+from ..campaign.model import Campaign
 from ..project import Project
 from .catalog import TEMPLATE_DOMAIN, catalog_tag, locale_messages, po_path, read_catalog
 from .workflow import campaign_messages, extract_templates

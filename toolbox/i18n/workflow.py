@@ -20,12 +20,12 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
-from ..contacts import applies
+from ..campaign.contacts import applies
 from ..errors import Collector, Problem, ToolboxError, display_path
-from ..locales import resolve
-from ..model import SECTIONS, Campaign
+from .locales import resolve
+from ..campaign.model import SECTIONS, Campaign
 from ..project import Project
-from ..tomlpos import line_of
+from ..campaign.tomlpos import line_of
 from ..write import atomic_write
 from .catalog import TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog
 from .numbers import HOTLINE

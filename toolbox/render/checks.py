@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem, display_path
-from ..urls import file_path
+from ..campaign.urls import file_path
 from .pdf import PdfResult
 
 _PAGES = re.compile(r'<meta\s+name="toolbox:pages"\s+content="(\d+)(?:-(\d+))?"', re.I)

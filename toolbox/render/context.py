@@ -8,7 +8,7 @@ import os
 import segno
 from markupsafe import Markup
 
-from ..model import Campaign
+from ..campaign.model import Campaign
 
 
 def created_date(campaign: Campaign) -> str:

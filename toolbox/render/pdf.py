@@ -98,7 +98,7 @@ def project_fetcher(roots: list[Path]):
     """
     from weasyprint.urls import URLFetcher
 
-    from ..urls import file_path, scheme
+    from ..campaign.urls import file_path, scheme
 
     class ProjectFetcher(URLFetcher):
         def __init__(self) -> None:

@@ -10,12 +10,12 @@ import jinja2
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
-from ..contacts import shown_country
+from ..campaign.contacts import shown_country
 from ..errors import Problem
 from ..i18n.catalog import TEMPLATE_DOMAIN, po_path
-from ..localize import Localizer
-from ..locales import chain, resolve
-from ..model import Campaign
+from ..i18n.localize import Localizer
+from ..i18n.locales import chain, resolve
+from ..campaign.model import Campaign
 from ..plan import Unit, plan_campaign, printed, template_name
 from ..project import Project
 from .checks import check_print

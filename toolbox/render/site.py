@@ -13,10 +13,10 @@ import jinja2
 from markupsafe import Markup
 
 from ..i18n.numbers import Hotline
-from ..contacts import shown_country
-from ..localize import Localizer
-from ..locales import resolve
-from ..model import Campaign
+from ..campaign.contacts import shown_country
+from ..i18n.localize import Localizer
+from ..i18n.locales import resolve
+from ..campaign.model import Campaign
 from ..plan import Unit, site_locales
 from ..project import Project
 from .context import created_date

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..errors import Problem
-from ..locales import resolve
+from ..i18n.locales import resolve
 from .checks import codepoints
 from .fonts import Face, FontSet, cmap, drawn
 
@@ -74,7 +74,7 @@ class _Text(HTMLParser):
 
 def page_text(html: str, lang: str) -> dict[str, str]:
     """A page's text (and shown attribute values) by the language it is marked in."""
-    from ..validate import TAG_RE
+    from ..campaign.validate import TAG_RE
 
     parser = _Text(lang, lambda tag: bool(TAG_RE.match(tag)))
     parser.feed(html)

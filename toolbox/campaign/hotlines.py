@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 
 from .contacts import shown_hotlines
-from .errors import Collector, display_path
-from .i18n.catalog import catalog_tag, po_path, read_catalog
-from .i18n.numbers import HOTLINE, Hotline, digits, find_phones
-from .i18n.segments import split_blocks
+from ..errors import Collector, display_path
+from ..i18n.catalog import catalog_tag, po_path, read_catalog
+from ..i18n.numbers import HOTLINE, Hotline, digits, find_phones
+from ..i18n.segments import split_blocks
 from .model import Campaign, TargetGroup
 from .model import Hotline as HotlineLine
-from .project import Project
+from ..project import Project
 from .tomlpos import line_of
 
 
@@ -32,7 +32,7 @@ def main_hotline(campaign: Campaign, code: str) -> HotlineLine | None:
     """The one number ``{hotline}`` stands for in country ``code``: the first line shown there (None without one).
 
     That is the country's first national line, else the regional line standing
-    in for it (:func:`toolbox.contacts.shown_hotlines`).
+    in for it (:func:`toolbox.campaign.contacts.shown_hotlines`).
     """
     shown = shown_hotlines(campaign, code)
     return shown[0] if shown else None

@@ -102,10 +102,19 @@ def from_cldr(tag: str) -> LocaleInfo | None:
                       "rtl" if rtl else "ltr", str(loc))
 
 
+def in_cldr(tag: str) -> bool:
+    """True when CLDR (Babel) has data for ``tag`` itself; Romani, for one, borrows another's."""
+    try:
+        BabelLocale.parse(tag.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
+
+
 def resolve(tag: str, declared: dict | None = None) -> LocaleInfo | None:
     """The locale for ``tag``: built-in, overridden or declared by the campaign.
 
-    ``declared`` maps tags to :class:`toolbox.model.LocaleDecl`. A tag that is
+    ``declared`` maps tags to :class:`toolbox.campaign.model.LocaleDecl`. A tag that is
     neither built in nor declared is accepted only if CLDR knows it; its script
     comes from CLDR's likely subtags, not "Latn" by default.
     """

@@ -32,6 +32,8 @@ ASSIGNED = frozenset("""
 
 #: Kosovo: user-assigned in ISO 3166 (XK), used for it by the EU, CLDR and most registries.
 USER_ASSIGNED = frozenset({"XK"})
+#: Every code a definition (or a manifest) may use.
+ACCEPTED = ASSIGNED | USER_ASSIGNED
 
 #: Codes people write that ISO 3166 does not assign to a country, and what to write instead.
 INSTEAD = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .errors import Problem, ToolboxError
-from .project import Project
+from ..errors import Problem, ToolboxError
+from ..project import Project
 from .validate import ID_RE
 
 DEFINITION = '''# Campaign definition. Every key is explained in docs/campaign-format.md.

@@ -20,11 +20,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .errors import Problem, ToolboxError
-from .paths import inside, relative_problem
-from .previous import entry_problem
-from .plan import GUIDE_FORMAT, SHARE_FORMATS
-from .write import MANIFEST, write_all
+from ..errors import Problem, ToolboxError
+from ..campaign.paths import inside, relative_problem
+from ..previous import entry_problem
+from ..plan import GUIDE_FORMAT, SHARE_FORMATS
+from ..write import MANIFEST, write_all
 
 #: Default size budgets, in KB (1024 bytes): a print PDF, a share image.
 PDF_BUDGET_KB = 1024
@@ -228,7 +228,7 @@ def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: b
     heavy = over_budget(bundles, pdf_kb, image_kb)
     if heavy:
         raise ToolboxError(heavy)
-    from . import __version__
+    from .. import __version__
 
     # Everything is made in memory first: a problem found while making the last
     # catalogue must not leave the zips of a half-finished pack behind.
@@ -237,7 +237,7 @@ def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: b
         bundle.data = make_zip(bundle, __version__)
         files[f"{bundle.name}.zip"] = bundle.data
     if templates is not None:
-        from .catalogue import catalogue_pdf
+        from ..render.catalogue import catalogue_pdf
 
         outputs = read_build(build)
         for cid in sorted({b.campaign for b in bundles}):

@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .errors import Problem, display_path
-from .i18n.numbers import isolate_text
-from .tomlpos import line_of
+from ..errors import Problem, display_path
+from ..i18n.numbers import isolate_text
+from ..campaign.tomlpos import line_of
 
 #: GSM 03.38 basic character set (one septet each).
 GSM7_BASIC = frozenset(
@@ -90,9 +90,9 @@ def sms_path(cid: str, group: str, locale: str, country: str) -> str:
 
 def texts(project, campaign) -> list[tuple[str, str, str, str, str, float, list[Problem]]]:
     """Every text message of a campaign: (path, text, group, locale, country, translated share, problems)."""
-    from .contacts import shown_country
-    from .localize import Localizer
-    from .validate import SITE_FORMAT
+    from ..campaign.contacts import shown_country
+    from ..i18n.localize import Localizer
+    from ..campaign.validate import SITE_FORMAT
 
     allowed = campaign.campaign.sms_segments
     where = display_path(campaign.definition)

@@ -7,21 +7,19 @@ import html
 import re
 from pathlib import Path
 
-from babel import Locale as BabelLocale
-from babel.core import UnknownLocaleError
 
 from .contacts import shown_hotlines
-from .countries import ASSIGNED, USER_ASSIGNED, country_problem
-from .errors import Collector, display_path
-from .i18n.checks import direction_problems, link_problems, reader_view
+from .countries import country_problem
+from ..errors import Collector, display_path
+from ..i18n.checks import direction_problems, link_problems, reader_view
 from .hours import ACCEPTED, HoursError, parse_hours
-from .i18n.segments import split_blocks
+from ..i18n.segments import split_blocks
 from .invisible import hidden_characters, line_of_offset
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
-from .locales import BUILTIN, resolve
+from ..i18n.locales import BUILTIN, in_cldr, resolve
 from .model import REGIONAL_KINDS, Campaign
 from .paths import RESERVED, reference_problem, resolved
-from .project import Project
+from ..project import Project
 from .tomlpos import KeyPath, line_of
 from .urls import exit_problem, has_userinfo, scheme
 
@@ -33,15 +31,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
 SITE_FORMAT = "site"
-#: Kept for code that still asks: the codes themselves and why are in countries.py.
-EXTRA_COUNTRIES = set(USER_ASSIGNED)
-
-
-def known_countries() -> set[str]:
-    """The country codes validation accepts: assigned ISO 3166-1 alpha-2 codes and XK."""
-    return set(ASSIGNED | USER_ASSIGNED)
-
-
 def print_formats(project: Project) -> list[str]:
     """Print formats are the templates under templates/print/ (leaflet.html → leaflet)."""
     folder = project.templates / "print"
@@ -164,7 +153,7 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             check_locale(decl.key + ("fallback", j), other)
         if decl.transliterate:
             check_locale(decl.key + ("transliterate",), decl.transliterate)
-        if decl.cldr and _cldr_problem(decl.cldr):
+        if decl.cldr and not in_cldr(decl.cldr):
             err(decl.key + ("cldr",), f"cldr = {decl.cldr!r} is not a locale CLDR knows; use e.g. \"en\" or \"sr_Latn\"")
         if decl.plural_forms and _plural_problem(decl.plural_forms):
             err(decl.key + ("plural_forms",), f"plural_forms = {decl.plural_forms!r} is not a gettext Plural-Forms "
@@ -259,7 +248,7 @@ def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector
     A locale needs a font stack in templates/fonts/fonts.toml that draws its letters; a
     language named in a hotline's list of languages needs some font for its name.
     """
-    from .render.fonts import cmap, drawn, letters, load_fonts  # here: validating needs no fonts until now
+    from ..render.fonts import cmap, drawn, letters, load_fonts  # here: validating needs no fonts until now
 
     try:
         fonts = load_fonts(project.templates)
@@ -306,14 +295,6 @@ def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector
                     problems.error(shown, line_of(campaign.lines, hotline.key + ("languages", i)),
                                    f"the name of language '{tag}' ({info.name}) is printed in its own script, but no "
                                    f"font in templates/fonts/fonts.toml draws {lost!r}; add a font for {info.script}")
-
-
-def _cldr_problem(tag: str) -> bool:
-    try:
-        BabelLocale.parse(tag.replace("-", "_"))
-    except (ValueError, TypeError, UnknownLocaleError):
-        return True
-    return False
 
 
 def _plural_problem(forms: str) -> bool:

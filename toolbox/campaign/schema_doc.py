@@ -1,6 +1,6 @@
 """The key reference of docs/campaign-format.md, generated from the model.
 
-``python -m toolbox.schema_doc`` rewrites the part of the document between its
+``python -m toolbox.campaign.schema_doc`` rewrites the part of the document between its
 markers; a test fails when the document and the model disagree.
 """
 

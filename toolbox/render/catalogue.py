@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
-from .errors import Problem, ToolboxError
-from .paths import inside
+from ..errors import Problem, ToolboxError
+from ..campaign.paths import inside
 
 THUMB = 150  # px, the longer side of a thumbnail
 
@@ -58,7 +58,7 @@ def _thumbnail_source(build: Path, rel: str, outputs: dict[str, dict]) -> Path |
     A preview is decoded here (the bundled files are not): one changed since the build,
     or not an image toolbox made (a decompression bomb), is an error, not a crash.
     """
-    from .limits import image_problem
+    from ..campaign.limits import image_problem
 
     source = inside(build, rel)
     if source is None or not source.is_file():
@@ -74,7 +74,7 @@ def _thumbnail_source(build: Path, rel: str, outputs: dict[str, dict]) -> Path |
 
 
 def catalogue_html(build: Path, campaign: str, outputs: list[dict], font_css: str, font_stack: str) -> str:
-    from .pack import kind
+    from ..outreach.pack import kind
 
     by_path = {o["path"]: o for o in outputs}
     previews = {o["path"]: o for o in outputs if o.get("format") == "preview" and isinstance(o.get("path"), str)}
@@ -126,8 +126,8 @@ td.thumb img {{ max-width: 28mm; max-height: 28mm; border: 0.4pt solid #999; }}
 
 
 def catalogue_pdf(templates: Path, build: Path, campaign: str, outputs: list[dict]) -> bytes:
-    from .render.fonts import load_fonts, print_css
-    from .render.pdf import render_pdf
+    from .fonts import load_fonts, print_css
+    from .pdf import render_pdf
 
     fonts = load_fonts(templates)
     html = catalogue_html(build, campaign, outputs, print_css(fonts, "Latn"), fonts.stack("Latn"))

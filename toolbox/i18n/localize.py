@@ -11,21 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from babel import Locale as BabelLocale
-from babel import UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
 
-from .hotlines import hotline_for, tel
-from .hours import Hours, HoursError, Labels, format_hours, parse_hours
-from .i18n.catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages
-from .i18n.pseudo import TAG as PSEUDO
-from .i18n.pseudo import pseudo
-from .i18n.numbers import Hotline
-from .i18n.segments import plain_text, render_blocks, split_blocks
-from .i18n.text import Text
-from .locales import LocaleInfo, chain, resolve
-from .model import SECTIONS, Campaign, Country, TargetGroup
-from .project import Project
+from ..campaign.hotlines import hotline_for, tel
+from ..campaign.hours import Hours, HoursError, Labels, format_hours, parse_hours
+from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages
+from .pseudo import TAG as PSEUDO
+from .pseudo import pseudo
+from .numbers import Hotline
+from .segments import plain_text, render_blocks, split_blocks
+from .text import Text
+from .locales import LocaleInfo, chain, in_cldr, resolve
+from ..campaign.model import SECTIONS, Campaign, Country, TargetGroup
+from ..project import Project
 
 
 class ShownHours:
@@ -93,7 +92,7 @@ class Localizer:
         self.babel = BabelLocale.parse(self.info.cldr)
         # A locale CLDR lacks (Romani) borrows day names from its declared cldr locale, but not a
         # 12-hour clock with English AM/PM: it gets the 24-hour clock of the region it is read in.
-        self.hour24 = True if _borrows_cldr(tag) else None
+        self.hour24 = True if not in_cldr(tag) else None
 
     def direction_of(self, tag: str) -> str:
         other = resolve(tag, self.campaign.locales)
@@ -221,13 +220,3 @@ class Localizer:
 
     def locale_data(self) -> dict:
         return {"tag": self.info.tag, "name": self.info.name, "dir": self.info.direction, "script": self.info.script}
-
-
-
-def _borrows_cldr(tag: str) -> bool:
-    """True when CLDR has no data for ``tag`` itself (its formats are borrowed)."""
-    try:
-        BabelLocale.parse(tag.replace("-", "_"))
-    except (ValueError, TypeError, UnknownLocaleError):
-        return True
-    return False

@@ -26,9 +26,9 @@ from pathlib import Path
 import jinja2
 
 from ..errors import Collector, display_path
-from ..limits import read_text
-from ..paths import reference_problem, resolved
-from ..tomlpos import key_lines, line_of
+from ..campaign.limits import read_text
+from ..campaign.paths import reference_problem, resolved
+from ..campaign.tomlpos import key_lines, line_of
 from .fonts import _STYLES
 from .templates import environment
 

@@ -1,8 +1,8 @@
-"""campaigns/<id>/campaign.toml → :class:`~toolbox.model.Campaign`.
+"""campaigns/<id>/campaign.toml → :class:`~toolbox.campaign.model.Campaign`.
 
 The loader checks syntax, types and unknown keys, keeping the line of every
 value; it collects every problem before giving up. Cross-references (files,
-locales, contacts, formats) are checked afterwards by :mod:`toolbox.validate`.
+locales, contacts, formats) are checked afterwards by :mod:`toolbox.campaign.validate`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from .errors import Collector, display_path
+from ..errors import Collector, display_path
 from .invisible import hidden_characters
 from .limits import MAX_DEFINITION_BYTES, read_text
 from .model import Campaign
