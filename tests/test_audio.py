@@ -155,6 +155,29 @@ def test_unchanged_script_is_not_synthesised_again(audio_build) -> None:
     assert {p: (out / p).read_bytes() for p in before} == before
 
 
+def test_template_edits_that_leave_the_script_alone_make_no_audio(audio_build, tmp_path: Path) -> None:
+    """A designer editing the site or print templates (toolbox serve rebuilds on every save) waits for no voice."""
+    project = tmp_path / "project"
+    shutil.copytree(audio_build["project"] / "campaigns", project / "campaigns")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    (project / "locales").symlink_to(ROOT / "locales")
+    out = tmp_path / "out"
+    shutil.copytree(audio_build["out"], out)
+    before = {p: (out / p).read_bytes() for p in _entries(audio_build["manifest"])}
+    group_page = out / "safe-journeys" / "en" / GROUP / "index.html"
+    site = project / "templates/site/group.html"
+    site.write_text(site.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}<!-- edited -->", 1),
+                    encoding="utf-8")
+    for name in ("print/leaflet.html", "partials/contact.html"):  # the script imports the contact macros
+        path = project / "templates" / name
+        path.write_text(path.read_text(encoding="utf-8") + "{# edited, says the same #}\n", encoding="utf-8")
+    result = run_toolbox("-C", str(project), "build", "--jobs", "1", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "0 made now" in result.stdout + result.stderr
+    assert {p: (out / p).read_bytes() for p in before} == before
+    assert "<!-- edited -->" in group_page.read_text(encoding="utf-8")  # the edit itself was built
+
+
 def test_same_input_same_bytes() -> None:
     from toolbox.render.audio import AudioJob, make_audio, script_text, ssml
 
