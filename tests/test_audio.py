@@ -322,6 +322,23 @@ def test_damaged_recording_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
     assert done.error.startswith("ffmpeg") and not done.ogg
 
 
+def test_audio_starts_workers_that_never_get_ctrl_c(tmp_path: Path) -> None:
+    """Audio is the first work of a build, so it often starts the pool: its workers must be born with SIGINT blocked."""
+    import signal
+
+    from toolbox.project import Project
+    from toolbox.render.audio import AudioJob
+    from toolbox.render.print import PrintOptions
+    from toolbox.schedule import Workers
+
+    bad = tmp_path / "en.ogg"
+    bad.write_bytes(b"OggS not really a recording")  # fails at once: the test wants the workers, not the sound
+    with Workers(Project(ROOT), [], 2, PrintOptions(), "none") as workers:
+        assert all(done.error for done in workers.audio([AudioJob("", None, 145, str(bad))] * 2))
+        masks = workers._pool.map(signal.pthread_sigmask, [signal.SIG_BLOCK] * 4, [[]] * 4)
+        assert all(signal.SIGINT in mask for mask in masks)
+
+
 def test_script_text_reads_sections_as_text() -> None:
     from toolbox.render.audio import script_text, transcript
 

@@ -182,7 +182,8 @@ class Workers:
         pool = self._parallel(len(jobs))
         if pool is None:
             return [_audio_in_worker(j) for j in jobs]
-        return list(pool.map(_audio_in_worker, jobs, chunksize=1))
+        # Audio comes first in a build, so this is often where the pool starts: through _map, like the rest.
+        return list(_unbroken(_map(pool, _audio_in_worker, jobs)))
 
     def subsets(self, tasks: list[tuple]) -> list[bytes | None]:
         """Subset fonts: (font path, text) → WOFF2 bytes or None, in order."""
