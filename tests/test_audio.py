@@ -278,7 +278,7 @@ def test_player_in_chromium_without_javascript_fetches_nothing_until_play(audio_
 
 
 def test_bundles_put_audio_in_its_own_folder() -> None:
-    from toolbox.pack import kind
+    from toolbox.outreach.pack import kind
 
     assert kind({"format": "audio", "path": "c/en/g/c-g-en-rs-audio.ogg"}) == "audio"
     assert kind({"format": "audio", "path": "c/en/g/c-g-en-rs-audio.mp3"}) == "audio"
