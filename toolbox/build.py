@@ -21,6 +21,7 @@ from .i18n.coverage import coverage
 from .i18n.pseudo import TAG as PSEUDO
 from .campaign.load import find_campaigns, load_campaign
 from .i18n.locales import chain, resolve
+from .audio import build_audio
 from .keys import KeyMaker
 from .campaign.model import Campaign
 from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
@@ -55,6 +56,9 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)  # files of the previous build no longer made
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    audio: int = 0  # audio versions (each an .ogg and an .mp3)
+    audio_rendered: int = 0  # audio versions synthesised or encoded by this build
+    notices: list[str] = field(default_factory=list)  # not problems: group × locale × country without audio (-v)
     weights: list[PageWeight] = field(default_factory=list)  # microsite pages, compressed, fonts aside
     budget: int | None = DEFAULT_BUDGET  # bytes per page; None: no budget
     preflight: list[str] = field(default_factory=list)  # press builds: one summary line per print file
@@ -275,8 +279,9 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
             pending.append((PrintJob(campaign.id, unit), key))
 
     with Workers(project, campaigns, jobs, options, previews, time_limit) as workers:
+        audio = build_audio(project, env, campaigns, workers, writer, state, new_state, report) if shard is None else {}
         _render_and_site(project, env, fonts, campaigns, plans, pending, made, workers, writer, keys, state, new_state,
-                         report, failures, shard, progress, total)
+                         report, failures, shard, progress, total, audio)
 
     if shard is None:
         _write_assets(project, writer, campaigns)
@@ -297,7 +302,7 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
 def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], plans: dict, pending: list,
                      made: dict[str, Entry], workers: Workers, writer: OutputWriter, keys: KeyMaker, state: dict,
                      new_state: dict, report: BuildReport, failures: list[Problem], shard: Shard | None,
-                     progress: ProgressFn | None, total: int) -> None:
+                     progress: ProgressFn | None, total: int, audio: dict[str, list[dict]]) -> None:
     """Render the print outputs that changed, then each campaign's microsite."""
     for done, (job, key) in zip(workers.print([j for j, _ in pending]), pending):
         unit = done.unit
@@ -342,7 +347,8 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
         _attach_previews(campaign, downloads, writer)
         if shard is None:
             site_units = [u for u in plans[campaign.id] if not u.is_print]
-            name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads)
+            listen = audio.get(campaign.id, [])
+            name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads, listen)
             # Every locale of the site has its fonts' record (one dropped as damaged: make the site again).
             # The language picker and 404 page have a font folder of their own (webfonts.PICKER_FOLDER).
             font_names = [f"fonts:{campaign.id}/{tag}" for tag in sorted({u.locale for u in site_units if u.locale})]
@@ -360,7 +366,7 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
                 continue
             before = len(writer.entries)
             weights = _build_site(project, env, fonts, campaign, site_units, downloads, writer, keys, state, new_state,
-                                  workers, failures)
+                                  workers, failures, listen)
             report.weights += weights
             font_paths = {e["path"] for n, v in new_state.items() if n.startswith(f"fonts:{campaign.id}/") for e in v["entries"]}
             pages = [asdict(e) for e in writer.entries[before:] if e.path not in font_paths]
@@ -391,10 +397,11 @@ def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], write
 
 def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],
                 downloads: dict[str, list[dict]], writer: OutputWriter, keys: KeyMaker,
-                state: dict, new_state: dict, workers: Workers, failures: list[Problem]) -> list[PageWeight]:
+                state: dict, new_state: dict, workers: Workers, failures: list[Problem],
+                listen: list[dict] = ()) -> list[PageWeight]:
     if not units:
         return []
-    site = SiteRenderer(project, env, fonts, campaign, downloads, units)
+    site = SiteRenderer(project, env, fonts, campaign, downloads, units, audio=list(listen))
     css = (project.templates / "site" / "site.css").read_bytes()
     css_weight = compressed(css)
     weights = []
