@@ -13,33 +13,17 @@ import json
 import os
 import tempfile
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import Problem, ToolboxError
 from .campaign.paths import inside
+from .manifest import MANIFEST, Entry, Manifest
 
-MANIFEST = "manifest.json"
 LOCK = ".toolbox.lock"
 STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
 JOURNAL = ".toolbox-journal"  # files written since the last finished build (previous.journaled)
 #: toolbox's own files in the output folder: never an output, never removed as one.
 OWN = frozenset({MANIFEST, LOCK, STATE, JOURNAL})
-
-
-@dataclass
-class Entry:
-    campaign: str | None
-    group: str | None
-    locale: str | None
-    country: str | None
-    format: str
-    path: str
-    bytes: int
-    sha256: str
-    pages: int | None = None
-    translated: float | None = None
-    paper: str | None = None  # posters: "a3" or "a4"
 
 
 _FULL = "free some space (or write elsewhere with --out) and run the command again"
@@ -219,7 +203,7 @@ class OutputWriter:
         """Keep files of the previous build as they are, if every one is still intact on disk."""
         if not self.intact(entries):
             return None
-        kept = [Entry(**{k: e.get(k) for k in Entry.__dataclass_fields__}) for e in entries]
+        kept = [Entry.from_json(e) for e in entries]
         self.entries.extend(kept)
         return kept
 
@@ -255,17 +239,12 @@ class OutputWriter:
         self.entries.append(entry)
         return entry
 
-    def manifest(self, meta: dict) -> dict:
-        outputs = [
-            {k: v for k, v in asdict(e).items() if v is not None or k in ("group", "locale", "country", "campaign")}
-            for e in sorted(self.entries, key=lambda e: e.path)
-        ]
-        return {**meta, "outputs": outputs}
+    def manifest(self, meta: dict) -> Manifest:
+        return Manifest(meta, tuple(self.entries))
 
     def write_manifest(self, meta: dict) -> Path:
         target = self.out / MANIFEST
-        text = json.dumps(self.manifest(meta), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-        atomic_write(target, text.encode("utf-8"))
+        atomic_write(target, self.manifest(meta).to_bytes())
         return target
 
 
