@@ -3,8 +3,9 @@
 Made by ``toolbox pack`` from the build's manifest and files (print PDFs through
 their PNG previews, share images themselves), never from the definitions. It is
 for campaign staff, so it is in English and shows ids, paths, sizes and page
-counts rather than translated names. No date is written into it: the same build
-gives the same bytes.
+counts rather than translated names. Its layout is the designers' template
+``templates/outreach/catalogue.html``, styled with ``print/print.css``. No date is
+written into it: the same build gives the same bytes.
 """
 
 from __future__ import annotations
