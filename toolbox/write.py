@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import Problem, ToolboxError
 from .campaign.paths import inside
-from .manifest import MANIFEST, Entry, Manifest
+from .manifest import MANIFEST, Entry, Manifest, entry_problem
 
 LOCK = ".toolbox.lock"
 STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
@@ -305,24 +305,29 @@ def gather_shards(shards: list[Path], out: Path) -> int:
         if not manifest.get("outputs") or not isinstance(manifest["outputs"], list):
             problems.append(Problem(str(shard / MANIFEST), None, "no manifest with outputs here; is this a shard's output folder?"))
             continue
-        for entry in manifest["outputs"]:
-            rel, digest = (entry.get("path"), entry.get("sha256")) if isinstance(entry, dict) else (None, None)
+        for raw in manifest["outputs"]:
+            rel = raw.get("path") if isinstance(raw, dict) else None
             source = inside(shard, rel) if isinstance(rel, str) else None
-            if source is None or inside(out, rel) is None or not isinstance(digest, str) or not source.is_file():
+            if source is None or inside(out, rel) is None or not source.is_file():
                 problems.append(Problem(str(shard / MANIFEST), None, f"entry {str(rel)[:80]!r} is not a file inside the shard "
                                         "folder; is this manifest damaged?"))
                 continue
-            if seen.get(rel, digest) != digest:
+            why = entry_problem(raw)
+            if why:
+                problems.append(Problem(str(shard / MANIFEST), None, f"entry {str(rel)[:80]!r}: {why}; is this manifest damaged?"))
+                continue
+            entry = Entry.from_json(raw)
+            if seen.get(rel, entry.sha256) != entry.sha256:
                 problems.append(Problem(str(shard / rel), None, "differs from the same file in another shard; build the shards from one checkout with the same options"))
                 continue
-            data = (shard / rel).read_bytes()
-            if hashlib.sha256(data).hexdigest() != digest:
+            data = source.read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry.sha256:
                 problems.append(Problem(str(shard / rel), None, "does not match its manifest entry (damaged or changed after the build)"))
                 continue
-            seen[rel] = digest
+            seen[rel] = entry.sha256
             target = out / rel
             if not holds(target, data):
-                journal.add(rel, digest)
+                journal.add(rel, entry.sha256)
                 atomic_write(target, data)
             copied += 1
         state.update(previous_state(shard))
