@@ -22,6 +22,15 @@ from toolbox.formats import FILE, PRINT, SHARE, SITE_FORMAT, load, read
 from toolbox.manifest import Entry, previews_of
 from toolbox.plan import plan_campaign
 
+#: The product's A5 flyer, enabled as formats.toml's comment says (its template ships in templates/print/).
+FLYER_TABLE = """
+[flyer]
+family = "print"
+name = "Flyer (A5)"
+papers = [{ size = "a5", label = "A5 portrait" }]
+sides = "long-edge"
+"""
+
 HANDBILL_TABLE = """
 [handbill]
 family = "print"
@@ -70,7 +79,7 @@ def _problems(templates: Path, toml: str) -> list[str]:
 
 def test_the_registry_lists_every_kind_the_product_makes() -> None:
     formats = load(ROOT / "templates")
-    assert [f.id for f in formats.family(PRINT)] == ["leaflet", "poster", "card", "factsheet", "flyer"]
+    assert [f.id for f in formats.family(PRINT)] == ["leaflet", "poster", "card", "factsheet"]
     assert [(f.id, f.size) for f in formats.family(SHARE)] == [("share-square", (1080, 1080)), ("share-portrait", (1080, 1350))]
     assert formats.guide is not None and formats.guide.template == "outreach/guide.html" and formats.guide.bundle == ""
     poster = formats["poster"]
@@ -90,14 +99,14 @@ def test_a_format_in_several_papers_is_one_file_each(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     definition = project / "campaigns/demo/campaign.toml"
     definition.write_text(definition.read_text(encoding="utf-8").replace(
-        'formats = ["site", "leaflet"]', 'formats = ["site", "poster", "flyer"]'), encoding="utf-8")
+        'formats = ["site", "leaflet"]', 'formats = ["site", "poster", "card"]'), encoding="utf-8")
     campaign = load_campaign(project / "campaigns/demo", Collector())
     units = plan_campaign(campaign, load(Project(project).templates))
     prints = [(u.format, u.paper, u.path.rsplit("/", 1)[-1]) for u in units if u.is_print]
     assert prints == [
         ("poster", "a3", "demo-jobs-abroad-en-mk-poster-a3.pdf"),
         ("poster", "a4", "demo-jobs-abroad-en-mk-poster-a4.pdf"),
-        ("flyer", None, "demo-jobs-abroad-en-mk-flyer.pdf"),
+        ("card", None, "demo-jobs-abroad-en-mk-card.pdf"),
         ("share-square", None, "demo-jobs-abroad-en-mk-share-square.png"),
         ("share-portrait", None, "demo-jobs-abroad-en-mk-share-portrait.png"),
         ("guide", None, "demo-en-mk-guide.pdf"),
@@ -142,7 +151,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_a_new_print_format_needs_a_template_and_a_table_only(tmp_path: Path) -> None:
-    """A handbill in A5 and A6, unknown to the code, shows wherever print formats show."""
+    """The A5 flyer, and a handbill in A5 and A6 unknown to the code, show wherever print formats show."""
     from pypdf import PdfReader
 
     project = tmp_path / "project"
@@ -151,11 +160,11 @@ def test_a_new_print_format_needs_a_template_and_a_table_only(tmp_path: Path) ->
     make_project(project)
     (project / "templates/print/handbill.html").write_text(HANDBILL, encoding="utf-8")
     with (project / "templates" / FILE).open("a", encoding="utf-8") as fh:
-        fh.write(HANDBILL_TABLE)
+        fh.write(FLYER_TABLE + HANDBILL_TABLE)
     assert run_toolbox("new", "demo", cwd=project).returncode == 0
     definition = project / "campaigns/demo/campaign.toml"
     definition.write_text(definition.read_text(encoding="utf-8").replace(
-        'formats = ["site", "leaflet"]', 'formats = ["site", "handbill"]'), encoding="utf-8")
+        'formats = ["site", "leaflet"]', 'formats = ["site", "flyer", "handbill"]'), encoding="utf-8")
     out = tmp_path / "dist"
     result = run_toolbox("build", "--jobs", "1", "--out", str(out), cwd=project)
     assert result.returncode == 0, result.stderr
@@ -164,18 +173,23 @@ def test_a_new_print_format_needs_a_template_and_a_table_only(tmp_path: Path) ->
     folder = out / "demo/en/jobs-abroad"
     sizes = {"a5": (148, 210), "a6": (105, 148)}
     entries = {e["path"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
-    for paper, (width, height) in sizes.items():
-        pdf = folder / f"demo-jobs-abroad-en-mk-handbill-{paper}.pdf"
-        box = PdfReader(pdf).pages[0].mediabox
+    files = {"flyer": (148, 210), **{f"handbill-{paper}": size for paper, size in sizes.items()}}
+    for name, (width, height) in files.items():
+        pdf = folder / f"demo-jobs-abroad-en-mk-{name}.pdf"
+        reader = PdfReader(pdf)
+        box = reader.pages[0].mediabox
         assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (width, height)
         assert "0800 11111" in _pdf_text(pdf)
         rel = pdf.relative_to(out).as_posix()
-        assert entries[rel]["format"] == "handbill" and entries[rel]["paper"] == paper and entries[rel]["pages"] == 1
+        assert entries[rel]["format"] == name.split("-")[0] and entries[rel]["pages"] == len(reader.pages)
+        assert entries[rel].get("paper") == (name.split("-")[1] if "-" in name else None)  # one paper: no field
         preview = rel[: -len(".pdf")] + ".png"  # the preview, beside its PDF
         assert entries[preview]["format"] == "preview" and (out / preview).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 1 <= entries["demo/en/jobs-abroad/demo-jobs-abroad-en-mk-flyer.pdf"]["pages"] <= 2
 
     guide = _pdf_text(out / "demo/en/demo-en-mk-guide.pdf")
     assert guide.count("Handbill") == 2 and "A5 portrait" in guide and "A6 portrait" in guide and "single-sided" in guide
+    assert "Flyer (A5)" in guide and "double-sided, flip on the long edge" in guide
     assert "How to fold" not in guide  # the handbill is not folded
 
     downloads = (out / "demo/en/downloads.html").read_text(encoding="utf-8")
@@ -183,6 +197,7 @@ def test_a_new_print_format_needs_a_template_and_a_table_only(tmp_path: Path) ->
         assert f'href="jobs-abroad/demo-jobs-abroad-en-mk-handbill-{paper}.pdf"' in downloads
         assert f'Handbill <bdi dir="ltr">{paper.upper()}</bdi>' in downloads
         assert f'src="jobs-abroad/demo-jobs-abroad-en-mk-handbill-{paper}.png"' in downloads
+    assert 'href="jobs-abroad/demo-jobs-abroad-en-mk-flyer.pdf"' in downloads and "Flyer (A5)</h" in downloads
 
     packed = tmp_path / "packed"
     result = run_toolbox("pack", "--from", str(out), "--out", str(packed), cwd=project)
@@ -191,7 +206,7 @@ def test_a_new_print_format_needs_a_template_and_a_table_only(tmp_path: Path) ->
         names = zf.namelist()
     for paper in sizes:
         assert f"demo_mk_en/print/demo-jobs-abroad-en-mk-handbill-{paper}.pdf" in names
-    assert "demo_mk_en/demo-en-mk-guide.pdf" in names and "demo_mk_en/text/demo-jobs-abroad-en-mk-sms.txt" in names
+    assert "demo_mk_en/print/demo-jobs-abroad-en-mk-flyer.pdf" in names and "demo_mk_en/demo-en-mk-guide.pdf" in names and "demo_mk_en/text/demo-jobs-abroad-en-mk-sms.txt" in names
     catalogue = _pdf_text(packed / "demo_catalogue.pdf")
-    assert "handbill A5" in catalogue and "handbill A6" in catalogue
+    assert "handbill A5" in catalogue and "handbill A6" in catalogue and "demo-jobs-abroad-en-mk-flyer.pdf" in catalogue
     assert "demo-jobs-abroad-en-mk-handbill-a6.pdf" in catalogue.replace("\n", "")

@@ -22,7 +22,7 @@ from .campaign.contacts import shown_country
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .i18n.locales import chain, resolve
 from .campaign.model import Campaign
-from .formats import load as load_formats
+from .formats import FILE as FORMATS_FILE, load as load_formats
 from .plan import Unit, template_name
 from .project import Project
 from .render.context import created_date
@@ -165,5 +165,7 @@ class KeyMaker:
         emblem = self.project.templates / "print" / "_eu-emblem.svg"  # every page of an EU-funded site includes it
         if emblem.is_file():
             add("print/_eu-emblem.svg", self.file(emblem))
+        # The downloads pages name each format as formats.toml does.
+        add(FORMATS_FILE, self.file(self.project.templates / FORMATS_FILE))
         add("downloads", _plain(downloads))
         return h.hexdigest()
