@@ -24,7 +24,9 @@ from .i18n.locales import chain, resolve
 from .audio import build_audio
 from .keys import KeyMaker
 from .campaign.model import Campaign
-from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
+from .formats import PREVIEW_FORMAT, SHARE, load as load_formats
+from .manifest import Entry, previews_of
+from .plan import Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
 from .render.themecheck import check_designs
@@ -37,7 +39,7 @@ from .schedule import PrintJob, Workers
 from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 from .campaign.validate import validate_campaign
 from .previous import journaled, ours, previous_outputs, previous_state
-from .write import Entry, OutputWriter, output_lock, write_state
+from .write import OutputWriter, output_lock, write_state
 
 log = logging.getLogger("toolbox")
 
@@ -257,7 +259,8 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
     new_state: dict[str, dict] = {}
     failures: list[Problem] = []  # print checks that always fail the build (missing glyphs, stray fonts)
 
-    plans = {c.id: plan_campaign(c) for c in campaigns}
+    formats = load_formats(project.templates)
+    plans = {c.id: plan_campaign(c, formats) for c in campaigns}
     print_units = [(c, u) for c in campaigns for u in plans[c.id] if u.is_print and (shard is None or shard.has(u.path))]
     made: dict[str, Entry] = {}
     pending: list[tuple[PrintJob, str]] = []
@@ -304,6 +307,7 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
                      new_state: dict, report: BuildReport, failures: list[Problem], shard: Shard | None,
                      progress: ProgressFn | None, total: int, audio: dict[str, list[dict]]) -> None:
     """Render the print outputs that changed, then each campaign's microsite."""
+    formats = load_formats(project.templates)
     for done, (job, key) in zip(workers.print([j for j, _ in pending]), pending):
         unit = done.unit
         log.info("render %s", unit.path)
@@ -315,7 +319,7 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
                              translated=done.translated, paper=unit.paper)
         entries = [entry] + [
             writer.write(rel, png, campaign=job.campaign, group=unit.group, locale=unit.locale,
-                         country=unit.country, format="preview", paper=unit.paper)
+                         country=unit.country, format=PREVIEW_FORMAT, paper=unit.paper)
             for rel, png in done.previews.items()
         ]
         made[unit.path] = entry
@@ -334,15 +338,16 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
             entry = made.get(unit.path)
             if entry is None:
                 continue
-            if unit.format in SHARE_FORMATS:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
+            kind = formats[unit.format]
+            if kind.family == SHARE:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
                 report.images += 1
                 continue
             report.pdfs += 1
             report.pages += entry.pages or 0
-            if unit.format == GUIDE_FORMAT:  # the print guide goes in outreach bundles only
+            if not kind.downloads:  # e.g. the print guide: in outreach bundles only
                 continue
             downloads.setdefault(unit.locale, []).append(
-                {"group": unit.group, "country": unit.country, "format": unit.format,
+                {"group": unit.group, "country": unit.country, "format": unit.format, "paper": unit.paper,
                  "path": unit.path, "bytes": entry.bytes, "pages": entry.pages or 0})
         _attach_previews(campaign, downloads, writer)
         if shard is None:
@@ -386,12 +391,11 @@ def _replay(problems: list[list], report: BuildReport, failures: list[Problem]) 
 
 def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], writer: OutputWriter) -> None:
     """Link each printable material to its preview image (manifest format "preview"), when one was made."""
-    previews = [e for e in writer.entries if e.format == "preview" and e.campaign == campaign.id]
+    previews = [e for e in writer.entries if e.format == PREVIEW_FORMAT and e.campaign == campaign.id]
     for tag, items in downloads.items():
         for item in items:
-            stem = item["path"].rsplit(".", 1)[0]
             same = [e for e in previews if (e.group, e.locale, e.country) == (item["group"], tag, item["country"])]
-            best = [e for e in same if e.path.startswith(stem)] or same
+            best = previews_of(item, same) or same
             item["preview"] = min(best, key=lambda e: e.path).path if best else None
 
 
@@ -465,10 +469,11 @@ def _write_texts(project: Project, writer: OutputWriter, campaigns: list[Campaig
     from .outreach.sms import texts
 
     for campaign in campaigns:
-        for rel, text, group, tag, cc, translated, problems in texts(project, campaign):
-            writer.write(rel, text.encode("utf-8"), campaign=campaign.id, group=group, locale=tag, country=cc,
-                         format="sms", translated=translated)
-            report.warnings.extend(problems)
+        for message in texts(project, campaign):
+            writer.write(message.path, message.text.encode("utf-8"), campaign=campaign.id, group=message.group,
+                         locale=message.locale, country=message.country, format=message.format,
+                         translated=message.translated)
+            report.warnings.extend(message.problems)
 
 
 def _write_assets(project: Project, writer: OutputWriter, campaigns: list[Campaign]) -> None:

@@ -118,7 +118,7 @@ class TargetGroup:
     audience: str = field(default="", metadata=doc("who they are, for campaign staff (not printed)"))
     locales: list[str] = field(default_factory=list, metadata=doc("locales (BCP 47) this group reads"))
     countries: list[str] = field(default_factory=list, metadata=doc("countries (ISO codes, XK for Kosovo) where the group is reached"))
-    formats: list[str] = field(default_factory=lambda: ["site", "leaflet"], metadata=doc("formats to produce: site, leaflet, poster (A3 and A4), card (wallet card), factsheet (for professionals)"))
+    formats: list[str] = field(default_factory=lambda: ["site", "leaflet"], metadata=doc("formats to produce: site, and print formats of templates/print/formats.toml: leaflet, poster (A3 and A4), card (wallet card), factsheet (for professionals)"))
     key_message: str = field(default="", metadata=doc("one sentence: the key message (translated)"))
     call_to_action: str = field(default="", metadata=doc("one sentence: what to do now (translated)"))
     sms: str = field(default="", metadata=doc("short text to forward by SMS or messaging app (translated)"))

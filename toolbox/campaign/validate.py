@@ -30,11 +30,14 @@ _SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
-SITE_FORMAT = "site"
-def print_formats(project: Project) -> list[str]:
-    """Print formats are the templates under templates/print/ (leaflet.html → leaflet)."""
-    folder = project.templates / "print"
-    return sorted(p.stem for p in folder.glob("*.html") if not p.name.startswith("_")) if folder.is_dir() else []
+
+
+def chosen_formats(project: Project) -> list[str] | None:
+    """What a group may list in formats = [...]; None when formats.toml has problems (reported with the templates)."""
+    from .. import formats as registry
+
+    found = registry.read(project.templates, Collector())
+    return found.chosen if found is not None else None
 
 
 def id_problem(value: str, what: str) -> str | None:
@@ -189,7 +192,7 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
     if profile_wrong:
         err(("campaign", "print_profile"), profile_wrong)
 
-    formats = set(print_formats(project)) | {SITE_FORMAT}
+    formats = chosen_formats(project)
     seen_groups: dict[str, KeyPath] = {}
     for group in campaign.groups:
         gk = group.key
@@ -213,10 +216,11 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             elif info.countries and code not in info.countries:
                 err(gk + ("countries", i), f"country '{code}' is not among the campaign's countries {info.countries}")
         for i, fmt in enumerate(group.formats):
-            if fmt not in formats:
+            if formats is not None and fmt not in formats:
                 close = difflib.get_close_matches(fmt, sorted(formats), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "formats with a template: " + ", ".join(sorted(formats))
-                err(gk + ("formats", i), f"format '{fmt}' has no template (templates/print/{fmt}.html); {hint}")
+                hint = f"did you mean '{close[0]}'?" if close else "formats: " + ", ".join(sorted(formats))
+                err(gk + ("formats", i), f"format '{fmt}' is not in templates/print/formats.toml (a new print format "
+                                         f"needs a table there and its template); {hint}")
         for section, rel in group.content.items():
             check_file(gk + ("content", section), rel, "content file")
         if group.image and campaign.asset(group.image) is None:
