@@ -68,7 +68,6 @@ class State:
 
     version: int = 0
     error: str = ""  # plain text: problems as path:line: message, or an internal error
-    building: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -103,7 +102,6 @@ class Preview:
 
     def rebuild(self) -> None:
         started = time.perf_counter()
-        self.state.building = True
         error = ""
         try:
             # Incremental: only outputs whose inputs changed are rendered again.
@@ -124,7 +122,6 @@ class Preview:
         with self.state.lock:
             self.state.error = error
             self.state.version += 1
-            self.state.building = False
 
     def watch(self, stop: threading.Event) -> None:
         before = snapshot(self.project.root)

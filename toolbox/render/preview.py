@@ -14,7 +14,6 @@ from pathlib import Path
 
 from ..errors import Problem, ToolboxError
 
-MODES = ("none", "first", "all")
 #: Resolution of previews, in dots per inch: a 297 mm wide page becomes ~700 px.
 DPI = 60
 

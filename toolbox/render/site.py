@@ -24,8 +24,6 @@ from .fonts import FontSet
 from .webfonts import PICKER_FOLDER
 from .templates import relpath, render
 
-EXIT_SCRIPT = "templates/site/exit.js"
-
 
 @dataclass
 class Page:
