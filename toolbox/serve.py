@@ -13,8 +13,6 @@ writes.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import http.server
 import ipaddress
@@ -33,6 +31,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 from .build import build
+from .render.site import script_hash
 from .schedule import default_jobs
 from .errors import ToolboxError
 from .campaign.paths import resolved
@@ -56,10 +55,6 @@ RELOAD_SCRIPT = """(function () {
   }
   setTimeout(poll, 700);
 })();"""
-
-
-def _hash(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 @dataclass
@@ -238,7 +233,7 @@ def inject(page: str, version: int) -> bytes:
 
     def widen(match: re.Match) -> str:
         policy = match.group(2).replace("&#39;", "'")
-        policy = re.sub(r"script-src ", f"script-src {_hash(script)} ", policy, count=1)
+        policy = re.sub(r"script-src ", f"script-src {script_hash(script)} ", policy, count=1)
         policy = policy.replace("default-src 'none';", "default-src 'none'; connect-src 'self';", 1)
         return match.group(1) + policy.replace("&", "&amp;").replace("\"", "&quot;") + match.group(3)
 
@@ -254,7 +249,7 @@ def error_page(error: str, version: int) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; connect-src 'self'; "
-        f"style-src 'unsafe-inline'; script-src {html.escape(_hash(script))}\">"
+        f"style-src 'unsafe-inline'; script-src {html.escape(script_hash(script))}\">"
         "<title>Build error — toolbox serve</title>"
         "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;color:#1a1a2e}"
         "pre{white-space:pre-wrap;background:#fdecea;border-inline-start:6px solid #b3261e;padding:1rem;font-size:15px}</style>"

@@ -15,9 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import Problem, ToolboxError
-
-#: Share images must stay under this many bytes (messaging apps recompress heavier ones).
-IMAGE_BUDGET = 300 * 1024
+from .weight import IMAGE_BUDGET
 
 
 def rasterise(pdf: bytes, width: int, height: int, budget: int = IMAGE_BUDGET) -> bytes:
