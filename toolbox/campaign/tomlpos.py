@@ -218,41 +218,37 @@ class _Scanner:
             self.i = _SCALAR.match(self.s, self.i).end()  # type: ignore[union-attr]  # it matches the empty string
 
     def _array(self, path: KeyPath) -> None:
-        self.i += 1
         index = 0
-        while True:
-            self._blank()
-            ch = self._peek()
-            if not ch:
-                return
-            if ch == "]":
-                self.i += 1
-                return
-            if ch == ",":
-                self.i += 1
-                continue
+
+        def element() -> None:
+            nonlocal index
             self.record(path + (index,), self.line)
-            start = self.i
             self._value(path + (index,))
-            if self.i == start:
-                self.i += 1  # not a value: skip a character rather than loop
             index += 1
 
+        self._items("]", element)
+
     def _inline_table(self, path: KeyPath) -> None:
+        self._items("}", lambda: self._pair(path))
+
+    def _items(self, closing: str, item) -> None:
+        """Comma-separated items after the opening bracket at ``self.i``, up to ``closing``."""
         self.i += 1
         while True:
             self._blank()
             ch = self._peek()
             if not ch:
                 return
-            if ch == "}":
+            if ch == closing:
                 self.i += 1
                 return
             if ch == ",":
                 self.i += 1
                 continue
-            if not self._pair(path):
-                self.i += 1
+            start = self.i
+            item()
+            if self.i == start:
+                self.i += 1  # not an item: skip a character rather than loop
 
 
 def _unescape(value: str) -> str:
