@@ -8,7 +8,6 @@ key, and how shards split the outputs, in well under a second each.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,9 @@ from toolbox.campaign.load import load_campaign
 from toolbox.campaign.paths import inside
 from toolbox.campaign.validate import validate_campaign
 from toolbox.errors import Collector, ToolboxError
+from toolbox.formats import load as load_formats
 from toolbox.keys import KeyMaker
+from toolbox.manifest import Entry, Manifest
 from toolbox.plan import plan_campaign
 from toolbox.project import Project
 from toolbox.render.print import PrintOptions
@@ -86,7 +87,7 @@ def _load(project: Project):
 
 
 def test_plan_lists_every_output_once(project: Project, tmp_path: Path) -> None:
-    units = plan_campaign(_load(project))
+    units = plan_campaign(_load(project), load_formats(project.templates))
     paths = [u.path for u in units]
     assert len(paths) == len(set(paths))
     assert all(inside(tmp_path / "dist", p) is not None for p in paths)
@@ -119,7 +120,7 @@ def test_plan_lists_every_output_once(project: Project, tmp_path: Path) -> None:
 def _keys(project: Project) -> dict[str, str]:
     campaign = _load(project)
     keys = KeyMaker(project, environment(project.templates), (PrintOptions(), "none"))
-    return {u.path: keys.print_key(campaign, u) for u in plan_campaign(campaign) if u.is_print}
+    return {u.path: keys.print_key(campaign, u) for u in plan_campaign(campaign, load_formats(project.templates)) if u.is_print}
 
 
 def _changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
@@ -165,12 +166,13 @@ def test_shards_split_the_outputs_without_gaps_or_overlaps() -> None:
 
 
 def _shard(folder: Path, files: dict[str, bytes]) -> Path:
+    """An output folder as a shard build leaves it: the files and a manifest naming them."""
     outputs = []
     for rel, data in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(data)
-        outputs.append({"path": rel, "sha256": hashlib.sha256(data).hexdigest()})
-    (folder / "manifest.json").write_text(json.dumps({"outputs": outputs}), encoding="utf-8")
+        outputs.append(Entry("c", "g", rel.split("/")[1], "MK", "leaflet", rel, len(data), hashlib.sha256(data).hexdigest(), pages=2))
+    (folder / "manifest.json").write_bytes(Manifest({"toolbox": "test", "campaigns": ["c"]}, tuple(outputs)).to_bytes())
     return folder
 
 
