@@ -22,15 +22,6 @@ from toolbox.formats import FILE, PRINT, SHARE, SITE_FORMAT, load, read
 from toolbox.manifest import Entry, previews_of
 from toolbox.plan import plan_campaign
 
-#: The product's A5 flyer, enabled as formats.toml's comment says (its template ships in templates/print/).
-FLYER_TABLE = """
-[flyer]
-family = "print"
-name = "Flyer (A5)"
-papers = [{ size = "a5", label = "A5 portrait" }]
-sides = "long-edge"
-"""
-
 HANDBILL_TABLE = """
 [handbill]
 family = "print"
@@ -151,7 +142,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_a_new_print_format_needs_a_template_and_a_table_only(tmp_path: Path) -> None:
-    """The A5 flyer, and a handbill in A5 and A6 unknown to the code, show wherever print formats show."""
+    """The product's A5 flyer, and a handbill in A5 and A6 unknown to the code, show wherever print formats show."""
     from pypdf import PdfReader
 
     project = tmp_path / "project"
@@ -160,7 +151,7 @@ def test_a_new_print_format_needs_a_template_and_a_table_only(tmp_path: Path) ->
     make_project(project)
     (project / "templates/print/handbill.html").write_text(HANDBILL, encoding="utf-8")
     with (project / "templates" / FILE).open("a", encoding="utf-8") as fh:
-        fh.write(FLYER_TABLE + HANDBILL_TABLE)
+        fh.write(HANDBILL_TABLE)  # the flyer is in the product's formats.toml already
     assert run_toolbox("new", "demo", cwd=project).returncode == 0
     definition = project / "campaigns/demo/campaign.toml"
     definition.write_text(definition.read_text(encoding="utf-8").replace(
