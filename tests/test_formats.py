@@ -70,7 +70,7 @@ def _problems(templates: Path, toml: str) -> list[str]:
 
 def test_the_registry_lists_every_kind_the_product_makes() -> None:
     formats = load(ROOT / "templates")
-    assert [f.id for f in formats.family(PRINT)] == ["leaflet", "poster", "card", "factsheet"]
+    assert [f.id for f in formats.family(PRINT)] == ["leaflet", "poster", "card", "factsheet", "flyer"]
     assert [(f.id, f.size) for f in formats.family(SHARE)] == [("share-square", (1080, 1080)), ("share-portrait", (1080, 1350))]
     assert formats.guide is not None and formats.guide.template == "outreach/guide.html" and formats.guide.bundle == ""
     poster = formats["poster"]
@@ -78,6 +78,7 @@ def test_the_registry_lists_every_kind_the_product_makes() -> None:
     assert poster.zoom("a3") == 1.4142 and formats["leaflet"].zoom(None) == 1.0
     assert formats["leaflet"].folding == "thirds" and formats["leaflet"].panels == 3
     assert formats.bundle_folder("sms") == "text" and formats.bundle_folder("preview") is None
+    assert formats.bundle_folder("audio") == "audio" and formats["audio"].family == "audio"
     assert SITE_FORMAT in formats.chosen and "share-square" not in formats.chosen and "guide" not in formats.chosen
 
 
