@@ -14,7 +14,7 @@ from ..errors import Collector, display_path
 from ..i18n.checks import direction_problems, link_problems, reader_view
 from .hours import ACCEPTED, HoursError, parse_hours
 from ..i18n.segments import split_blocks
-from .invisible import hidden_characters, line_of_offset
+from .invisible import CONTROL, hidden_characters, line_of_offset
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
 from ..i18n.locales import BUILTIN, in_cldr, resolve
 from .model import REGIONAL_KINDS, Campaign
@@ -27,7 +27,6 @@ ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 #: BCP 47 syntax (language, then subtags of letters and digits): a tag becomes a folder name.
 TAG_RE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,6}$")
 _SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
 
@@ -142,7 +141,7 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         elif link and has_userinfo(value):
             err(key, f"{name} {value!r} has a user name before its host (…@); browsers go to the host after "
                      "the @, not the one a reader sees first; write the address without it")
-        elif not link and (_SCHEME.match(value) and not URL_RE.match(value) or _CONTROL.search(value)):
+        elif not link and (_SCHEME.match(value) and not URL_RE.match(value) or CONTROL.search(value)):
             err(key, f"{name} {value!r} must be a web address (https://...) or plain text, not a {value.split(':')[0]}: link")
 
     def check_locale(key: KeyPath, tag: str) -> None:

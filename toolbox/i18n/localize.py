@@ -120,10 +120,6 @@ class Localizer:
     def country_name(self, code: str) -> str:
         return self.babel.territories.get(code, code)
 
-    def language_name(self, tag: str) -> str:
-        info = resolve(tag, self.campaign.locales)
-        return info.name if info else tag
-
     def language_label(self, tag: str) -> Markup:
         info = resolve(tag, self.campaign.locales)
         if info is None:

@@ -28,7 +28,7 @@ from ..project import Project
 from ..campaign.tomlpos import line_of
 from ..write import atomic_write
 from .. import formats
-from .catalog import TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog
+from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog
 from .numbers import HOTLINE
 from .segments import split_blocks
 
@@ -263,9 +263,6 @@ class Status:
     @property
     def percent(self) -> float:
         return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
-
-
-REVIEW_FLAG = "needs-review"
 
 
 def status(project: Project, tags: list[str], domains: list[str], declared: dict | None = None) -> list[Status]:

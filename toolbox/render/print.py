@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from babel.messages.pofile import read_po
 from markupsafe import Markup
 
 from ..campaign.contacts import shown_country
 from ..errors import Problem
-from ..i18n.catalog import TEMPLATE_DOMAIN, po_path
+from ..i18n.catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, po_path, read_catalog
 from ..i18n.localize import Localizer
 from ..i18n.locales import chain, resolve
 from ..campaign.model import Campaign
@@ -28,9 +26,6 @@ from .fonts import FontSet, letters, print_css
 from .pdf import VARIANTS, PdfResult, render_pdf
 from .pressdata import PDF_X, press_data, press_setup
 from .templates import render
-
-#: The review flag translators (and machine drafts) put on entries nobody has checked yet.
-REVIEW_FLAG = "needs-review"
 
 
 @dataclass(frozen=True)
@@ -62,11 +57,8 @@ def press_for(project: Project, campaign: Campaign, options: PrintOptions):
                        options.pdf_x or info.pdf_x)
 
 
-@lru_cache(maxsize=256)
-def _flagged(path: Path, mtime: float) -> bool:
-    with path.open("rb") as fh:
-        catalog = read_po(fh)
-    return any(REVIEW_FLAG in m.flags and m.id and m.string for m in catalog)
+def _flagged(path: Path) -> bool:
+    return any(REVIEW_FLAG in m.flags and m.id and m.string for m in read_catalog(path) or ())
 
 
 def needs_review(project: Project, campaign: Campaign, tag: str) -> bool:
@@ -80,7 +72,7 @@ def needs_review(project: Project, campaign: Campaign, tag: str) -> bool:
             continue
         for domain in (TEMPLATE_DOMAIN, campaign.id):
             path = po_path(project.locales, t, domain)
-            if path.is_file() and _flagged(path, path.stat().st_mtime):
+            if path.is_file() and _flagged(path):
                 return True
     return False
 
