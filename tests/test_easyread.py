@@ -69,13 +69,7 @@ def test_long_lines_are_named_but_a_single_long_word_is_not(tmp_path: Path) -> N
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, dict, str]:
     tmp = tmp_path_factory.mktemp("easyread")
-    # The format's table is commented out in formats.toml until its name is translated: turn it on in a copy.
     shutil.copytree(Path(__file__).resolve().parents[1] / "templates", tmp / "templates", symlinks=True)
-    registry = tmp / "templates" / "print" / "formats.toml"
-    text = registry.read_text(encoding="utf-8")
-    on = re.sub(r"^# (\[easyread\]|family|name = \"Easy|papers = \[\{ size = \"a4\", label = \"A4 portrait\" \}\]|sides)",
-                r"\1", text.split("# [easyread]", 1)[1], count=5, flags=re.M)
-    registry.write_text(text.split("# [easyread]", 1)[0] + "[easyread]" + on, encoding="utf-8")
     project = make_project(tmp)
     target = project / "campaigns" / DEMO.name
     shutil.copytree(DEMO, target)
