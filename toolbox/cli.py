@@ -153,6 +153,9 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     _say_weights(obj, report)
+    if report.audio or report.notices:
+        obj.say(f"audio: {report.audio} voice messages (.ogg and .mp3; {report.audio_rendered} made now), "
+                f"{len(report.notices)} without audio (no recording, no voice; -v lists them; docs/audio.md)")
     removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
         f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: {report.rendered} rendered, "

@@ -43,6 +43,12 @@ def _plain(obj):
     return obj if isinstance(obj, (str, int, float, bool, type(None))) else str(obj)
 
 
+def _guide_audio(project: Project, campaign: Campaign, unit: Unit) -> list[str]:
+    from .audio import voice_messages
+
+    return voice_messages(project, campaign, unit.locale, unit.country) if unit.locale and unit.country else []
+
+
 class KeyMaker:
     def __init__(self, project: Project, env: jinja2.Environment, options: object) -> None:
         self.project = project
@@ -129,11 +135,12 @@ class KeyMaker:
             self._part(("locale", cid, unit.locale), lambda: self._locale_items(campaign, unit.locale)),
             self._part(("group", cid, unit.group), lambda: self._group_items(campaign, unit.group)) if unit.group
             else repr(_plain(campaign.groups)),  # the print guide lists every group's materials
+            "" if unit.group else repr(_guide_audio(self.project, campaign, unit)),  # and says whether audio is there
         ):
             h.update(part.encode("utf-8") + b"\0")
         return h.hexdigest()
 
-    def site_key(self, campaign: Campaign, downloads: dict) -> str:
+    def site_key(self, campaign: Campaign, downloads: dict, audio: list | None = None) -> str:
         """One key for a campaign's whole microsite: pages are cheap, but hundreds add up.
 
         Covers every group, country and text of the campaign, every catalog of
@@ -161,4 +168,6 @@ class KeyMaker:
         if emblem.is_file():
             add("print/_eu-emblem.svg", self.file(emblem))
         add("downloads", _plain(downloads))
+        if audio:  # the group pages' players link the audio files
+            add("audio", _plain(audio))
         return h.hexdigest()

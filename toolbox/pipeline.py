@@ -1,6 +1,6 @@
 """The pipeline, one method per stage, read top to bottom in :meth:`Build.run`:
 
-load → validate → plan → render → site → write
+load → validate → plan → audio → render → site → write
 
 Nothing is written before validation has passed; then the output folder is
 locked until the manifest is written. Every problem a stage finds goes into
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__
+from .audio import build_audio
 from .campaign.model import Campaign
 from .errors import Collector, Problem, ToolboxError
 from .inputs import check_campaigns, load_campaigns, translation_gate, with_pseudo_locale, without_locales
@@ -116,6 +117,7 @@ class Build:
             self.plan()
             with Workers(self.project, self.campaigns, self.options.jobs, self.options.print_options,
                          self.options.previews, self.options.time_limit) as workers:
+                self.audio(workers)
                 self.render(workers)
                 self.site(workers)
             self.write()
@@ -184,6 +186,11 @@ class Build:
                     self.progress(self.report.reused, self.total, unit.path, True)
             else:
                 self.pending.append((PrintJob(campaign.id, unit), key))
+
+    def audio(self, workers: Workers) -> None:
+        """Voice messages per group × locale × country (recordings first, else synthetic drafts); not in shards."""
+        self.listen: dict[str, list[dict]] = {} if self.options.shard is not None else build_audio(
+            self.project, self.env, self.campaigns, workers, self.writer, self.state, self.new_state, self.report)
 
     def render(self, workers: Workers) -> None:
         """The print outputs whose inputs changed, in the workers; then the text messages."""
@@ -277,7 +284,8 @@ class Build:
     def _campaign_site(self, campaign: Campaign, downloads: dict[str, list[dict]], workers: Workers) -> None:
         writer, state, new_state = self.writer, self.state, self.new_state
         site_units = [u for u in self.plans[campaign.id] if not u.is_print]
-        name, key = f"site:{campaign.id}", self.keys.site_key(campaign, downloads)
+        listen = self.listen.get(campaign.id, [])
+        name, key = f"site:{campaign.id}", self.keys.site_key(campaign, downloads, listen)
         # Every locale of the site has its fonts' record (one dropped as damaged: make the site again).
         # The language picker and 404 page have a font folder of their own (webfonts.PICKER_FOLDER).
         font_names = [f"fonts:{campaign.id}/{tag}" for tag in sorted({u.locale for u in site_units if u.locale})]
@@ -294,18 +302,18 @@ class Build:
             self.report.weights += [PageWeight(*w) for w in old.get("weights", [])]
             return
         before = len(writer.entries)
-        weights = self._site_pages(campaign, site_units, downloads, workers)
+        weights = self._site_pages(campaign, site_units, downloads, workers, listen)
         self.report.weights += weights
         font_paths = {e["path"] for n, v in new_state.items() if n.startswith(f"fonts:{campaign.id}/") for e in v["entries"]}
         pages = [asdict(e) for e in writer.entries[before:] if e.path not in font_paths]
         new_state[name] = {"key": key, "entries": pages, "weights": [[w.path, w.html, w.assets] for w in weights]}
 
     def _site_pages(self, campaign: Campaign, units: list[Unit], downloads: dict[str, list[dict]],
-                    workers: Workers) -> list[PageWeight]:
+                    workers: Workers, listen: list[dict]) -> list[PageWeight]:
         if not units:
             return []
         project, writer = self.project, self.writer
-        site = SiteRenderer(project, self.env, self.fonts, campaign, downloads, units)
+        site = SiteRenderer(project, self.env, self.fonts, campaign, downloads, units, audio=list(listen))
         css = (project.templates / "site" / "site.css").read_bytes()
         css_weight = compressed(css)
         weights = []

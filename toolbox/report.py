@@ -20,6 +20,9 @@ class BuildReport:
     rendered: int = 0  # print outputs rendered by this build
     reused: int = 0  # print outputs kept from the previous build (their inputs did not change)
     copied: int = 0  # files copied from shard builds (merge)
+    audio: int = 0  # audio versions (each an .ogg and an .mp3)
+    audio_rendered: int = 0  # audio versions synthesised or encoded by this build
+    notices: list[str] = field(default_factory=list)  # not problems: group × locale × country without audio (-v)
     removed: list[str] = field(default_factory=list)  # files of the previous build no longer made
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)  # errors and warnings, as found

@@ -126,6 +126,12 @@ def _subset_in_worker(task: tuple) -> bytes | None:
     return subset_woff2(*task)
 
 
+def _audio_in_worker(job):
+    from .render.audio import make_audio
+
+    return make_audio(job)
+
+
 class Workers:
     """Worker processes for one build: print outputs first, then font subsets.
 
@@ -170,6 +176,14 @@ class Workers:
             renderer = _Renderer(*self.args)
             return (renderer(job) for job in jobs)
         return _unbroken(_map(pool, _render_in_worker, jobs))
+
+    def audio(self, jobs: list) -> list:
+        """Synthesise and encode audio versions (render/audio.py AudioJob → AudioDone), in order."""
+        pool = self._parallel(len(jobs))
+        if pool is None:
+            return [_audio_in_worker(j) for j in jobs]
+        # Audio comes first in a build, so this is often where the pool starts: through _map, like the rest.
+        return list(_unbroken(_map(pool, _audio_in_worker, jobs)))
 
     def subsets(self, tasks: list[tuple]) -> list[bytes | None]:
         """Subset fonts: (font path, text) → WOFF2 bytes or None, in order."""

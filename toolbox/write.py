@@ -40,6 +40,7 @@ class Entry:
     pages: int | None = None
     translated: float | None = None
     paper: str | None = None  # posters: "a3" or "a4"
+    seconds: float | None = None  # audio only: duration
 
 
 _FULL = "free some space (or write elsewhere with --out) and run the command again"
@@ -242,7 +243,7 @@ class OutputWriter:
 
     def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
               format: str, pages: int | None = None, translated: float | None = None,
-              paper: str | None = None) -> Entry:
+              paper: str | None = None, seconds: float | None = None) -> Entry:
         target = inside(self.out, rel)
         if target is None:  # never reached from valid input; a last line of defence
             raise ToolboxError(f"refusing to write {rel!r}: it is not inside the output folder {self.out}")
@@ -251,7 +252,7 @@ class OutputWriter:
         if not holds(target, data):
             self.journal.add(rel, digest)
             atomic_write(target, data)
-        entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper)
+        entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper, seconds)
         self.entries.append(entry)
         return entry
 

@@ -150,6 +150,7 @@ class CampaignInfo:
     min_translated: float = field(default=0.8, metadata=doc("a locale whose campaign catalog is translated below this share (0-1) is not published; template strings (toolbox.po) are reported apart"))
     no_fallback: list[str] = field(default_factory=list, metadata=doc("parts that must be translated, never shown in a fallback language: contacts (hotline names, notes), safety, and any section name"))
     sms_segments: int = field(default=2, metadata=doc("SMS parts a text message (a group's sms text and the country's first hotline) may take: 160 GSM-7 characters or 70 UCS-2 (Arabic, Cyrillic) for one, 153 or 67 per part beyond; the build warns above it (0: no limit)"))
+    audio: str = field(default="recorded-only", metadata=doc("audio versions of each group's page (docs/audio.md): recorded-only (the default: the campaign's recordings, where it has them), synthetic (a recording where there is one, else a synthetic draft where a voice speaks the locale) or none", choices=("synthetic", "recorded-only", "none")))
     key: KeyPath = field(default=(), metadata=internal())
 
 

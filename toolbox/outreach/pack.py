@@ -33,7 +33,7 @@ IMAGE_BUDGET_KB = 300
 #: Zip entries carry this date (the earliest a zip can hold), so bundles do not tell when or where they were made.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: Folder of each kind of file inside a bundle.
-FOLDERS = {"sms": "text", GUIDE_FORMAT: "", **{f: "share" for f in SHARE_FORMATS}}
+FOLDERS = {"sms": "text", "audio": "audio", GUIDE_FORMAT: "", **{f: "share" for f in SHARE_FORMATS}}
 NOT_MATERIALS = {"site", "asset", "preview", *FOLDERS}
 
 
@@ -175,7 +175,7 @@ def bundle_manifest(bundle: Bundle, toolbox: str) -> bytes:
     for f in bundle.files:
         item = {"path": f.path, "format": f.entry.get("format"), "group": f.entry.get("group"),
                 "locale": f.entry.get("locale"), "country": f.entry.get("country")}
-        for k in ("paper", "pages"):
+        for k in ("paper", "pages", "seconds"):
             if f.entry.get(k) is not None:
                 item[k] = f.entry[k]
         item.update({"bytes": len(f.data), "sha256": hashlib.sha256(f.data).hexdigest(), "source": f.source})

@@ -44,6 +44,14 @@ def _preview_of(entry: dict, previews: dict[str, dict]) -> str | None:
     return None
 
 
+def _length(output: dict) -> str:
+    """An audio file's duration as m:ss ('' for anything else)."""
+    seconds = output.get("seconds")
+    if not isinstance(seconds, (int, float)):
+        return ""
+    return f"{int(round(seconds)) // 60}:{int(round(seconds)) % 60:02d}"
+
+
 def _thumbnail_source(build: Path, rel: str, outputs: dict[str, dict]) -> Path | None:
     """The image to draw a thumbnail from, checked like every file pack reads; None: no thumbnail.
 
@@ -70,7 +78,7 @@ def catalogue_html(build: Path, campaign: str, outputs: list[dict], font_css: st
 
     by_path = {o["path"]: o for o in outputs}
     previews = {o["path"]: o for o in outputs if o.get("format") == "preview" and isinstance(o.get("path"), str)}
-    materials = [o for o in outputs if o.get("campaign") == campaign and kind(o) in ("print", "share", "")]
+    materials = [o for o in outputs if o.get("campaign") == campaign and kind(o) in ("print", "share", "audio", "")]
     materials.sort(key=lambda o: (o.get("locale") or "", o.get("country") or "", o.get("group") or "", o.get("path", "")))
     sections: dict[str, list[str]] = {}
     for o in materials:
@@ -84,11 +92,11 @@ def catalogue_html(build: Path, campaign: str, outputs: list[dict], font_css: st
             "<tr><td class=\"thumb\">{}</td><td><b>{}</b><br><span class=\"path\">{}</span></td><td>{}</td>"
             "<td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>"
         ).format(thumb, PurePosixPath(o["path"]).name, o["path"], what, o.get("group") or "—", o.get("country") or "—",
-                 f"{o.get('bytes', 0) / 1024:.0f} KB", o.get("pages") or "")
+                 f"{o.get('bytes', 0) / 1024:.0f} KB", o.get("pages") or _length(o))
         sections.setdefault(o.get("locale") or "—", []).append(row)
     body = Markup("").join(
         Markup('<h2>{} <span>({} files)</span></h2><table><thead><tr><th></th><th>file</th><th>format</th>'
-               '<th>group</th><th>country</th><th>size</th><th>pages</th></tr></thead><tbody>{}</tbody></table>')
+               '<th>group</th><th>country</th><th>size</th><th>pages / length</th></tr></thead><tbody>{}</tbody></table>')
         .format(tag, len(rows), Markup("").join(rows))
         for tag, rows in sections.items()
     )
@@ -111,7 +119,7 @@ td.thumb img {{ max-width: 28mm; max-height: 28mm; border: 0.4pt solid #999; }}
 .num {{ text-align: right; white-space: nowrap; }}
 </style></head><body>
 <h1>Catalogue of materials — {campaign}</h1>
-<p>{count} files: print PDFs (thumbnail of the first page), share images, print guides. Text messages are in the bundles.</p>
+<p>{count} files: print PDFs (thumbnail of the first page), share images, print guides, voice messages (audio). Text messages are in the bundles.</p>
 {body}
 </body></html>
 """).format(campaign=campaign, fonts=Markup(font_css), stack=Markup(font_stack), count=len(materials), body=body))

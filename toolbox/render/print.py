@@ -91,6 +91,7 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
         "locale": localizer.locale_data(),
         "group": localizer.group(group, unit.country) if group else None,
         "materials": guide_materials(campaign, unit, localizer) if group is None else [],
+        "voice_messages": _voice_messages(project, campaign, unit) if group is None else [],
         "country": localizer.country(shown_country(campaign, unit.country)),
         "format": unit.format,
         "paper": (unit.paper or "").upper(),
@@ -109,6 +110,12 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
     }
     html = render(env, template_name(unit.format), context, localizer.tr)
     return html, options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]
+
+
+def _voice_messages(project: Project, campaign: Campaign, unit: Unit) -> list[str]:
+    from ..audio import voice_messages
+
+    return voice_messages(project, campaign, unit.locale, unit.country) if unit.locale and unit.country else []
 
 
 def guide_materials(campaign: Campaign, unit: Unit, localizer: Localizer) -> list[dict]:

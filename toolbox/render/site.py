@@ -71,7 +71,7 @@ def _suffix(unit: Unit) -> str:
 
 class SiteRenderer:
     def __init__(self, project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign,
-                 downloads: dict[str, list[dict]], units: list[Unit] | None = None) -> None:
+                 downloads: dict[str, list[dict]], units: list[Unit] | None = None, audio: list[dict] | None = None) -> None:
         self.project = project
         self.env = env
         self.fonts = fonts
@@ -82,6 +82,7 @@ class SiteRenderer:
         self.sw_js = sw_path.read_text(encoding="utf-8") if sw_path.is_file() else ""
         self.locales = site_locales(campaign)
         self.units = units or []
+        self.audio = audio or []  # [{group, locale, country, ogg, mp3, bytes, seconds, synthetic}] (toolbox/audio.py)
         self.base_url = campaign.campaign.base_url.rstrip("/")
 
     def url(self, path: str) -> str:
@@ -210,6 +211,9 @@ class SiteRenderer:
             ctx["group"] = localizer.group(group)
             ctx["materials"] = [m for m in self._materials(localizer, tag) if m["group"] == group.id]
             ctx["material_sets"] = self._material_sets(ctx["materials"])
+            ctx["listen"] = [{**a, "country_name": _kosovo_mark(a["country"], localizer.country_name(a["country"])),
+                              "minutes": f"{int(round(a['seconds'])) // 60}:{int(round(a['seconds'])) % 60:02d}"}
+                             for a in self.audio if a["group"] == group.id and a["locale"] == tag]
             name = "site/group.html"
         elif unit.country:
             model = shown_country(self.campaign, unit.country)
