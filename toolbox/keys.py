@@ -22,12 +22,13 @@ from .campaign.contacts import shown_country
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .i18n.locales import chain, resolve
 from .campaign.model import Campaign
+from .formats import FILE as FORMATS_FILE, load as load_formats
 from .plan import Unit, template_name
 from .project import Project
 from .render.context import created_date
 
 # Files beside the templates that print templates pull in by URL (styles, emblems).
-_ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml")
+_ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml", ".icc")
 
 
 def _plain(obj):
@@ -54,6 +55,7 @@ class KeyMaker:
         self.project = project
         self.env = env
         self.options = repr(options)
+        self.formats = load_formats(project.templates)
         self._files: dict[Path, str] = {}
         self._templates: dict[str, frozenset[str]] = {}
         self._parts: dict[tuple, str] = {}
@@ -100,11 +102,17 @@ class KeyMaker:
         for partner in campaign.partners:
             if partner.logo:
                 yield partner.logo, self.file(campaign.folder / partner.logo)
+        profile = campaign.campaign.print_profile
+        if profile.lower().endswith((".icc", ".icm")):  # the print shop's own profile (built-in ones are templates)
+            yield profile, self.file(campaign.folder / profile)
 
     def _format_items(self, fmt: str):
-        for name in sorted(self.templates(template_name(fmt))):
+        for name in sorted(self.templates(template_name(fmt, self.formats))):
             yield name, self.file(self.project.templates / name)
-        for folder in ("print", "share", "outreach", "partials", "fonts"):
+        # The folders of every drawn format's template (styles, emblems, formats.toml beside them),
+        # the partials and the fonts.
+        drawn = [f.template.split("/", 1)[0] for f in self.formats if f.template and "/" in f.template]
+        for folder in dict.fromkeys(drawn + ["partials", "fonts"]):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
                     yield f"{folder}/{path.name}", self.file(path)
@@ -167,6 +175,8 @@ class KeyMaker:
         emblem = self.project.templates / "print" / "_eu-emblem.svg"  # every page of an EU-funded site includes it
         if emblem.is_file():
             add("print/_eu-emblem.svg", self.file(emblem))
+        # The downloads pages name each format as formats.toml does.
+        add(FORMATS_FILE, self.file(self.project.templates / FORMATS_FILE))
         add("downloads", _plain(downloads))
         if audio:  # the group pages' players link the audio files
             add("audio", _plain(audio))

@@ -26,7 +26,9 @@ from .errors import Collector, Problem, ToolboxError
 from .inputs import check_campaigns, load_campaigns, translation_gate, with_pseudo_locale, without_locales
 from .keys import KeyMaker
 from .options import BuildOptions
-from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
+from .formats import PREVIEW_FORMAT, SHARE, load as load_formats
+from .manifest import Entry, previews_of
+from .plan import Unit, plan_campaign
 from .previous import journaled, ours, previous_outputs, previous_state
 from .project import Project
 from .render.fonts import load_fonts
@@ -38,7 +40,7 @@ from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, 
 from .render.weight import PageWeight, compressed
 from .report import BuildReport
 from .schedule import PrintJob, Workers
-from .write import Entry, OutputWriter, gather_shards, output_lock, write_state
+from .write import OutputWriter, gather_shards, output_lock, write_state
 
 log = logging.getLogger("toolbox")
 
@@ -167,7 +169,8 @@ class Build:
         self.state = {} if options.force else state
         self.new_state: dict[str, dict] = {}
         self.keys = KeyMaker(self.project, self.env, (options.print_options, options.previews))
-        self.plans = {c.id: plan_campaign(c) for c in self.campaigns}
+        self.formats = load_formats(self.project.templates)
+        self.plans = {c.id: plan_campaign(c, self.formats) for c in self.campaigns}
         print_units = [(c, u) for c in self.campaigns for u in self.plans[c.id]
                        if u.is_print and (options.shard is None or options.shard.has(u.path))]
         self.made: dict[str, Entry] = {}
@@ -181,6 +184,8 @@ class Build:
                 self.made[unit.path] = kept[0]
                 self.new_state[unit.path] = old
                 self._replay(old.get("problems", []))
+                if old.get("preflight"):
+                    self.report.preflight.append(old["preflight"])
                 self.report.reused += 1
                 if self.progress:
                     self.progress(self.report.reused, self.total, unit.path, True)
@@ -206,12 +211,15 @@ class Build:
                                  translated=done.translated, paper=unit.paper)
             entries = [entry] + [
                 writer.write(rel, png, campaign=job.campaign, group=unit.group, locale=unit.locale,
-                             country=unit.country, format="preview", paper=unit.paper)
+                             country=unit.country, format=PREVIEW_FORMAT, paper=unit.paper)
                 for rel, png in done.previews.items()
             ]
             self.made[unit.path] = entry
             self.new_state[unit.path] = {"key": key, "entries": [asdict(e) for e in entries],
                                          "problems": [_as_list(p) for p in done.problems]}
+            if done.preflight:
+                self.new_state[unit.path]["preflight"] = done.preflight
+                report.preflight.append(done.preflight)
             report.rendered += 1
             if self.progress:
                 self.progress(report.reused + report.rendered, self.total, unit.path, False)
@@ -255,10 +263,11 @@ class Build:
         from .outreach.sms import texts
 
         for campaign in self.campaigns:
-            for rel, text, group, tag, cc, translated, problems in texts(self.project, campaign):
-                self.writer.write(rel, text.encode("utf-8"), campaign=campaign.id, group=group, locale=tag, country=cc,
-                                  format="sms", translated=translated)
-                self.report.problems.extend(problems)
+            for message in texts(self.project, campaign):
+                self.writer.write(message.path, message.text.encode("utf-8"), campaign=campaign.id, group=message.group,
+                                  locale=message.locale, country=message.country, format=message.format,
+                                  translated=message.translated)
+                self.report.problems.extend(message.problems)
 
     def _downloads(self, campaign: Campaign) -> dict[str, list[dict]]:
         """The campaign's printable materials per locale, for its downloads pages; counts them in the report."""
@@ -268,15 +277,16 @@ class Build:
             entry = self.made.get(unit.path)
             if entry is None:
                 continue
-            if unit.format in SHARE_FORMATS:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
+            kind = self.formats[unit.format]
+            if kind.family == SHARE:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
                 report.images += 1
                 continue
             report.pdfs += 1
             report.pages += entry.pages or 0
-            if unit.format == GUIDE_FORMAT:  # the print guide goes in outreach bundles only
+            if not kind.downloads:  # e.g. the print guide: in outreach bundles only
                 continue
             downloads.setdefault(unit.locale, []).append(
-                {"group": unit.group, "country": unit.country, "format": unit.format,
+                {"group": unit.group, "country": unit.country, "format": unit.format, "paper": unit.paper,
                  "path": unit.path, "bytes": entry.bytes, "pages": entry.pages or 0})
         _attach_previews(campaign, downloads, self.writer)
         return downloads
@@ -385,10 +395,9 @@ def _as_list(problem: Problem) -> list:
 
 def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], writer: OutputWriter) -> None:
     """Link each printable material to its preview image (manifest format "preview"), when one was made."""
-    previews = [e for e in writer.entries if e.format == "preview" and e.campaign == campaign.id]
+    previews = [e for e in writer.entries if e.format == PREVIEW_FORMAT and e.campaign == campaign.id]
     for tag, items in downloads.items():
         for item in items:
-            stem = item["path"].rsplit(".", 1)[0]
             same = [e for e in previews if (e.group, e.locale, e.country) == (item["group"], tag, item["country"])]
-            best = [e for e in same if e.path.startswith(stem)] or same
+            best = previews_of(item, same) or same
             item["preview"] = min(best, key=lambda e: e.path).path if best else None

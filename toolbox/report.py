@@ -29,6 +29,7 @@ class BuildReport:
     weights: list[PageWeight] = field(default_factory=list)  # microsite pages, compressed, fonts aside
     budget: int | None = DEFAULT_BUDGET  # bytes per page; None: no budget
     strict: bool = False  # warnings count as errors
+    preflight: list[str] = field(default_factory=list)  # press builds: one summary line per print file
 
     @property
     def warnings(self) -> list[Problem]:

@@ -6,12 +6,12 @@ import base64
 import hashlib
 import html as htmllib
 import json
-import re
 from dataclasses import dataclass, replace
 
 import jinja2
 from markupsafe import Markup
 
+from ..formats import SITE_FORMAT, load as load_formats
 from ..i18n.numbers import Hotline
 from ..campaign.contacts import shown_country
 from ..i18n.localize import Localizer
@@ -32,12 +32,6 @@ class Page:
     unit: Unit
     html: str
     translated: float
-
-
-def _paper(path: str) -> str | None:
-    """Paper size from a print file's name (…-poster-a3.pdf), or None."""
-    match = re.search(r"-(a[0-9])\.pdf$", path)
-    return match.group(1) if match else None
 
 
 def _unlinked(hotline: Hotline | None) -> Hotline | None:
@@ -76,7 +70,8 @@ class SiteRenderer:
         self.env = env
         self.fonts = fonts
         self.campaign = campaign
-        self.downloads = downloads  # locale → [{group, country, format, path, bytes, pages, preview}]
+        self.downloads = downloads  # locale → [{group, country, format, paper, path, bytes, pages, preview}]
+        self.formats = {f.id: f for f in load_formats(project.templates)}
         self.exit_js = (project.templates / "site" / "exit.js").read_text(encoding="utf-8")
         sw_path = project.templates / "site" / "sw-register.js"
         self.sw_js = sw_path.read_text(encoding="utf-8") if sw_path.is_file() else ""
@@ -124,7 +119,7 @@ class SiteRenderer:
         return files
 
     def offline_groups(self) -> list:
-        return [g for g in self.campaign.groups if "site" in g.formats and getattr(g, "offline", False)]
+        return [g for g in self.campaign.groups if SITE_FORMAT in g.formats and getattr(g, "offline", False)]
 
     def _common(self, unit: Unit, localizer: Localizer | None) -> dict:
         cid = self.campaign.id
@@ -155,13 +150,14 @@ class SiteRenderer:
             "og_image": "",
             "eu_funded": self.campaign.campaign.eu_funded,
             "names_kosovo": False,
+            "formats": self.formats,
         }
 
     def _materials(self, localizer: Localizer, tag: str) -> list[dict]:
         return [
             {**d, "group_name": localizer.text(self.campaign.group(d["group"]).name),
              "country_name": _kosovo_mark(d["country"], localizer.country_name(d["country"])),
-             "paper": d.get("paper") or _paper(d["path"])}
+             "paper": d.get("paper")}
             for d in self.downloads.get(tag, [])
         ]
 
@@ -193,7 +189,7 @@ class SiteRenderer:
         localizer = Localizer(self.project, self.campaign, unit.locale)
         ctx = self._common(unit, localizer)
         tag = unit.locale
-        groups = [g for g in self.campaign.groups if "site" in g.formats and tag in g.locales]
+        groups = [g for g in self.campaign.groups if SITE_FORMAT in g.formats and tag in g.locales]
         ctx.update(
             campaign=localizer.campaign_data(),
             locale=localizer.locale_data(),

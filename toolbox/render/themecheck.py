@@ -6,6 +6,7 @@ template or a font file renamed must be a ``path:line`` message from
 
 - every template under templates/ compiles (syntax, unknown filters and tests);
 - the files the build reads directly exist (site.css, exit.js, fonts.toml);
+- templates/print/formats.toml declares every output format correctly (``toolbox.formats``);
 - templates/fonts/fonts.toml parses, uses known style names, and every font it
   names exists inside templates/fonts/ and is a font file;
 - no symbolic link inside templates/ leads out of the project (a warning; an
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import jinja2
 
+from .. import formats
 from ..errors import Collector, display_path
 from ..campaign.limits import read_text
 from ..campaign.paths import reference_problem, resolved
@@ -51,6 +53,7 @@ def check_designs(templates: Path, problems: Collector) -> None:
             problems.error(display_path(templates / rel), None, f"templates/{rel} is missing; restore it from the toolbox repository")
     check_templates(templates, problems)
     check_fonts(templates, problems)
+    formats.read(templates, problems)
     check_links(templates, problems)
 
 
