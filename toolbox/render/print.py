@@ -141,6 +141,12 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
     return html, options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]
 
 
+def _voice_messages(project: Project, campaign: Campaign, unit: Unit) -> list[str]:
+    from ..audio import voice_messages
+
+    return voice_messages(project, campaign, unit.locale, unit.country) if unit.locale and unit.country else []
+
+
 def guide_materials(campaign: Campaign, unit: Unit, localizer: Localizer, formats: Formats) -> list[dict]:
     """The print materials of the guide's locale and country.
 
