@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project
-from toolbox.build import Shard
+from toolbox.options import Shard
 from toolbox.campaign.load import load_campaign
 from toolbox.campaign.paths import inside
 from toolbox.campaign.validate import validate_campaign

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
-from .build import build
+from .options import BuildOptions
+from .pipeline import build
 from .render.site import script_hash
 from .schedule import default_jobs
 from .errors import ToolboxError
@@ -100,7 +101,8 @@ class Preview:
         error = ""
         try:
             # Incremental: only outputs whose inputs changed are rendered again.
-            report = build(self.project, self.out, self.campaigns, page_budget=None, jobs=default_jobs())
+            report = build(self.project, self.out, BuildOptions(campaigns=tuple(self.campaigns or ()), page_budget=None,
+                                                                jobs=default_jobs()))
             for warning in report.warnings:
                 self.say(str(warning))
             self.say(f"built {report.outputs} files in {time.perf_counter() - started:.1f} s")
