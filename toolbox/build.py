@@ -17,6 +17,7 @@ from .errors import Collector, Problem, ToolboxError, display_path
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .campaign.hotlines import literal_number_problems, placeholder_problems
 from .i18n.checks import check_po
+from .i18n.glossary import check_glossary, glossary_path, read_glossary
 from .i18n.coverage import coverage
 from .i18n.pseudo import TAG as PSEUDO
 from .campaign.load import find_campaigns, load_campaign
@@ -124,6 +125,11 @@ def check_catalogs(project: Project, campaigns: list[Campaign], problems: Collec
                             made.add((link, info.script, tuple(campaign.campaign.proper_names)))
     for path in sorted(derived):
         check_po(path, problems, tuple(sorted(derived[path])))
+    # The agreed terms (locales/<tag>/glossary.csv): warnings, errors with --strict.
+    for path in sorted(derived):
+        tag = path.parent.parent.name
+        glossary = glossary_path(project.locales, tag)
+        check_glossary(path, read_glossary(glossary, problems), problems, glossary)
 
 
 def _without_locales(campaign: Campaign, tags: set[str]) -> Campaign:
@@ -209,8 +215,11 @@ def build(project: Project, out: Path, only: list[str] | None = None, strict: bo
           options: PrintOptions = PrintOptions(), previews: str = "none",
           page_budget: int | None = DEFAULT_BUDGET, pseudo: bool = False, jobs: int = 1,
           force: bool = False, shard: Shard | None = None, progress: ProgressFn | None = None,
-          time_limit: float | None = DEFAULT_TIME_LIMIT) -> BuildReport:
+          time_limit: float | None = DEFAULT_TIME_LIMIT, locales: list[str] | None = None) -> BuildReport:
     """Build everything; the report carries page weights (check them with ``raise_if_over_budget``).
+
+    ``locales``: build only the outputs of these locales (``toolbox serve --locale``); the
+    microsite keeps its source-language pages, which the language picker links to.
 
     Incremental: a print output whose inputs (``keys.py``) did not change since
     the last build into ``out`` is kept as it is; ``force`` renders everything.
@@ -218,6 +227,11 @@ def build(project: Project, out: Path, only: list[str] | None = None, strict: bo
     started = time.perf_counter()
     campaigns, problems = load_all(project, only)
     problems.raise_if_errors()
+    if locales:
+        campaigns = [_without_locales(c, {t for g in c.groups for t in g.locales} - set(locales)) for c in campaigns]
+        campaigns = [c for c in campaigns if any(g.locales for g in c.groups)]
+        if not campaigns:
+            raise ToolboxError(f"no campaign is read in {', '.join(locales)}")
     if pseudo:
         campaigns = [_with_pseudo_locale(c) for c in campaigns]
     skipped, gate = translation_gate(project, campaigns, strict)
