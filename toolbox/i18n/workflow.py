@@ -78,6 +78,10 @@ def describe(catalog: Catalog, survey, family: str) -> None:
             key = context_key(message.context, key)
         keys = (key, message.id[1]) if isinstance(message.id, tuple) else (key,)
         where = next((survey.where(k) for k in keys if survey.where(k)), "")
+        if not where and message.locations:
+            # Shown only when a campaign's data asks for it (a Kosovo footnote, a regional line).
+            files = ", ".join(dict.fromkeys(f for f, _ in message.locations))
+            where = f"Appears in: no output of the current campaigns; {files} shows it when the data asks for it."
         if where and where not in message.auto_comments:
             message.auto_comments.append(where)
         room = next((survey.tightest(k) for k in keys if survey.tightest(k)), None)
