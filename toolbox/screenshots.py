@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from .campaign.model import Campaign
-from .errors import Problem, ToolboxError
+from .errors import ToolboxError
 from .project import Project
 from .write import atomic_write
 
@@ -30,17 +27,9 @@ _TEXT, _BOX = (214, 39, 40), (31, 119, 180)
 
 
 def _pages(pdf: bytes) -> list:
-    from PIL import Image
+    from .render.raster import pages
 
-    tool = shutil.which("pdftoppm")
-    if tool is None:
-        raise ToolboxError(Problem("pdftoppm", None, "screenshots need pdftoppm from poppler-utils; run scripts/setup.sh"))
-    with tempfile.TemporaryDirectory(prefix="toolbox-shots-") as tmp:
-        (Path(tmp) / "in.pdf").write_bytes(pdf)
-        subprocess.run([tool, "-r", str(DPI), "-png", str(Path(tmp) / "in.pdf"), str(Path(tmp) / "p")],
-                       check=True, capture_output=True, timeout=300)
-        files = sorted(Path(tmp).glob("p-*.png"), key=lambda f: int(f.stem.rsplit("-", 1)[1]))
-        return [Image.open(f).convert("RGB") for f in files]
+    return list(pages(pdf, dpi=DPI))
 
 
 def _dashed(draw, rect, colour) -> None:
