@@ -299,3 +299,24 @@ def test_serve_locale_rebuilds_only_that_locale_and_shows_its_warnings(project: 
     assert "Translator's preview: sq" in page and "overflow in share image" in page
     assert 'href="/jobs/sq/jobs-abroad/index.html"' in page and "jobs-jobs-abroad-sq-mk-leaflet-2.png" in page
     assert "data-toolbox-serve" in page  # reloads itself after the next save
+
+
+def test_a_row_whose_source_changed_is_not_applied_and_a_bad_header_is_refused(project: Path, tmp_path: Path) -> None:
+    work = tmp_path / "p"
+    shutil.copytree(project, work, symlinks=True)
+    po = work / "locales/sq/LC_MESSAGES/jobs.po"
+    before = po.read_bytes()
+    assert run_toolbox("i18n", "export", "sq", "--domain", "jobs", "-o", str(tmp_path), cwd=work).returncode == 0
+    sheet = tmp_path / "jobs.sq.csv"
+    rows = _rows(sheet)
+    row = next(n for n, r in enumerate(rows, 2) if r["source"] == KEY)
+    rows[row - 2]["source"], rows[row - 2]["target"] = "A bad job offer.", "Sq: Një ofertë e keqe."
+    _write_rows(sheet, rows)
+    result = run_toolbox("i18n", "import", str(sheet), cwd=work)
+    # csv2po would match the row by its location and give KEY this translation: the import does not.
+    assert result.returncode == 0 and f"{sheet}:{row}: warning: row {row}: 'A bad job offer.' is not a message" in result.stderr
+    assert po.read_bytes() == before
+    sheet.write_text("a,b\n1,2\n", encoding="utf-8")
+    bad = run_toolbox("i18n", "import", str(sheet), cwd=work)
+    assert bad.returncode == 1 and f"{sheet}:1: cannot read this file as CSV: the first row must name the columns" in bad.stderr
+    assert "Traceback" not in bad.stderr and po.read_bytes() == before

@@ -92,6 +92,18 @@ def parse_name(path: Path) -> tuple[str, str] | None:
 
 def _to_po(path: Path, template: Path) -> bytes:
     """The file converted to .po by translate-toolkit, the current catalog as template."""
+    import logging
+
+    # Rows the catalog lacks are reported by us, with their row number: not logged by csv2po as well.
+    quiet = logging.getLogger("translate")
+    level, quiet.level = quiet.level, logging.ERROR
+    try:
+        return _convert(path, template)
+    finally:
+        quiet.setLevel(level)
+
+
+def _convert(path: Path, template: Path) -> bytes:
     out = io.BytesIO()
     with path.open("rb") as fh, template.open("rb") as tmpl:
         if path.suffix == ".csv":
@@ -111,6 +123,9 @@ def _where(path: Path) -> dict[tuple[str, str], tuple[int, str]]:
     found: dict[tuple[str, str], tuple[int, str]] = {}
     if path.suffix == ".csv":
         reader = csv.DictReader(io.StringIO(text))
+        missing = [c for c in ("source", "target") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"the first row must name the columns {', '.join(COLUMNS)} (missing: {', '.join(missing)})")
         for number, row in enumerate(reader, 2):  # the row a spreadsheet shows (header is row 1), whatever line breaks cells hold
             found.setdefault(((row.get("context") or "").strip(), row.get("source") or ""), (number, f"row {number}"))
         return found
@@ -150,23 +165,28 @@ def import_file(path: Path, locales_dir: Path, tag: str, domain: str, declared: 
         return Imported(target, 0, [Problem(shown, None, f"no catalog {display_path(target)} to import into; "
                                                          f"run 'toolbox i18n init {tag}' first")], False)
     try:
+        where = _where(path)
         converted = read_po(io.BytesIO(_to_po(path, target)))
-    except Exception as exc:  # translate-toolkit's and Babel's parse errors have no common type
-        return Imported(target, 0, [Problem(shown, None, f"cannot read this file as {path.suffix[1:].upper()}: {exc}; "
-                                                         "export it again with 'toolbox i18n export'")], False)
-    where = _where(path)
+    except Exception as exc:  # translate-toolkit's, csv's and Babel's parse errors have no common type
+        kind = "CSV" if path.suffix == ".csv" else "XLIFF"
+        return Imported(target, 0, [Problem(shown, 1, f"cannot read this file as {kind}: {exc}; "
+                                                      "export it again with 'toolbox i18n export'")], False)
     changed = 0
     unknown: list[Problem] = []
+    known = {(m.context or "", m.id[0] if isinstance(m.id, tuple) else m.id) for m in current if m.id}
+    for key, (line, name) in sorted(where.items(), key=lambda item: item[1][0]):
+        if key not in known and key[1]:
+            unknown.append(Problem(shown, line, f"{name}: {key[1][:60]!r} is not a message of {display_path(target)} "
+                                                "(changed source text?); skipped: export again after "
+                                                "'toolbox i18n update'", "warning"))
     for message in converted:
         if not message.id:
             continue
         entry = current.get(message.id, message.context)
         key = (message.context or "", message.id[0] if isinstance(message.id, tuple) else message.id)
-        line, name = where.get(key, (None, "an entry"))
-        if entry is None:
-            unknown.append(Problem(shown, line, f"{name}: {key[1][:60]!r} is not a message of {display_path(target)} "
-                                                "(changed source text?); skipped: export again after "
-                                                "'toolbox i18n update'", "warning"))
+        if entry is None or key not in where:
+            # csv2po also matches a row by its location: a row whose source text changed since the
+            # export would put its translation on another text. Only rows with the entry's own source count.
             continue
         if message.string and message.string != entry.string:
             entry.string = message.string
@@ -188,7 +208,9 @@ def import_file(path: Path, locales_dir: Path, tag: str, domain: str, declared: 
         text = re.sub(r"\s*\(msgid .*\)$", "", problem.message)
         out.append(Problem(shown, line, f"{name}: {text} (source {(msgid or '')[:50]!r})", problem.severity))
     for msgid, context, text in room:
-        line, name = where.get((context or "", msgid), (None, "an entry"))
+        if (context or "", msgid) not in where:
+            continue  # not in this file: the build reports it
+        line, name = where[(context or "", msgid)]
         out.append(Problem(shown, line, f"{name}: {text}", "error" if strict else "warning"))
     errors = [p for p in out if p.severity == "error"]
     if not errors and changed:
