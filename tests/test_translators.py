@@ -320,3 +320,24 @@ def test_a_row_whose_source_changed_is_not_applied_and_a_bad_header_is_refused(p
     bad = run_toolbox("i18n", "import", str(sheet), cwd=work)
     assert bad.returncode == 1 and f"{sheet}:1: cannot read this file as CSV: the first row must name the columns" in bad.stderr
     assert "Traceback" not in bad.stderr and po.read_bytes() == before
+
+
+def test_pgettext_gives_the_same_english_two_messages(tmp_path: Path) -> None:
+    from toolbox.i18n.catalog import Translator, context_key, messages
+    from toolbox.i18n.workflow import extract_templates
+    from toolbox.project import Project
+
+    (tmp_path / "templates/site").mkdir(parents=True)
+    (tmp_path / "templates/site/x.html").write_text(
+        '{{ pgettext("service kind", "Support") }} {{ _("Support") }}\n', encoding="utf-8")
+    catalog = extract_templates(Project(tmp_path))
+    assert {(m.context, m.id) for m in catalog if m.id} == {("service kind", "Support"), (None, "Support")}
+    po = tmp_path / "sq.po"
+    po.write_text('msgctxt "service kind"\nmsgid "Support"\nmsgstr "Mbështetje"\n\nmsgid "Support"\nmsgstr "Mbështet"\n',
+                  encoding="utf-8")
+    table = messages(po)
+    assert table[context_key("service kind", "Support")] == "Mbështetje" and table["Support"] == "Mbështet"
+    sq = Translator("sq", ["sq", "en"], "en", {"sq": table})
+    assert str(sq.pgettext("service kind", "Support")) == "Mbështetje" and str(sq.gettext("Support")) == "Mbështet"
+    source = Translator("en", ["en"], "en", {})
+    assert str(source.pgettext("service kind", "Support")) == "Support"  # the context is never shown
