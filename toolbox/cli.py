@@ -336,7 +336,7 @@ def new(obj: Ctx, campaign_id: str, title: str | None) -> None:
 
 @cli.group()
 def i18n() -> None:
-    """Translation catalogs: extract, init, update, status (see docs/translating.md)."""
+    """Translation catalogs: extract, init, update, status; export/import (CSV, XLIFF), glossary, screenshots (see docs/translating.md)."""
 
 
 def _i18n_scope(obj: Ctx, locales: tuple[str, ...]):
