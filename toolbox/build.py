@@ -22,9 +22,12 @@ from .i18n.coverage import coverage
 from .i18n.pseudo import TAG as PSEUDO
 from .campaign.load import find_campaigns, load_campaign
 from .i18n.locales import chain, resolve
+from .audio import build_audio
 from .keys import KeyMaker
 from .campaign.model import Campaign
-from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
+from .formats import PREVIEW_FORMAT, SHARE, load as load_formats
+from .manifest import Entry, previews_of
+from .plan import Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
 from .render.themecheck import check_designs
@@ -37,7 +40,7 @@ from .schedule import PrintJob, Workers
 from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 from .campaign.validate import validate_campaign
 from .previous import journaled, ours, previous_outputs, previous_state
-from .write import Entry, OutputWriter, output_lock, write_state
+from .write import OutputWriter, output_lock, write_state
 
 log = logging.getLogger("toolbox")
 
@@ -56,8 +59,12 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)  # files of the previous build no longer made
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    audio: int = 0  # audio versions (each an .ogg and an .mp3)
+    audio_rendered: int = 0  # audio versions synthesised or encoded by this build
+    notices: list[str] = field(default_factory=list)  # not problems: group × locale × country without audio (-v)
     weights: list[PageWeight] = field(default_factory=list)  # microsite pages, compressed, fonts aside
     budget: int | None = DEFAULT_BUDGET  # bytes per page; None: no budget
+    preflight: list[str] = field(default_factory=list)  # press builds: one summary line per print file
 
     def raise_if_over_budget(self) -> None:
         """Fail the build when a microsite page is heavier than the budget."""
@@ -266,7 +273,8 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
     new_state: dict[str, dict] = {}
     failures: list[Problem] = []  # print checks that always fail the build (missing glyphs, stray fonts)
 
-    plans = {c.id: plan_campaign(c) for c in campaigns}
+    formats = load_formats(project.templates)
+    plans = {c.id: plan_campaign(c, formats) for c in campaigns}
     print_units = [(c, u) for c in campaigns for u in plans[c.id] if u.is_print and (shard is None or shard.has(u.path))]
     made: dict[str, Entry] = {}
     pending: list[tuple[PrintJob, str]] = []
@@ -279,6 +287,8 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
             made[unit.path] = kept[0]
             new_state[unit.path] = old
             _replay(old.get("problems", []), report, failures)
+            if old.get("preflight"):
+                report.preflight.append(old["preflight"])
             report.reused += 1
             if progress:
                 progress(report.reused, total, unit.path, True)
@@ -286,8 +296,9 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
             pending.append((PrintJob(campaign.id, unit), key))
 
     with Workers(project, campaigns, jobs, options, previews, time_limit) as workers:
+        audio = build_audio(project, env, campaigns, workers, writer, state, new_state, report) if shard is None else {}
         _render_and_site(project, env, fonts, campaigns, plans, pending, made, workers, writer, keys, state, new_state,
-                         report, failures, shard, progress, total)
+                         report, failures, shard, progress, total, audio)
 
     if shard is None:
         _write_assets(project, writer, campaigns)
@@ -308,8 +319,9 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
 def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], plans: dict, pending: list,
                      made: dict[str, Entry], workers: Workers, writer: OutputWriter, keys: KeyMaker, state: dict,
                      new_state: dict, report: BuildReport, failures: list[Problem], shard: Shard | None,
-                     progress: ProgressFn | None, total: int) -> None:
+                     progress: ProgressFn | None, total: int, audio: dict[str, list[dict]]) -> None:
     """Render the print outputs that changed, then each campaign's microsite."""
+    formats = load_formats(project.templates)
     for done, (job, key) in zip(workers.print([j for j, _ in pending]), pending):
         unit = done.unit
         log.info("render %s", unit.path)
@@ -318,15 +330,18 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
             continue
         entry = writer.write(unit.path, done.data, campaign=job.campaign, group=unit.group, locale=unit.locale,
                              country=unit.country, format=unit.format, pages=done.pages,
-                             translated=done.translated, paper=unit.paper)
+                             translated=done.translated, paper=unit.paper, scale=done.scale)
         entries = [entry] + [
             writer.write(rel, png, campaign=job.campaign, group=unit.group, locale=unit.locale,
-                         country=unit.country, format="preview", paper=unit.paper)
+                         country=unit.country, format=PREVIEW_FORMAT, paper=unit.paper)
             for rel, png in done.previews.items()
         ]
         made[unit.path] = entry
         new_state[unit.path] = {"key": key, "entries": [asdict(e) for e in entries],
                                 "problems": [_as_list(p) for p in done.problems]}
+        if done.preflight:
+            new_state[unit.path]["preflight"] = done.preflight
+            report.preflight.append(done.preflight)
         report.rendered += 1
         if progress:
             progress(report.reused + report.rendered, total, unit.path, False)
@@ -337,20 +352,22 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
             entry = made.get(unit.path)
             if entry is None:
                 continue
-            if unit.format in SHARE_FORMATS:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
+            kind = formats[unit.format]
+            if kind.family == SHARE:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
                 report.images += 1
                 continue
             report.pdfs += 1
             report.pages += entry.pages or 0
-            if unit.format == GUIDE_FORMAT:  # the print guide goes in outreach bundles only
+            if not kind.downloads:  # e.g. the print guide: in outreach bundles only
                 continue
             downloads.setdefault(unit.locale, []).append(
-                {"group": unit.group, "country": unit.country, "format": unit.format,
+                {"group": unit.group, "country": unit.country, "format": unit.format, "paper": unit.paper,
                  "path": unit.path, "bytes": entry.bytes, "pages": entry.pages or 0})
         _attach_previews(campaign, downloads, writer)
         if shard is None:
             site_units = [u for u in plans[campaign.id] if not u.is_print]
-            name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads)
+            listen = audio.get(campaign.id, [])
+            name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads, listen)
             # Every locale of the site has its fonts' record (one dropped as damaged: make the site again).
             # The language picker and 404 page have a font folder of their own (webfonts.PICKER_FOLDER).
             font_names = [f"fonts:{campaign.id}/{tag}" for tag in sorted({u.locale for u in site_units if u.locale})]
@@ -368,7 +385,7 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
                 continue
             before = len(writer.entries)
             weights = _build_site(project, env, fonts, campaign, site_units, downloads, writer, keys, state, new_state,
-                                  workers, failures)
+                                  workers, failures, listen)
             report.weights += weights
             font_paths = {e["path"] for n, v in new_state.items() if n.startswith(f"fonts:{campaign.id}/") for e in v["entries"]}
             pages = [asdict(e) for e in writer.entries[before:] if e.path not in font_paths]
@@ -388,21 +405,21 @@ def _replay(problems: list[list], report: BuildReport, failures: list[Problem]) 
 
 def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], writer: OutputWriter) -> None:
     """Link each printable material to its preview image (manifest format "preview"), when one was made."""
-    previews = [e for e in writer.entries if e.format == "preview" and e.campaign == campaign.id]
+    previews = [e for e in writer.entries if e.format == PREVIEW_FORMAT and e.campaign == campaign.id]
     for tag, items in downloads.items():
         for item in items:
-            stem = item["path"].rsplit(".", 1)[0]
             same = [e for e in previews if (e.group, e.locale, e.country) == (item["group"], tag, item["country"])]
-            best = [e for e in same if e.path.startswith(stem)] or same
+            best = previews_of(item, same) or same
             item["preview"] = min(best, key=lambda e: e.path).path if best else None
 
 
 def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],
                 downloads: dict[str, list[dict]], writer: OutputWriter, keys: KeyMaker,
-                state: dict, new_state: dict, workers: Workers, failures: list[Problem]) -> list[PageWeight]:
+                state: dict, new_state: dict, workers: Workers, failures: list[Problem],
+                listen: list[dict] = ()) -> list[PageWeight]:
     if not units:
         return []
-    site = SiteRenderer(project, env, fonts, campaign, downloads, units)
+    site = SiteRenderer(project, env, fonts, campaign, downloads, units, audio=list(listen))
     css = (project.templates / "site" / "site.css").read_bytes()
     css_weight = compressed(css)
     weights = []
@@ -466,10 +483,11 @@ def _write_texts(project: Project, writer: OutputWriter, campaigns: list[Campaig
     from .outreach.sms import texts
 
     for campaign in campaigns:
-        for rel, text, group, tag, cc, translated, problems in texts(project, campaign):
-            writer.write(rel, text.encode("utf-8"), campaign=campaign.id, group=group, locale=tag, country=cc,
-                         format="sms", translated=translated)
-            report.warnings.extend(problems)
+        for message in texts(project, campaign):
+            writer.write(message.path, message.text.encode("utf-8"), campaign=campaign.id, group=message.group,
+                         locale=message.locale, country=message.country, format=message.format,
+                         translated=message.translated)
+            report.warnings.extend(message.problems)
 
 
 def _write_assets(project: Project, writer: OutputWriter, campaigns: list[Campaign]) -> None:

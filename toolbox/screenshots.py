@@ -12,7 +12,6 @@ component's screenshot file mask: ``DIR/<locale>/*.png``.
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -30,6 +29,12 @@ def _pages(pdf: bytes) -> list:
     from .render.raster import pages
 
     return list(pages(pdf, dpi=DPI))
+
+
+def png(image) -> bytes:
+    from .render.raster import png as encode
+
+    return encode(image)
 
 
 def _dashed(draw, rect, colour) -> None:
@@ -89,9 +94,7 @@ def screenshots(project: Project, campaigns: list[Campaign], out: Path, locale: 
                     "rect": [round(v, 1) for v in place.rect],
                     "box_rect": [round(v, 1) for v in place.fit_rect] if place.fit_rect else None})
         for name, image in pictures.items():
-            buf = io.BytesIO()
-            image.save(buf, "PNG", optimize=True)
-            atomic_write(folder / name, buf.getvalue())
+            atomic_write(folder / name, png(image))
             files[f"{tag}/{name}"] = {"campaign": campaign.id, "width": image.width, "height": image.height}
     if not tags:
         raise ToolboxError(f"no campaign is read in {locale}")

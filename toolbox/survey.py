@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import formats as formats_mod
 from .campaign.model import Campaign
-from .campaign.validate import SITE_FORMAT
+from .formats import SITE_FORMAT, Formats
 from .i18n.localize import Localizer
 from .i18n.places import Place, Survey, Tracer, annotate, room_of, tracing, unmarked
-from .plan import GUIDE_FORMAT, Unit, plan_campaign, printed
+from .plan import Unit, plan_campaign, printed
 from .project import Project
 from .render.fonts import load_fonts
 from .render.templates import environment
@@ -42,7 +43,7 @@ class Traced:
     html: dict[str, str] = field(default_factory=dict)  # site page path → untraced HTML (screenshots)
 
 
-def _output_name(unit: Unit) -> str:
+def _output_name(unit: Unit, formats: Formats) -> str:
     if unit.format == SITE_FORMAT:
         tail = unit.path.rsplit("/", 1)[-1]
         if unit.group:
@@ -52,15 +53,16 @@ def _output_name(unit: Unit) -> str:
         if unit.locale is None and tail == "index.html":
             return "microsite language picker"
         return _SITE_PAGES.get(tail, "microsite page")
-    if unit.format == GUIDE_FORMAT:
+    guide = formats.guide
+    if guide is not None and unit.format == guide.id:
         return "print guide"
     return unit.format + (f" {unit.paper.upper()}" if unit.paper else "")
 
 
-def _sample_units(campaign: Campaign, locale: str) -> list[Unit]:
+def _sample_units(campaign: Campaign, locale: str, formats: Formats) -> list[Unit]:
     """One unit per group × format (the first country; XK's when a group reaches Kosovo, for its footnote)."""
     chosen: dict[tuple, Unit] = {}
-    for unit in plan_campaign(campaign):
+    for unit in plan_campaign(campaign, formats):
         if unit.format == SITE_FORMAT:
             if unit.locale in (None, locale) and (unit.country is None or unit.country == _country(campaign, unit)):
                 chosen.setdefault((unit.path,), unit)
@@ -91,7 +93,8 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
     fonts = load_fonts(project.templates)
     tracer = Tracer(plurals, translated=locale != campaign.campaign.source_locale)
     traced = Traced(Survey())
-    units = _sample_units(campaign, locale)
+    formats = formats_mod.load(project.templates)
+    units = _sample_units(campaign, locale, formats)
     roots = [project.root, project.templates, campaign.folder]
     with tracing(tracer):
         for unit in units:
@@ -100,7 +103,7 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
             localizer = Localizer(project, campaign, locale)
             page, _ = print_html(project, env, fonts, campaign, unit, localizer)
             clean, uses = annotate(page)
-            name = _output_name(unit)
+            name = _output_name(unit, formats)
             stem = unit.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             data, placed = layout(clean, project.templates / "print", roots, pdf=shots)
             # Each box's free height is shared among its messages in proportion to their height.
@@ -120,23 +123,23 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
                 traced.shots += [Shot(f"{stem}-{n}.png", data, n, size) for n in range(1, pages + 1)]
         site_units = [u for u in units if u.format == SITE_FORMAT]
         if site_units:
-            downloads = _downloads(campaign, units)
-            site = SiteRenderer(project, env, fonts, campaign, downloads, [u for u in plan_campaign(campaign) if not u.is_print])
+            downloads = _downloads(campaign, units, formats)
+            site = SiteRenderer(project, env, fonts, campaign, downloads, [u for u in plan_campaign(campaign, formats) if not u.is_print])
             for unit in site_units:
                 page = site.page(unit)
                 clean, uses = annotate(page.html)
                 traced.html[unit.path] = clean
                 for use in uses:
-                    traced.survey.add(tracer.ids[use.msg], Place(_output_name(unit), "", use.slot))
+                    traced.survey.add(tracer.ids[use.msg], Place(_output_name(unit, formats), "", use.slot))
         _trace_texts(project, campaign, locale, tracer, traced.survey)
     return traced
 
 
-def _downloads(campaign: Campaign, units: list[Unit]) -> dict[str, list[dict]]:
+def _downloads(campaign: Campaign, units: list[Unit], formats: Formats) -> dict[str, list[dict]]:
     """What the downloads pages list, as a build would pass it (so their strings are traced too)."""
     out: dict[str, list[dict]] = {}
     for u in units:
-        if u.is_print and printed(u):
+        if u.is_print and printed(u, formats):
             out.setdefault(u.locale, []).append({"group": u.group, "country": u.country, "format": u.format,
                                                  "path": u.path, "bytes": 1, "pages": 2, "preview": None,
                                                  "paper": u.paper})
@@ -147,7 +150,8 @@ def _trace_texts(project: Project, campaign: Campaign, locale: str, tracer: Trac
     from .i18n.places import _START
     from .outreach.sms import texts
 
-    for _, text, *_ in texts(project, campaign):
+    for message in texts(project, campaign):
+        text = message.text
         if _START not in text:
             continue
         _, uses = annotate(text)

@@ -14,7 +14,7 @@ from ..errors import Collector, display_path
 from ..i18n.checks import direction_problems, link_problems, reader_view
 from .hours import ACCEPTED, HoursError, parse_hours
 from ..i18n.segments import split_blocks
-from .invisible import hidden_characters, line_of_offset
+from .invisible import CONTROL, hidden_characters, line_of_offset
 from .limits import MAX_MARKDOWN_BYTES, MAX_MESSAGE_CHARS, image_problem, read_text
 from ..i18n.locales import BUILTIN, in_cldr, resolve
 from .model import REGIONAL_KINDS, Campaign
@@ -27,14 +27,22 @@ ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 #: BCP 47 syntax (language, then subtags of letters and digits): a tag becomes a folder name.
 TAG_RE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,6}$")
 _SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
-SITE_FORMAT = "site"
-def print_formats(project: Project) -> list[str]:
-    """Print formats are the templates under templates/print/ (leaflet.html → leaflet)."""
-    folder = project.templates / "print"
-    return sorted(p.stem for p in folder.glob("*.html") if not p.name.startswith("_")) if folder.is_dir() else []
+
+
+def chosen_formats(project: Project) -> list[str] | None:
+    """What a group may list in formats = [...]; None when formats.toml has problems (reported with the templates)."""
+    from .. import formats as registry
+
+    found = registry.read(project.templates, Collector())
+    return found.chosen if found is not None else None
+
+
+def pictogram_names(project: Project) -> set[str]:
+    """Pictograms are the SVG files under templates/pictograms/ (passport.svg → passport)."""
+    folder = project.templates / "pictograms"
+    return {p.stem for p in folder.glob("*.svg")} if folder.is_dir() else set()
 
 
 def id_problem(value: str, what: str) -> str | None:
@@ -65,6 +73,31 @@ def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
         found += [(b.line, f"this {b.kind} contains, written as a character reference (&#...;), {message}")
                   for _, message in hidden_characters(html.unescape(b.text)) if message not in typed]
     return found
+
+
+def print_profile_problem(campaign: Campaign, project: Project) -> str | None:
+    """What is wrong with ``[campaign] print_profile`` (a built-in id or an ICC file in the campaign folder), or None."""
+    from ..render.cmyk import is_cmyk_profile
+    from ..render.pressdata import press_data
+
+    setting = campaign.campaign.print_profile
+    if not setting:
+        return None
+    known = press_data(project.templates).profiles
+    if setting in known:
+        return None
+    if not setting.lower().endswith((".icc", ".icm")):
+        return (f"print_profile {setting!r} is neither a built-in profile ({', '.join(sorted(known))}) nor an ICC file; "
+                "give the path of the print shop's profile in the campaign folder, e.g. \"profiles/shop.icc\"")
+    unsafe = reference_problem(campaign.folder, setting, project.root)
+    if unsafe:
+        return f"print_profile {setting!r} {unsafe}"
+    target = campaign.folder / setting
+    if not target.is_file():
+        return (f"print_profile '{setting}' does not exist (looked for {display_path(target)}); put the print shop's "
+                f"ICC profile there, or use a built-in one: {', '.join(sorted(known))}")
+    wrong = is_cmyk_profile(target)
+    return f"print_profile '{setting}' {wrong}" if wrong else None
 
 
 def validate_campaign(campaign: Campaign, project: Project, problems: Collector) -> None:
@@ -108,7 +141,7 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         elif link and has_userinfo(value):
             err(key, f"{name} {value!r} has a user name before its host (…@); browsers go to the host after "
                      "the @, not the one a reader sees first; write the address without it")
-        elif not link and (_SCHEME.match(value) and not URL_RE.match(value) or _CONTROL.search(value)):
+        elif not link and (_SCHEME.match(value) and not URL_RE.match(value) or CONTROL.search(value)):
             err(key, f"{name} {value!r} must be a web address (https://...) or plain text, not a {value.split(':')[0]}: link")
 
     def check_locale(key: KeyPath, tag: str) -> None:
@@ -160,8 +193,11 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
                                               "expression; write e.g. \"nplurals=2; plural=(n != 1);\"")
 
     check_locale_fonts(campaign, project, problems)
+    profile_wrong = print_profile_problem(campaign, project)
+    if profile_wrong:
+        err(("campaign", "print_profile"), profile_wrong)
 
-    formats = set(print_formats(project)) | {SITE_FORMAT}
+    formats = chosen_formats(project)
     seen_groups: dict[str, KeyPath] = {}
     for group in campaign.groups:
         gk = group.key
@@ -185,12 +221,23 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             elif info.countries and code not in info.countries:
                 err(gk + ("countries", i), f"country '{code}' is not among the campaign's countries {info.countries}")
         for i, fmt in enumerate(group.formats):
-            if fmt not in formats:
+            if formats is not None and fmt not in formats:
                 close = difflib.get_close_matches(fmt, sorted(formats), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "formats with a template: " + ", ".join(sorted(formats))
-                err(gk + ("formats", i), f"format '{fmt}' has no template (templates/print/{fmt}.html); {hint}")
+                hint = f"did you mean '{close[0]}'?" if close else "formats: " + ", ".join(sorted(formats))
+                err(gk + ("formats", i), f"format '{fmt}' is not in templates/print/formats.toml (a new print format "
+                                         f"needs a table there and its template); {hint}")
         for section, rel in group.content.items():
             check_file(gk + ("content", section), rel, "content file")
+        known = pictogram_names(project)
+        for section, names in group.pictograms.items():
+            if section not in group.content:
+                err(gk + ("pictograms", section), f"pictograms for '{section}', but the group has no {section} text; "
+                                                  f"add content.{section} or remove these pictograms")
+            for i, name in enumerate(names):
+                if name and name not in known:
+                    close = difflib.get_close_matches(name, sorted(known), n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else "pictograms: " + ", ".join(sorted(known))
+                    err(gk + ("pictograms", section, i), f"no pictogram '{name}' (templates/pictograms/{name}.svg); {hint}")
         if group.image and campaign.asset(group.image) is None:
             err(gk + ("image",), f"image '{group.image}' is not an asset id; add it under [[assets]]")
 

@@ -26,6 +26,7 @@ from .segments import plain_text, render_blocks, split_blocks
 from .text import Text
 from .locales import LocaleInfo, chain, in_cldr, resolve
 from ..campaign.model import SECTIONS, Campaign, Country, TargetGroup
+from ..campaign.pictograms import with_pictograms
 from ..project import Project
 
 
@@ -132,10 +133,6 @@ class Localizer:
     def country_name(self, code: str) -> str:
         return self.babel.territories.get(code, code)
 
-    def language_name(self, tag: str) -> str:
-        info = resolve(tag, self.campaign.locales)
-        return info.name if info else tag
-
     def language_label(self, tag: str) -> Markup:
         info = resolve(tag, self.campaign.locales)
         if info is None:
@@ -201,7 +198,9 @@ class Localizer:
             "call_to_action": self.text(group.call_to_action, hotline),
             "sms": self.sms(group, hotline),
             # Every section is present (empty when the group has none) so templates can test it.
-            "sections": {name: self.markdown(group.content[name], hotline) if name in group.content else Markup("") for name in SECTIONS},
+            "sections": {name: with_pictograms(self.markdown(group.content[name], hotline), group.pictograms.get(name, []),
+                                               self.project.templates) if name in group.content else Markup("")
+                         for name in SECTIONS},
             "image": {"path": (self.campaign.folder / asset.file).resolve(), "alt": self.text(asset.alt)} if asset else None,
             "countries": group.countries,
         }

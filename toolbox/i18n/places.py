@@ -205,7 +205,7 @@ class Room:
 
 
 def room_of(placed, share: float = 1.0) -> Room | None:
-    """The room of a message laid out in a fixed box (``render/pdf.py`` Placed), None outside one.
+    """The room of a message laid out in a fixed box (``render/pdf.py`` MessagePlace), None outside one.
 
     ``share``: the part of the box's free height this message may take. Shares
     are in proportion to the height each message of the box takes now, so that

@@ -28,7 +28,8 @@ from ..campaign.model import SECTIONS, Campaign
 from ..project import Project
 from ..campaign.tomlpos import line_of
 from ..write import atomic_write
-from .catalog import TEMPLATE_DOMAIN, catalog_tag, context_key, po_path, read_catalog
+from .. import formats
+from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_tag, context_key, po_path, read_catalog
 from .numbers import HOTLINE
 from .segments import split_blocks
 
@@ -51,7 +52,8 @@ def _new_catalog(domain: str, locale: str | None = None) -> Catalog:
 
 
 def extract_templates(project: Project, survey=None, family: str = "") -> Catalog:
-    """Every ``_()``/``{% trans %}`` string in templates/ (where each appears, from ``survey``)."""
+    """Every ``_()``/``{% trans %}`` string in templates/ and the names in templates/print/formats.toml
+    (where each appears, from ``survey``)."""
     catalog = _new_catalog(TEMPLATE_DOMAIN)
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
     found = extract_from_dir(
@@ -61,6 +63,9 @@ def extract_templates(project: Project, survey=None, family: str = "") -> Catalo
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
+    # Display names and paper labels of the output formats, shown by the guide and the downloads pages.
+    for message, lineno in formats.messages(project.templates):
+        catalog.add(message, None, [(f"templates/{formats.FILE}", lineno)])
     if survey is not None:
         describe(catalog, survey, family)
     return catalog
@@ -342,9 +347,6 @@ class Status:
     @property
     def percent(self) -> float:
         return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
-
-
-REVIEW_FLAG = "needs-review"
 
 
 def status(project: Project, tags: list[str], domains: list[str], declared: dict | None = None) -> list[Status]:

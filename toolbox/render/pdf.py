@@ -18,11 +18,15 @@ from pathlib import Path
 # it takes a quarter of a second, and a rebuild with nothing to render needs
 # none of it.
 
-#: PDF variants a build may ask for. PDF/UA-1 (tagged, accessible) is the default.
-VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+#: PDF variants a build may ask for. PDF/UA-1 (tagged, accessible) is the default; PDF/X for the print shop.
+VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/x-4", "pdf/x-1a")
+#: Raster images are converted to CMYK on their way into a press render (cmyk.Converter.image).
+_RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp")
 
 #: Tolerance, in CSS px (1/96 in), before content counts as pushed out of its box.
 FIT_TOLERANCE = 1.0
+
+from .fit import MAX_LAYOUTS, Fill, Fitter, FitRange, scale_css
 
 _NOTDEF = re.compile(r"\.notdef glyph rendered.*\(U\+([0-9A-F]{4,6})\)")
 #: Warnings we know and accept. print.css keeps `unicode-bidi: embed` on <bdi> for other renderers
@@ -70,6 +74,20 @@ class Collision:
 
 
 @dataclass
+class TextLine:
+    """One laid-out line of text and how it is set (for the Easy Read check, render/easyread.py)."""
+
+    page: int  # 1-based
+    text: str
+    sizes: list[float]  # font sizes of its runs, pt
+    italic: bool  # a run is set oblique or italic
+    hyphens: str  # "auto" when the line's block may be hyphenated
+    align: str  # the block's text-align: start, end, left, right, center, justify
+    direction: str  # ltr or rtl
+    capitals: bool  # a run is set in capitals by text-transform
+
+
+@dataclass
 class PdfResult:
     data: bytes
     pages: int
@@ -79,6 +97,34 @@ class PdfResult:
     overflows: list[FitBox] = field(default_factory=list)
     collisions: list[Collision] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # files the HTML asked to embed: left out
+    scales: dict[str, float] = field(default_factory=dict)  # fitted boxes (data-fit label) → type scale
+    layouts: int = 1  # how many times the document was laid out (copyfitting measures, then lays out again)
+    lines: list[TextLine] = field(default_factory=list)  # only when asked for (render_pdf(lines=True))
+    images: list["Placed"] = field(default_factory=list)  # raster images as laid out (press renders)
+    near_trim: list["NearTrim"] = field(default_factory=list)  # text and images inside the safe zone (press renders)
+
+    @property
+    def scale(self) -> float | None:
+        """The smallest type scale of the output (its fitted boxes'), None when nothing was fitted."""
+        return min(self.scales.values()) if self.scales else None
+
+
+@dataclass
+class Placed:
+    """A raster image as printed: its source and its effective resolution at its laid-out size."""
+
+    src: str
+    page: int
+    ppi: float
+
+
+@dataclass
+class NearTrim:
+    """Text or an image closer to the trim than the safe zone."""
+
+    page: int
+    what: str  # the text, or "an image", "the QR code"
+    distance: float  # mm from the nearest trim edge (negative: beyond it)
 
 
 class _Capture(logging.Handler):
@@ -90,11 +136,13 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def project_fetcher(roots: list[Path]):
+def project_fetcher(roots: list[Path], converter=None):
     """A URL fetcher that reads only ``file:`` and ``data:`` URLs, and files only inside ``roots``: no network.
 
     The scheme is compared in lowercase (``FILE:`` is ``file:``), and a file is
-    opened by the path that was checked, never by the URL as given.
+    opened by the path that was checked, never by the URL as given. With a
+    ``converter`` (press renders), stylesheets, SVG and raster images come back
+    in CMYK (``cmyk.Converter``).
     """
     from weasyprint.urls import URLFetcher
 
@@ -108,7 +156,7 @@ def project_fetcher(roots: list[Path]):
         def fetch(self, url, headers=None):
             kind = scheme(url)
             if kind == "data":
-                return super().fetch(url, headers)
+                return self._convert(url, super().fetch(url, headers))
             if kind != "file":
                 raise ValueError(f"refusing to load {url[:80]}: only files inside the project are allowed")
             path = file_path(url)
@@ -117,12 +165,39 @@ def project_fetcher(roots: list[Path]):
             path = path.resolve()
             if not any(path.is_relative_to(r) for r in self.roots):
                 raise ValueError(f"refusing to read {path}: only files inside the project are allowed")
-            return super().fetch(path.as_uri(), headers)
+            return self._convert(url, super().fetch(path.as_uri(), headers))
+
+        def _convert(self, url, response):
+            if converter is None:
+                return response
+            from weasyprint.urls import URLFetcherResponse
+
+            kind = response.content_type or ""
+            name = url.split("?")[0].lower()
+            if kind == "text/css" or name.endswith(".css"):
+                body = converter.css(response.read().decode(response.charset or "utf-8"))
+            elif kind == "image/svg+xml" or name.endswith(".svg"):
+                body = converter.svg(response.read().decode(response.charset or "utf-8"))
+            elif kind.startswith("image/") or name.endswith(_RASTER):
+                data = response.read()
+                converted = converter.image(data)
+                response.close()
+                if converted is None:
+                    return URLFetcherResponse(response.url, data, response.headers)
+                # Not a file: URL, or WeasyPrint reads the original (RGB) file again from disk.
+                return URLFetcherResponse("cmyk:" + url, converted, {"Content-Type": "image/jpeg"})
+            else:
+                return response
+            response.close()
+            return URLFetcherResponse(response.url, body, response.headers)
 
     return ProjectFetcher()
 
 
-def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1") -> PdfResult:
+def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1",
+               press=None, fit: FitRange | None = None, lines: bool = False) -> PdfResult:
+    """Render ``html``. With ``press`` (a ``pressdata.PressSetup``): PDF/X in CMYK with the profile as output intent.
+    With ``fit``, copyfit its ``data-fit`` boxes first (render/fit.py); with ``lines``, report every laid-out line."""
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
@@ -133,11 +208,30 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     try:
         from weasyprint import HTML
 
-        document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
-            font_config=font_config()
-        )
+        fetcher = project_fetcher(allowed_roots, press.converter if press else None)
+        color_profiles: dict = {}
+        if press is not None:
+            html = press.converter.html(html)
+            variant = press.variant
+            # The output intent. WeasyPrint counts the profile's components from this list (pdfx.finish sets /N 4).
+            rule = "@color-profile device-cmyk { src: url(%s); components: c m y k }" % press.profile.path.resolve().as_uri()
+            html = html.replace("</head>", f"<style>{rule}</style>\n</head>", 1)
+        source = HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
+
+        def lay_out(stylesheets=()):
+            return source.render(font_config=font_config(), color_profiles=color_profiles, stylesheets=list(stylesheets))
+
+        document = lay_out()
+        scales: dict[str, float] = {}
+        layouts = 1
+        if fit is not None:
+            document, scales, layouts = _copyfit(lay_out, document, fit, capture)
         attachments = _drop_attachments(document)
         data = document.write_pdf(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=False)
+        if press is not None:
+            from .pdfx import finish
+
+            data = finish(data, press.profile, press.converter, opaque=press.variant == "pdf/x-1a")
     finally:
         logger.removeHandler(capture)
         logger.setLevel(level)
@@ -155,7 +249,124 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     for font in document.fonts.values():
         chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
         fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
-    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document), attachments)
+    result = PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document),
+                       attachments, scales, layouts, _lines(document) if lines else [])
+    if press is not None:
+        result.images, result.near_trim = _placed(document, press.safe_zone)
+    return result
+
+
+def _lines(document) -> list[TextLine]:
+    """Every line of text, page by page, with the style of its runs; marks (data-mark) left out."""
+    found: list[TextLine] = []
+    for number, page in enumerate(document.pages, 1):
+        _collect_lines(page._page_box, number, found, False)
+    return found
+
+
+def _collect_lines(box, page: int, found: list[TextLine], marked: bool) -> None:
+    element = getattr(box, "element", None)
+    if element is not None and getattr(box, "element_tag", None) and element.get("data-mark"):
+        marked = True
+    if _is_line(box):
+        runs = [d for d in box.descendants() if type(d).__name__ == "TextBox" and d.text.strip()]
+        marked = marked or any(getattr(d, "element", None) is not None and getattr(d, "element_tag", None)
+                               and d.element.get("data-mark") for d in box.descendants())
+        if runs and not marked:
+            style = box.style
+            found.append(TextLine(
+                page, " ".join(" ".join(r.text for r in runs).split()),
+                sorted({round(r.style["font_size"] * 0.75, 2) for r in runs}),
+                any(r.style["font_style"] != "normal" for r in runs), str(style["hyphens"]),
+                str(style["text_align_all"]), str(style["direction"]),
+                any(r.style["text_transform"] in ("uppercase", "capitalize") for r in runs)))
+        return
+    for child in getattr(box, "children", ()):
+        _collect_lines(child, page, found, marked)
+
+
+def _copyfit(lay_out, document, fit: FitRange, capture: _Capture):
+    """Lay the document out again with each fitted box's scale until all fit: (document, scales, layouts)."""
+    from weasyprint import CSS
+
+    fitter = Fitter(fit)
+    fills = measure_fills(document)
+    scales: dict[str, float] = {label: 1.0 for label in fills}
+    layouts = 1
+    while layouts < MAX_LAYOUTS:
+        chosen = fitter.next_scales(fills)
+        if chosen is None:
+            break
+        scales = {**scales, **chosen}
+        # Each layout logs the same warnings (a missing glyph, an unknown property): keep one copy.
+        seen = len(capture.messages)
+        document = lay_out([CSS(string=scale_css(scales, fitter.leading))])
+        del capture.messages[seen:]
+        fills = measure_fills(document)
+        layouts += 1
+    else:
+        settled = fitter.settle(fills)
+        if settled is not None:  # the last try overflowed: go back to the largest scale that fitted
+            scales = {**scales, **settled}
+            seen = len(capture.messages)
+            document = lay_out([CSS(string=scale_css(scales, fitter.leading))])
+            del capture.messages[seen:]
+            layouts += 1
+    return document, {label: round(scale, 3) for label, scale in scales.items()}, layouts
+
+
+def measure_fills(document) -> dict[str, Fill]:
+    """How much of each ``data-fit`` box (by label) its content takes, free space (``.push``) left out.
+
+    A box split across pages adds up its content on every page; the columns of a
+    multi-column box (boxes of the same element on one page) count once, by the tallest.
+    """
+    fills: dict[str, Fill] = {}
+    for page in document.pages:
+        extents: dict[int, tuple[str, float, float]] = {}  # element → (label, available, needed) on this page
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or not element.get("data-fit") or getattr(box, "element_tag", None) is None:
+                continue
+            top = box.content_box_y()
+            bottom, free = top, 0.0
+            for child, _ in _walk(box):
+                if not hasattr(child, "margin_height") or type(child).__name__ in _INLINE:
+                    continue
+                if getattr(child, "element", None) is element:
+                    continue  # a column of this box: its lines count, not its height
+                if _is_push(child):
+                    free += child.margin_height()
+                    continue
+                bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
+            label, available, needed = extents.get(id(element), (element.get("data-fit"), box.height, 0.0))
+            needed = max(needed, bottom - top - free)
+            columns = _columns(box)
+            if columns:  # more columns than the box has: they run off its side, each a full height
+                needed = max(needed, box.height * len(columns) / box.style["column_count"])
+            extents[id(element)] = (label, available, needed)
+        for label, available, needed in extents.values():
+            if label in fills:
+                fills[label].needed += needed
+            else:
+                fills[label] = Fill(available, max(0.0, needed))
+    return fills
+
+
+def _columns(box) -> list:
+    """The columns of a multi-column box when there are more than it has room for (WeasyPrint adds them beside it)."""
+    count = box.style["column_count"]
+    if not isinstance(count, int):
+        return []
+    columns = [c for c in getattr(box, "children", ()) if getattr(c, "element", None) is box.element]
+    return columns if len(columns) > count else []
+
+
+def _is_push(box) -> bool:
+    """``<div class="push">``: the free space of a fixed-height column, not content."""
+    element = getattr(box, "element", None)
+    return element is not None and getattr(box, "element_tag", None) is not None \
+        and "push" in (element.get("class") or "").split()
 
 
 def _drop_attachments(document) -> list[str]:
@@ -217,6 +428,13 @@ def _overflows(document) -> list[FitBox]:
                     text = _text(parent)
                     if len(text) > 3:  # not a list marker's own line
                         tallest[id(element)] = (parent.height, text)
+            columns = _columns(box)
+            if columns:
+                extra = columns[box.style["column_count"]]
+                found.append(FitBox(element.get("data-fit"), number, round(box.height * _PX_TO_MM, 1),
+                                    round(box.height * len(columns) / box.style["column_count"] * _PX_TO_MM, 1),
+                                    _text(next((c for c in extra.children if _text(c)), extra))))
+                continue
             if id(element) in seen:
                 # The box was split: its content ran on to this page (the page count check reports the page).
                 # Name the tallest paragraph of the box, on any page: the likeliest too-long text.
@@ -295,8 +513,54 @@ def _summary(covered: list[str]) -> str:
     return words if len(words) <= 80 else words[:79] + "…"
 
 
+def _placed(document, safe_zone: float) -> tuple[list[Placed], list[NearTrim]]:
+    """Raster images with their effective resolution, and what lies inside the safe zone, per page."""
+    images: list[Placed] = []
+    near: list[NearTrim] = []
+    zone = safe_zone / _PX_TO_MM
+    for number, page in enumerate(document.pages, 1):
+        width, height = page.width, page.height
+        for box, inside_mark, in_qr in _boxes(page._page_box):
+            kind = type(box).__name__
+            if kind in _REPLACED:
+                rect = (box.content_box_x(), box.content_box_y(), box.width, box.height)
+                image = getattr(box, "replacement", None)
+                pixels = getattr(image, "width", None)
+                if type(image).__name__ == "RasterImage" and pixels and box.width:
+                    images.append(Placed(box.element.get("src", "an image") if box.element is not None else "an image",
+                                         number, round(pixels / (box.width / 96), 0)))
+                what = "the QR code" if in_qr else "an image"
+            elif kind == "TextBox" and box.text.strip():
+                rect = (box.position_x, box.position_y, box.width, box.height)
+                what = " ".join(box.text.split())
+            else:
+                continue
+            if inside_mark:
+                continue  # the draft mark: a draft is not for the press anyway
+            x, y, w, h = rect
+            if x + w <= 0 or y + h <= 0 or x >= width or y >= height or w <= 0 or h <= 0:
+                continue  # clipped away (the overflow check reports it)
+            distance = min(x, y, width - (x + w), height - (y + h))
+            if distance < zone - FIT_TOLERANCE:
+                near.append(NearTrim(number, what if len(what) <= 60 else what[:59] + "…", round(distance * _PX_TO_MM, 1)))
+    return images, near
+
+
+def _boxes(box, inside_mark: bool = False, in_qr: bool = False):
+    """Every box under ``box``, with whether it is inside a mark (``data-mark``) or a QR code (class ``qr``)."""
+    if type(box).__name__ == "AbsolutePlaceholder":  # a positioned box stands in the tree behind a placeholder
+        box = box._box
+    element = getattr(box, "element", None)
+    if element is not None and getattr(box, "element_tag", None):
+        inside_mark = inside_mark or bool(element.get("data-mark"))
+        in_qr = in_qr or "qr" in (element.get("class") or "").split()
+    yield box, inside_mark, in_qr
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child, inside_mark, in_qr)
+
+
 @dataclass
-class Placed:
+class MessagePlace:
     """Where one traced message (``data-msg``) was laid out, and the room its box leaves it.
 
     Lengths are CSS px (1/96 in), as Weblate's ``max-size`` and ``font-size`` flags count them.
@@ -316,14 +580,14 @@ class Placed:
     page_size: tuple[float, float] = (0.0, 0.0)
 
 
-def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = False) -> tuple[bytes, list[Placed]]:
+def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = False) -> tuple[bytes, list[MessagePlace]]:
     """Lay out a traced document (see ``i18n/places.py``): where each message went (and the PDF, if asked)."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
         font_config=font_config())
     _drop_attachments(document)
-    placed: list[Placed] = []
+    placed: list[MessagePlace] = []
     for number, page in enumerate(document.pages, 1):
         size = (page.width, page.height)
         _place(page._page_box, number, size, None, None, None, placed)
@@ -340,7 +604,7 @@ def _fit_slack(box) -> float:
     return top + box.height - bottom
 
 
-def _place(box, page: int, size, fit, column, line, placed: list[Placed]) -> None:
+def _place(box, page: int, size, fit, column, line, placed: list[MessagePlace]) -> None:
     element = getattr(box, "element", None)
     tagged = element is not None and getattr(box, "element_tag", None) is not None
     if tagged and element.get("data-fit") and fit is None:
@@ -358,7 +622,7 @@ def _place(box, page: int, size, fit, column, line, placed: list[Placed]) -> Non
         _place(child, page, size, fit, column, line, placed)
 
 
-def _record(number: int, use: int, box, page: int, size, fit, column, line, placed: list[Placed]) -> None:
+def _record(number: int, use: int, box, page: int, size, fit, column, line, placed: list[MessagePlace]) -> None:
     """One fragment (a line's worth) of a traced message; fragments of one message on a page are merged."""
     rect = (box.position_x, line.position_y, box.margin_width(), line.height)
     last = placed[-1] if placed else None
@@ -372,7 +636,7 @@ def _record(number: int, use: int, box, page: int, size, fit, column, line, plac
         last.line_px = max(last.line_px, line.height)
         return
     label, fit_rect, slack = fit if fit else ("", None, 0.0)
-    placed.append(Placed(number, use, page, rect, float(box.style["font_size"]), line.height, 1, column.width,
+    placed.append(MessagePlace(number, use, page, rect, float(box.style["font_size"]), line.height, 1, column.width,
                          label, fit_rect, slack, size))
 
 

@@ -6,12 +6,12 @@ import base64
 import hashlib
 import html as htmllib
 import json
-import re
 from dataclasses import dataclass, replace
 
 import jinja2
 from markupsafe import Markup
 
+from ..formats import SITE_FORMAT, load as load_formats
 from ..i18n.numbers import Hotline
 from ..campaign.contacts import shown_country
 from ..i18n.localize import Localizer
@@ -24,20 +24,12 @@ from .fonts import FontSet
 from .webfonts import PICKER_FOLDER
 from .templates import relpath, render
 
-EXIT_SCRIPT = "templates/site/exit.js"
-
 
 @dataclass
 class Page:
     unit: Unit
     html: str
     translated: float
-
-
-def _paper(path: str) -> str | None:
-    """Paper size from a print file's name (…-poster-a3.pdf), or None."""
-    match = re.search(r"-(a[0-9])\.pdf$", path)
-    return match.group(1) if match else None
 
 
 def _unlinked(hotline: Hotline | None) -> Hotline | None:
@@ -60,8 +52,9 @@ def _names_kosovo(unit: Unit, ctx: dict, template: str) -> bool:
     return any(m["country"] == "XK" for m in ctx.get("materials", []))
 
 
-def _script_hash(source: str) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
+def script_hash(source: str) -> str:
+    """The CSP source (``'sha256-…'``, quotes included) that allows one inline script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def _suffix(unit: Unit) -> str:
@@ -71,17 +64,19 @@ def _suffix(unit: Unit) -> str:
 
 class SiteRenderer:
     def __init__(self, project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign,
-                 downloads: dict[str, list[dict]], units: list[Unit] | None = None) -> None:
+                 downloads: dict[str, list[dict]], units: list[Unit] | None = None, audio: list[dict] | None = None) -> None:
         self.project = project
         self.env = env
         self.fonts = fonts
         self.campaign = campaign
-        self.downloads = downloads  # locale → [{group, country, format, path, bytes, pages, preview}]
+        self.downloads = downloads  # locale → [{group, country, format, paper, path, bytes, pages, preview}]
+        self.formats = {f.id: f for f in load_formats(project.templates)}
         self.exit_js = (project.templates / "site" / "exit.js").read_text(encoding="utf-8")
         sw_path = project.templates / "site" / "sw-register.js"
         self.sw_js = sw_path.read_text(encoding="utf-8") if sw_path.is_file() else ""
         self.locales = site_locales(campaign)
         self.units = units or []
+        self.audio = audio or []  # [{group, locale, country, ogg, mp3, bytes, seconds, synthetic}] (toolbox/audio.py)
         self.base_url = campaign.campaign.base_url.rstrip("/")
 
     def url(self, path: str) -> str:
@@ -123,7 +118,7 @@ class SiteRenderer:
         return files
 
     def offline_groups(self) -> list:
-        return [g for g in self.campaign.groups if "site" in g.formats and getattr(g, "offline", False)]
+        return [g for g in self.campaign.groups if SITE_FORMAT in g.formats and getattr(g, "offline", False)]
 
     def _common(self, unit: Unit, localizer: Localizer | None) -> dict:
         cid = self.campaign.id
@@ -145,7 +140,7 @@ class SiteRenderer:
             "created": created_date(self.campaign),
             "exit_script": Markup(self.exit_js),
             "offline_script": Markup(scripts[1]) if len(scripts) > 1 else "",
-            "script_hash": Markup(" ".join(f"'{_script_hash(s)}'" for s in scripts)),
+            "script_hash": Markup(" ".join(script_hash(s) for s in scripts)),
             "offline": offline,
             "base_url": self.base_url,
             "alternates": alternates,
@@ -154,13 +149,14 @@ class SiteRenderer:
             "og_image": "",
             "eu_funded": self.campaign.campaign.eu_funded,
             "names_kosovo": False,
+            "formats": self.formats,
         }
 
     def _materials(self, localizer: Localizer, tag: str) -> list[dict]:
         return [
             {**d, "group_name": localizer.text(self.campaign.group(d["group"]).name),
              "country_name": _kosovo_mark(d["country"], localizer.country_name(d["country"])),
-             "paper": d.get("paper") or _paper(d["path"])}
+             "paper": d.get("paper")}
             for d in self.downloads.get(tag, [])
         ]
 
@@ -192,7 +188,7 @@ class SiteRenderer:
         localizer = Localizer(self.project, self.campaign, unit.locale)
         ctx = self._common(unit, localizer)
         tag = unit.locale
-        groups = [g for g in self.campaign.groups if "site" in g.formats and tag in g.locales]
+        groups = [g for g in self.campaign.groups if SITE_FORMAT in g.formats and tag in g.locales]
         ctx.update(
             campaign=localizer.campaign_data(),
             locale=localizer.locale_data(),
@@ -210,6 +206,9 @@ class SiteRenderer:
             ctx["group"] = localizer.group(group)
             ctx["materials"] = [m for m in self._materials(localizer, tag) if m["group"] == group.id]
             ctx["material_sets"] = self._material_sets(ctx["materials"])
+            ctx["listen"] = [{**a, "country_name": _kosovo_mark(a["country"], localizer.country_name(a["country"])),
+                              "minutes": f"{int(round(a['seconds'])) // 60}:{int(round(a['seconds'])) % 60:02d}"}
+                             for a in self.audio if a["group"] == group.id and a["locale"] == tag]
             name = "site/group.html"
         elif unit.country:
             model = shown_country(self.campaign, unit.country)

@@ -6,6 +6,7 @@ template or a font file renamed must be a ``path:line`` message from
 
 - every template under templates/ compiles (syntax, unknown filters and tests);
 - the files the build reads directly exist (site.css, exit.js, fonts.toml);
+- templates/print/formats.toml declares every output format correctly (``toolbox.formats``);
 - templates/fonts/fonts.toml parses, uses known style names, and every font it
   names exists inside templates/fonts/ and is a font file;
 - no symbolic link inside templates/ leads out of the project (a warning; an
@@ -19,16 +20,16 @@ reports them with the template's file and line.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from pathlib import Path
 
 import jinja2
 
+from .. import formats
 from ..errors import Collector, display_path
 from ..campaign.limits import read_text
 from ..campaign.paths import reference_problem, resolved
-from ..campaign.tomlpos import key_lines, line_of
+from ..campaign.tomlpos import key_lines, line_of, syntax_error
 from .fonts import _STYLES
 from .templates import environment
 
@@ -51,6 +52,7 @@ def check_designs(templates: Path, problems: Collector) -> None:
             problems.error(display_path(templates / rel), None, f"templates/{rel} is missing; restore it from the toolbox repository")
     check_templates(templates, problems)
     check_fonts(templates, problems)
+    formats.read(templates, problems)
     check_links(templates, problems)
 
 
@@ -107,10 +109,12 @@ def check_fonts(templates: Path, problems: Collector) -> None:
     try:
         source = path.read_text(encoding="utf-8")
         data = tomllib.loads(source)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        reason = re.sub(r" ?\(at (line \d+, column \d+|end of document)\)", "", str(exc))
-        problems.error(shown, int(m.group(1)) if m else 1, f"cannot read fonts.toml: {reason}; see docs/templates.md")
+    except tomllib.TOMLDecodeError as exc:
+        line, reason = syntax_error(exc, source)
+        problems.error(shown, line, f"cannot read fonts.toml: {reason}; see docs/templates.md")
+        return
+    except (UnicodeDecodeError, RecursionError) as exc:
+        problems.error(shown, 1, f"cannot read fonts.toml: {exc}; see docs/templates.md")
         return
     lines = key_lines(source)
 
