@@ -170,7 +170,7 @@ def test_csv_round_trip_reports_what_the_build_reports(project: Path, tmp_path: 
     assert "Appears in: leaflet › outside panel 3 (cover) (key)" in rows[key_row - 2]["developer_comments"]
     assert "max-size:" in rows[key_row - 2]["developer_comments"]
     # The translator's edits: one translation far too long for the cover, one hotline digit changed.
-    long = "Sq: " + " ".join(["Një ofertë e mirë pune mund të kontrollohet gjithmonë para se të niseni."] * 6)
+    long = "Sq: " + " ".join(["Një ofertë e mirë pune mund të kontrollohet gjithmonë para se të niseni."] * 12)
     rows[key_row - 2]["target"] = long
     rows[danger_row - 2]["target"] = "Sq: Në rrezik tani? Telefononi 0800 11112 në çdo kohë."
     _write_rows(sheet, rows)
@@ -280,7 +280,7 @@ def test_serve_locale_rebuilds_only_that_locale_and_shows_its_warnings(project: 
     po = work / "locales/sq/LC_MESSAGES/jobs.po"
     with po.open("rb") as fh:
         catalog = read_po(fh)
-    catalog[KEY].string = "Sq: " + " ".join(["Një ofertë e mirë pune mund të kontrollohet para se të niseni."] * 6)
+    catalog[KEY].string = "Sq: " + " ".join(["Një ofertë e mirë pune mund të kontrollohet para se të niseni."] * 12)
     with po.open("wb") as fh:
         write_po(fh, catalog, width=0)
     started = time.perf_counter()
