@@ -70,7 +70,7 @@ def _problems(templates: Path, toml: str) -> list[str]:
 
 def test_the_registry_lists_every_kind_the_product_makes() -> None:
     formats = load(ROOT / "templates")
-    assert [f.id for f in formats.family(PRINT)] == ["leaflet", "poster", "card", "factsheet", "flyer"]
+    assert [f.id for f in formats.family(PRINT)] == ["leaflet", "poster", "card", "factsheet", "easyread", "flyer"]
     assert [(f.id, f.size) for f in formats.family(SHARE)] == [("share-square", (1080, 1080)), ("share-portrait", (1080, 1350))]
     assert formats.guide is not None and formats.guide.template == "outreach/guide.html" and formats.guide.bundle == ""
     poster = formats["poster"]

@@ -73,8 +73,11 @@ def test_extract_writes_one_message_per_block_with_references_and_flags(project:
     assert "#: jobs/content/warning_signs.md:2\n" in pot
     assert 'msgid "Someone keeps your passport."' in pot and 'msgid "- Someone' not in pot
     assert "#. Text message for 'jobs-abroad'" in pot
-    assert '#, max-length:160\nmsgid "Job offer abroad? Check it before you pay or travel."' in pot
-    assert "#, md-text" in pot
+    # The SMS text shares its messages with the hotline's line: the limit is sms_segments (2) parts
+    # of 153 GSM-7 characters less that line, written for Weblate.
+    limit = re.search(r'#, max-length:(\d+)\nmsgid "Job offer abroad\? Check it before you pay or travel."', pot)
+    assert limit and 160 < int(limit.group(1)) < 306
+    assert re.search(r"^#, (.*, )?md-text(,|$)", pot, re.M)
     assert "#: jobs/campaign.toml:" in pot
     template_pot = (project / "locales/toolbox.pot").read_text(encoding="utf-8")
     assert "#: templates/print/leaflet.html:" in template_pot
@@ -95,7 +98,8 @@ def test_round_trip_translate_build_change_update(project: Path) -> None:
     leaflet = next(o for o in manifest["outputs"] if o["locale"] == "sq" and o["format"] == "leaflet")
     assert leaflet["translated"] == 1.0
     text = subprocess.run(["pdftotext", str(project / "dist" / leaflet["path"]), "-"], capture_output=True, text=True).stdout
-    assert "Dikush ua mban pasaportën." in text
+    # Copyfitting sets the type as large as the panel allows, so a word may be hyphenated at a line end.
+    assert "Dikush ua mban pasaportën." in " ".join(text.replace("\u2010\n", "").split())
 
     # The source changes: one list item is reworded.
     md = project / "campaigns/jobs/content/warning_signs.md"

@@ -119,6 +119,8 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @click.option("--force", is_flag=True, help="Render everything again, even outputs whose inputs did not change.")
 @click.option("--shard", default=None, metavar="K/N",
               help="Build only the K-th of N deterministic slices of the print outputs (no microsite); join the slices with 'toolbox merge'.")
+@click.option("--locale", "locales", multiple=True, metavar="LOCALE",
+              help="Build only this locale's outputs (repeatable); the microsite keeps its source-language pages.")
 @click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find untranslatable strings and overflow.")
 @click.option("--page-budget", type=click.FloatRange(min=0), default=DEFAULT_BUDGET // 1024, show_default=True, metavar="KB",
               help="Fail when a microsite page weighs more than KB compressed (HTML + CSS, fonts aside); 0: no budget.")
@@ -129,8 +131,8 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @output_options
 @pass_ctx
 def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, pdf_x: str | None,
-          archive: bool, previews: str, jobs: int | None, force: bool, shard: str | None, pseudo: bool, page_budget: float,
-          time_limit: float) -> None:
+          archive: bool, previews: str, jobs: int | None, force: bool, shard: str | None, locales: tuple[str, ...],
+          pseudo: bool, page_budget: float, time_limit: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
@@ -147,7 +149,8 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     options = BuildOptions(campaigns=campaigns, strict=strict, pseudo=pseudo, force=force, previews=previews,
                            print_options=PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or ""),
                            page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
-                           shard=Shard.parse(shard) if shard else None, time_limit=time_limit or None)
+                           shard=Shard.parse(shard) if shard else None, time_limit=time_limit or None,
+                           locales=locales)
     try:
         with _progress(obj) as progress:
             report = run_build(obj.project, out_dir, options, progress=progress)
@@ -275,9 +278,14 @@ def _say_weights(obj: Ctx, report) -> None:
 @click.option("--no-open", is_flag=True, help="Do not open a browser window.")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Build into this folder (default: a temporary folder, removed when the server stops).")
+@click.option("--locale", default=None, metavar="LOCALE",
+              help="A translator's preview: build only LOCALE's outputs (again on every catalog save), and show its "
+                   "microsite pages, a picture of every print page and the build's overflow and glyph warnings "
+                   "on the front page.")
 @output_options
 @pass_ctx
-def serve(obj: Ctx, campaigns: tuple[str, ...], port: int, host: str, no_open: bool, out: Path | None) -> None:
+def serve(obj: Ctx, campaigns: tuple[str, ...], port: int, host: str, no_open: bool, out: Path | None,
+          locale: str | None) -> None:
     """Preview the microsite: build, serve on localhost, rebuild and reload on every change.
 
     Watches campaigns/, templates/ and locales/. A build error (with the template's
@@ -294,7 +302,7 @@ def serve(obj: Ctx, campaigns: tuple[str, ...], port: int, host: str, no_open: b
 
     try:
         run_serve(obj.project, host=host, port=port, open_browser=not no_open, campaigns=list(campaigns) or None,
-                  out=out.resolve() if out else None, ready=ready, say=lambda m: click.echo(m, err=True))
+                  out=out.resolve() if out else None, ready=ready, say=lambda m: click.echo(m, err=True), locale=locale)
     except OSError as exc:
         raise ToolboxError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try --port 0") from None
     except KeyboardInterrupt:
@@ -400,7 +408,7 @@ def new(obj: Ctx, campaign_id: str, title: str | None) -> None:
 
 @cli.group()
 def i18n() -> None:
-    """Translation catalogs: extract, init, update, status (see docs/translating.md)."""
+    """Translation catalogs: extract, init, update, status; export/import (CSV, XLIFF), glossary, screenshots (see docs/translating.md)."""
 
 
 def _i18n_scope(obj: Ctx, locales: tuple[str, ...]):
@@ -436,14 +444,28 @@ def _translated_locales(tags: list[str], declared: dict) -> list[str]:
 
 
 @i18n.command()
+@click.option("--no-layout", is_flag=True,
+              help="Do not render the outputs to find where each message appears and how much room it has "
+                   "(faster; the .pot files then lack those comments and size flags).")
 @output_options
 @pass_ctx
-def extract(obj: Ctx) -> None:
-    """Write locales/*.pot from templates/ and every campaign's texts and Markdown."""
+def extract(obj: Ctx, no_layout: bool) -> None:
+    """Write locales/*.pot from templates/ and every campaign's texts and Markdown.
+
+    Each message gets a comment naming the outputs and slots it appears in, and
+    a message in a fixed box Weblate's size flags (max-size, font-family,
+    font-size) for the room the tightest output gives it: the source
+    language's outputs are rendered once to measure it.
+    """
     from .i18n.workflow import extract as run
 
     campaigns, _, _, _ = _i18n_scope(obj, ())
-    for path in run(obj.project, campaigns):
+    survey = families = None
+    if not no_layout:
+        from .survey import source_families, survey_all
+
+        survey, families = survey_all(obj.project, campaigns), source_families(obj.project, campaigns)
+    for path in run(obj.project, campaigns, survey, families):
         obj.say(f"wrote {path.relative_to(obj.project.root)}")
 
 
@@ -474,9 +496,11 @@ def init(obj: Ctx, locale: str) -> None:
 def update(obj: Ctx, locales: tuple[str, ...]) -> None:
     """Merge the .pot templates into the .po catalogs of LOCALES (default: every locale read or with catalogs)."""
     from .i18n.workflow import update as run
+    from .survey import locale_sizes
 
-    _, domains, tags, declared = _i18n_scope(obj, locales)
-    for result in run(obj.project, _translated_locales(tags, declared), domains, declared):
+    campaigns, domains, tags, declared = _i18n_scope(obj, locales)
+    sizes = locale_sizes(obj.project, campaigns, declared)
+    for result in run(obj.project, _translated_locales(tags, declared), domains, declared, sizes):
         obj.say(f"updated {result.path.relative_to(obj.project.root)}: {result.fuzzy} fuzzy, {result.obsolete} obsolete")
 
 
@@ -505,6 +529,146 @@ def status(obj: Ctx, locales: tuple[str, ...], as_json: bool, missing: bool) -> 
                 click.echo(f"    untranslated: {mid}")
             for mid in r.fuzzy_ids:
                 click.echo(f"    outdated: {mid}")
+
+
+@i18n.command(name="export")
+@click.argument("locale")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xliff"]), default="csv", show_default=True,
+              help="csv: a spreadsheet (location, context, source, target, where it appears and its limits); "
+                   "xliff: XLIFF 1.1 for translation tools.")
+@click.option("--domain", "domains", multiple=True, metavar="CATALOG",
+              help="Only this catalog (toolbox, or a campaign id); repeatable. Default: every catalog of LOCALE.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="Folder to write the files into.")
+@output_options
+@pass_ctx
+def export_catalogs(obj: Ctx, locale: str, fmt: str, domains: tuple[str, ...], out: Path) -> None:
+    """Write LOCALE's catalogs as CSV or XLIFF (translate-toolkit's po2csv / po2xliff).
+
+    Files are named CATALOG.LOCALE.csv (or .xlf), e.g. safe-journeys.sq.csv:
+    'toolbox i18n import' reads the catalog and locale back from the name.
+    """
+    from .i18n.catalog import po_path
+    from .i18n.exchange import export
+
+    _, all_domains, _, declared = _i18n_scope(obj, (locale,))
+    from .i18n.catalog import catalog_tag
+
+    if catalog_tag(locale, declared) != locale:
+        raise ToolboxError(f"{locale} is built by transliterating {catalog_tag(locale, declared)}: export that one instead")
+    chosen = list(domains) or all_domains
+    for domain in chosen:
+        if domain not in all_domains:
+            raise ToolboxError(f"no catalog '{domain}' (known: {', '.join(all_domains)})")
+    written = [export(obj.project.locales, locale, d, fmt, out.resolve()) for d in chosen
+               if po_path(obj.project.locales, locale, d).is_file()]
+    if not written:
+        raise ToolboxError(f"no catalogs for {locale} yet; run 'toolbox i18n init {locale}'")
+    for path in written:
+        obj.say(f"wrote {path}")
+
+
+@i18n.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--locale", default=None, help="The locale the file holds (default: from its name, CATALOG.LOCALE.csv).")
+@click.option("--domain", default=None, metavar="CATALOG", help="The catalog it goes into (default: from its name).")
+@click.option("--strict", is_flag=True, help="Treat warnings (a translation longer than its box) as errors.")
+@output_options
+@pass_ctx
+def import_catalogs(obj: Ctx, files: tuple[Path, ...], locale: str | None, domain: str | None, strict: bool) -> None:
+    """Take translations from CSV or XLIFF files (translate-toolkit's csv2po / xliff2po) into the catalogs.
+
+    The result is checked as the build checks catalogs (placeholders, phone
+    numbers, web and e-mail addresses, markup, invisible characters) and each
+    boxed translation is measured against its max-size flag; problems name the
+    spreadsheet row or XLIFF unit. Nothing is written while an error remains.
+    """
+    from .errors import Problem
+    from .i18n.exchange import import_file, parse_name
+    from .survey import room_checker
+
+    _, domains, _, declared = _i18n_scope(obj, ())
+    failed: list[Problem] = []
+    for path in files:
+        named = parse_name(path)
+        cat, tag = (domain or (named[0] if named else None)), (locale or (named[1] if named else None))
+        if not cat or not tag:
+            raise ToolboxError(Problem(str(path), None, "cannot tell the catalog and locale from the name; "
+                                                        "give --domain and --locale (export names files CATALOG.LOCALE.csv)"))
+        if cat not in domains:
+            raise ToolboxError(Problem(str(path), None, f"no catalog '{cat}' (known: {', '.join(domains)})"))
+        result = import_file(path, obj.project.locales, tag, cat, declared, room_checker(obj.project, tag, declared), strict)
+        for problem in result.problems:
+            if problem.severity == "error":
+                failed.append(problem)
+            else:
+                click.echo(str(problem), err=True)
+        if result.written:
+            obj.say(f"imported {result.changed} translations from {path} into {result.catalog.relative_to(obj.project.root)}")
+        elif not any(p.severity == "error" for p in result.problems):
+            obj.say(f"{path}: nothing new for {result.catalog.relative_to(obj.project.root)}")
+    if failed:
+        raise ToolboxError(failed + [Problem(str(files[0]), None, "nothing was imported from a file with errors; "
+                                                                  "fix the rows above and import again")])
+
+
+@i18n.command(name="glossary")
+@click.argument("locales", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["tbx", "csv"]), default="tbx", show_default=True,
+              help="tbx: TermBase eXchange (translate-toolkit); csv: source, target, explanation columns. Weblate imports both.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="Folder to write glossary.LOCALE.tbx (or .csv) into.")
+@output_options
+@pass_ctx
+def glossary_export(obj: Ctx, locales: tuple[str, ...], fmt: str, out: Path) -> None:
+    """Export locales/LOCALE/glossary.csv for Weblate (default: every locale that has one).
+
+    The build and 'toolbox validate' warn when a translation does not use a
+    glossary term's agreed translation (an error with --strict).
+    """
+    from .errors import Collector
+    from .i18n.glossary import export_glossary, glossary_path, read_glossary
+    from .write import atomic_write
+
+    tags = list(locales) or sorted(p.parent.name for p in obj.project.locales.glob("*/glossary.csv"))
+    problems = Collector()
+    written = 0
+    for tag in tags:
+        terms = read_glossary(glossary_path(obj.project.locales, tag), problems)
+        if not terms:
+            continue
+        target = out.resolve() / f"glossary.{tag}.{fmt}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, export_glossary(terms, tag, fmt))
+        obj.say(f"wrote {target} ({len(terms)} terms)")
+        written += 1
+    problems.raise_if_errors()
+    for warning in problems.warnings:
+        click.echo(str(warning), err=True)
+    if not written:
+        raise ToolboxError("no glossary terms for " + (", ".join(tags) or "any locale") + "; add locales/LOCALE/glossary.csv "
+                           "(columns source, translation, note: docs/translating.md)")
+
+
+@i18n.command(name="screenshots")
+@click.option("--locale", default=None, help="The locale to draw (default: each campaign's source language).")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for LOCALE/*.png and screenshots.json.")
+@click.argument("campaigns", nargs=-1)
+@output_options
+@pass_ctx
+def screenshots_cmd(obj: Ctx, locale: str | None, out: Path, campaigns: tuple[str, ...]) -> None:
+    """Draw a locale's print outputs and share images as PNG pages, each message outlined.
+
+    screenshots.json maps every message to the pictures it is on and its
+    rectangle there (px), for Weblate (screenshot file mask OUT/LOCALE/*.png).
+    """
+    from .screenshots import screenshots
+
+    loaded, _, _, _ = _i18n_scope(obj, ())
+    chosen = [c for c in loaded if not campaigns or c.id in campaigns]
+    target = screenshots(obj.project, chosen, out.resolve(), locale)
+    obj.say(f"wrote {target} and the pictures beside it")
 
 
 INTERRUPTED = ("interrupted: no file was left half-written, and manifest.json is replaced only when a build "

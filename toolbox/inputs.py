@@ -18,6 +18,7 @@ from .campaign.validate import validate_campaign
 from .errors import Collector, Problem, display_path
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .i18n.checks import check_po
+from .i18n.glossary import check_glossary, glossary_path, read_glossary
 from .i18n.coverage import coverage
 from .i18n.locales import chain, resolve
 from .i18n.pseudo import TAG as PSEUDO
@@ -89,6 +90,11 @@ def check_catalogs(project: Project, campaigns: list[Campaign], problems: Collec
                             made.add((link, info.script, tuple(campaign.campaign.proper_names)))
     for path in sorted(derived):
         check_po(path, problems, tuple(sorted(derived[path])))
+    # The agreed terms (locales/<tag>/glossary.csv): warnings, errors with --strict.
+    for path in sorted(derived):
+        tag = path.parent.parent.name
+        glossary = glossary_path(project.locales, tag)
+        check_glossary(path, read_glossary(glossary, problems), problems, glossary)
 
 
 def without_locales(campaign: Campaign, tags: set[str]) -> Campaign:

@@ -52,10 +52,12 @@ class BuildOptions:
     force: bool = False  # render everything again, even outputs whose inputs did not change
     shard: Shard | None = None  # build one slice of the print outputs only (no microsite); see merge()
     time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds per output before it is stopped; None: no limit
+    locales: tuple[str, ...] = ()  # build only these locales' outputs (serve --locale); empty: every locale
 
     def __post_init__(self) -> None:
         # A library caller passing a list or a wrong word must fail here, not deep in a worker.
         object.__setattr__(self, "campaigns", tuple(self.campaigns))
+        object.__setattr__(self, "locales", tuple(self.locales))
         if self.previews not in PREVIEWS:
             raise ToolboxError(f"previews {self.previews!r}: use one of {', '.join(PREVIEWS)}")
         if self.jobs < 1:

@@ -64,6 +64,8 @@ class State:
 
     version: int = 0
     error: str = ""  # plain text: problems as path:line: message, or an internal error
+    warnings: list[str] = field(default_factory=list)  # the last build's (overflow, draft mark, glossary…)
+    seconds: float = 0.0  # how long the last build took
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -89,23 +91,33 @@ def changed(before: dict[str, float], after: dict[str, float]) -> list[str]:
 
 
 class Preview:
-    def __init__(self, project: Project, out: Path, campaigns: list[str] | None = None, say=None) -> None:
+    def __init__(self, project: Project, out: Path, campaigns: list[str] | None = None, say=None,
+                 locale: str | None = None) -> None:
         self.say = say or (lambda message: log.info("%s", message))
         self.project = project
         self.out = out
         self.campaigns = campaigns
+        #: A translator's preview: only this locale's outputs, print previews of every page, and
+        #: the build's warnings on the front page (translator.py).
+        self.locale = locale
         self.state = State()
 
     def rebuild(self) -> None:
         started = time.perf_counter()
         error = ""
+        warnings: list[str] = []
         try:
             # Incremental: only outputs whose inputs changed are rendered again.
-            report = build(self.project, self.out, BuildOptions(campaigns=tuple(self.campaigns or ()), page_budget=None,
-                                                                jobs=default_jobs()))
+            if self.locale:
+                options = BuildOptions(campaigns=tuple(self.campaigns or ()), page_budget=None, jobs=default_jobs(),
+                                       previews="all", locales=(self.locale,))
+            else:
+                options = BuildOptions(campaigns=tuple(self.campaigns or ()), page_budget=None, jobs=default_jobs())
+            report = build(self.project, self.out, options)
             for warning in report.warnings:
                 self.say(str(warning))
-            self.say(f"built {report.outputs} files in {time.perf_counter() - started:.1f} s")
+            warnings = [str(w) for w in report.warnings]
+            self.say(f"built {report.outputs} files ({report.rendered} rendered) in {time.perf_counter() - started:.1f} s")
         except ToolboxError as exc:
             error = "\n".join(str(p) for p in exc.problems)
             self.say(error)
@@ -118,6 +130,8 @@ class Preview:
             self.say(error)
         with self.state.lock:
             self.state.error = error
+            self.state.warnings = [] if error else warnings
+            self.state.seconds = time.perf_counter() - started
             self.state.version += 1
 
     def watch(self, stop: threading.Event) -> None:
@@ -173,6 +187,13 @@ class Preview:
                     return self._send(200, "application/json", json.dumps({"version": version}).encode())
                 if error and (path.endswith((".html", "/")) or "." not in path.rsplit("/", 1)[-1]):
                     return self._send(500, "text/html; charset=utf-8", error_page(error, version).encode("utf-8"))
+                if preview.locale and path == "/":
+                    from .translator import locale_page
+
+                    with preview.state.lock:
+                        warnings, seconds = list(preview.state.warnings), preview.state.seconds
+                    page = locale_page(root, preview.locale, warnings, seconds, reload_script(version))
+                    return self._send(200, "text/html; charset=utf-8", page)
                 target = served_file(root, path)
                 if target is None:
                     return self._not_found(path, version)
@@ -330,11 +351,12 @@ class _Server6(_Server):
 
 
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,
-          campaigns: list[str] | None = None, out: Path | None = None, ready=None, say=None) -> None:
+          campaigns: list[str] | None = None, out: Path | None = None, ready=None, say=None,
+          locale: str | None = None) -> None:
     """Build, serve and watch until interrupted. ``ready(url)`` is called once the server listens."""
     temporary = out is None
     folder = Path(tempfile.mkdtemp(prefix="toolbox-serve-")) if temporary else out
-    preview = Preview(project, folder, campaigns, say)
+    preview = Preview(project, folder, campaigns, say, locale)
     stop = threading.Event()
     server = None
     try:

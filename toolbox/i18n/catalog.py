@@ -113,6 +113,10 @@ def messages(path: Path, problems: Collector | None = None) -> dict[str, str | t
         for msg in catalog:
             if not msg.id or msg.fuzzy:
                 continue
+            if msg.context and isinstance(msg.id, str):
+                if msg.string:
+                    table[context_key(msg.context, msg.id)] = msg.string
+                continue
             if isinstance(msg.id, tuple):
                 strings = tuple(msg.string) if msg.string else ()
                 if strings and all(strings):
@@ -121,6 +125,16 @@ def messages(path: Path, problems: Collector | None = None) -> dict[str, str | t
                 table[msg.id] = msg.string
         kept = _tables[key] = (catalog, table)
     return kept[1]
+
+
+def context_key(context: str, msgid: str) -> str:
+    """How a message with a context (``msgctxt``, ``pgettext``) is looked up: gettext's own convention."""
+    return f"{context}\x04{msgid}"
+
+
+def visible(key: str) -> str:
+    """The text of a lookup key (without its context)."""
+    return key.rsplit("\x04", 1)[-1]
 
 
 def catalog_tag(tag: str, declared: dict | None = None) -> str:
@@ -189,6 +203,7 @@ class Translator:
         self.usage = Usage()
         self.transform = transform  # computes every translation (the pseudo-locale)
         self.declared = declared or {}  # the campaign's [locales.*]: directions and plural rules
+        self.marker = None  # (msgid, text) → text marked for i18n/places.py (a locale's screenshots)
 
     def _find(self, msgid: str, kind: type) -> tuple[str | tuple | None, str]:
         """The first entry of type ``kind`` along the chain, and its locale; record the use."""
@@ -213,7 +228,10 @@ class Translator:
         if not msgid:
             return msgid, self.tag
         found, tag = self._find(msgid, str)
-        return (found if found is not None else msgid), tag
+        text = found if found is not None else msgid
+        if self.marker is not None:
+            text = self.marker(msgid, visible(text))
+        return text, tag
 
     def text(self, msgid: str) -> str:
         return self.lookup(msgid)[0]
@@ -243,15 +261,25 @@ class Translator:
             value = literal_percent(value)
         return self._text(value, tag, variables)
 
+    def pgettext(self, __context: str, __msgid: str, **variables) -> Text:
+        """``pgettext("card front", "Call")``: the same English with another meaning is another message."""
+        key = context_key(__context, __msgid)
+        value, tag = self.lookup(key)
+        value = value.replace(key, __msgid)  # not translated: the source text, without its context
+        if tag != self.source or self.transform is not None:
+            value = literal_percent(value)
+        return self._text(value, tag, variables)
+
     def ngettext(self, singular: str, plural: str, n: int, **variables) -> Text:
         variables.setdefault("num", n)
         if self.transform is not None:
             self._find(singular, tuple)
             return self._text(literal_percent(self.transform(singular if n == 1 else plural)), self.tag, variables)
         forms, tag = self._find(singular, tuple)
+        mark = self.marker or (lambda _, text: text)
         if forms is None:
-            return self._text(singular if n == 1 else plural, tag, variables)
-        return self._text(literal_percent(forms[min(self._plural_index(tag, n), len(forms) - 1)]), tag, variables)
+            return self._text(mark(singular, singular if n == 1 else plural), tag, variables)
+        return self._text(mark(singular, literal_percent(forms[min(self._plural_index(tag, n), len(forms) - 1)])), tag, variables)
 
     def _plural_index(self, tag: str, n: int) -> int:
         """The plural form for ``n`` by ``tag``'s rule, a campaign's declared plural_forms first."""

@@ -8,7 +8,9 @@ its own ``lang`` and ``dir``.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Callable
 
 from babel import Locale as BabelLocale
 from babel.dates import format_date
@@ -16,7 +18,7 @@ from markupsafe import Markup
 
 from ..campaign.hotlines import hotline_for, tel
 from ..campaign.hours import Hours, HoursError, Labels, format_hours, parse_hours
-from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages
+from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages, visible
 from .pseudo import TAG as PSEUDO
 from .pseudo import pseudo
 from .numbers import Hotline
@@ -65,6 +67,12 @@ class Translators:
     usage: Usage
 
 
+#: Set while ``i18n/places.py`` traces where messages appear: every lookup returns the message
+#: wrapped in invisible marks, whatever the locale (a context variable, so site pages and text
+#: messages, which make their own Localizers, are traced too).
+TRACE: ContextVar[Callable[[str], str] | None] = ContextVar("toolbox_trace", default=None)
+
+
 def translators(project: Project, campaign: Campaign, tag: str) -> Translators:
     usage = Usage()
     made = []
@@ -75,8 +83,13 @@ def translators(project: Project, campaign: Campaign, tag: str) -> Translators:
         links = chain(tag, source, campaign.locales)
         tables = {t: locale_messages(project.locales, t, domain, campaign.locales, campaign.campaign.proper_names)
                   for t in links if t != source}
-        transform = (lambda text: pseudo(text, campaign.campaign.proper_names)) if tag == PSEUDO else None
+        transform = (lambda text: pseudo(visible(text), campaign.campaign.proper_names)) if tag == PSEUDO else None
+        trace = TRACE.get()
+        if trace is not None and not trace.translated:
+            transform = trace
         tr = Translator(tag, links, source, tables, transform, declared=campaign.locales)
+        if trace is not None and trace.translated:
+            tr.marker = trace.mark
         tr.usage = usage
         made.append(tr)
     return Translators(made[0], made[1], usage)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from ..project import Project
 from ..campaign.tomlpos import line_of
 from ..write import atomic_write
 from .. import formats
-from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog
+from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_tag, context_key, po_path, read_catalog
 from .numbers import HOTLINE
 from .segments import split_blocks
 
@@ -50,8 +51,9 @@ def _new_catalog(domain: str, locale: str | None = None) -> Catalog:
     )
 
 
-def extract_templates(project: Project) -> Catalog:
-    """Every ``_()``/``{% trans %}`` string in templates/, and the names in templates/print/formats.toml."""
+def extract_templates(project: Project, survey=None, family: str = "") -> Catalog:
+    """Every ``_()``/``{% trans %}`` string in templates/ and the names in templates/print/formats.toml
+    (where each appears, from ``survey``)."""
     catalog = _new_catalog(TEMPLATE_DOMAIN)
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
     found = extract_from_dir(
@@ -64,7 +66,33 @@ def extract_templates(project: Project) -> Catalog:
     # Display names and paper labels of the output formats, shown by the guide and the downloads pages.
     for message, lineno in formats.messages(project.templates):
         catalog.add(message, None, [(f"templates/{formats.FILE}", lineno)])
+    if survey is not None:
+        describe(catalog, survey, family)
     return catalog
+
+
+def describe(catalog: Catalog, survey, family: str) -> None:
+    """Add where each message appears (``#.``) and, for one in a fixed box, its room (Weblate's flags)."""
+    from .flags import room_flags, unmanaged
+
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if message.context:
+            key = context_key(message.context, key)
+        keys = (key, message.id[1]) if isinstance(message.id, tuple) else (key,)
+        where = next((survey.where(k) for k in keys if survey.where(k)), "")
+        if not where and message.locations:
+            # Shown only when a campaign's data asks for it (a Kosovo footnote, a regional line).
+            files = ", ".join(dict.fromkeys(f for f, _ in message.locations))
+            where = f"Appears in: no output of the current campaigns; {files} shows it when the data asks for it."
+        if where and where not in message.auto_comments:
+            message.auto_comments.append(where)
+        room = next((survey.tightest(k) for k in keys if survey.tightest(k)), None)
+        if room is not None and family:
+            sms = [f for f in message.flags if f.startswith("max-length:")]
+            message.flags = set(unmanaged(message.flags)) | set(room_flags(room, family)) | set(sms)
 
 
 @dataclass(frozen=True)
@@ -83,6 +111,23 @@ def placeholder_flags(text: str) -> tuple[str, ...]:
 
 def hotline_hint(text: str) -> str:
     return f" Keep {HOTLINE} exactly: it becomes the help line's number." if HOTLINE in text else ""
+
+
+def sms_reserved(campaign: Campaign, group) -> int:
+    """Characters the build adds after a group's SMS text: a line break and the longest first hotline line."""
+    longest = 0
+    for code in group.countries:
+        country = campaign.countries.get(code)
+        if country is not None and country.hotlines:
+            first = country.hotlines[0]
+            longest = max(longest, len(f"{first.name}: {first.number}"))
+    return longest + 2 if longest else 1
+
+
+def sms_limit(campaign: Campaign, group, encoding: str = "GSM-7") -> int:
+    from .flags import sms_length
+
+    return sms_length(campaign.campaign.sms_segments, sms_reserved(campaign, group), encoding)
 
 
 def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[SourceMessage]:
@@ -105,8 +150,12 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
         add(group.name, k + ("name",), f"Name of the target group '{group.id}', as readers see it.", "group")
         add(group.key_message, k + ("key_message",), f"Key message for '{group.id}': leaflet cover, page heading. One sentence.", "group")
         add(group.call_to_action, k + ("call_to_action",), f"Call to action for '{group.id}'. One short sentence.", "group")
-        add(group.sms, k + ("sms",), f"Text message for '{group.id}', forwarded by SMS: keep it within one SMS "
-            f"({SMS_SEGMENT} Latin or 70 Cyrillic/Arabic characters).", "group", (f"max-length:{SMS_SEGMENT}",))
+        limit = sms_limit(campaign, group)
+        parts = campaign.campaign.sms_segments or 1
+        add(group.sms, k + ("sms",), f"Text message for '{group.id}', forwarded by SMS with the help line's name and "
+            f"number after it: keep it within {limit} characters, so that with the number it takes at most {parts} SMS "
+            f"(fewer in Arabic or Cyrillic script: your catalog's max-length flag says how many).", "group",
+            (f"max-length:{limit}",))
         for section in SECTIONS:
             rel = group.content.get(section)
             if not rel:
@@ -134,7 +183,7 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
     return out
 
 
-def extract_campaign(campaign: Campaign) -> Catalog:
+def extract_campaign(campaign: Campaign, survey=None, family: str = "") -> Catalog:
     """The campaign's .pot: one entry per distinct text, with every place it appears."""
     catalog = _new_catalog(campaign.id)
     for m in campaign_messages(campaign):
@@ -143,23 +192,47 @@ def extract_campaign(campaign: Campaign) -> Catalog:
             existing.locations.append(m.location)
             continue
         catalog.add(m.msgid, None, [m.location], flags=m.flags, auto_comments=[m.comment])
+    if survey is not None:
+        describe(catalog, survey, family)
     return catalog
+
+
+def _flags_last(match: "re.Match[bytes]") -> bytes:
+    """A ``#,`` line with the size flags after the others (Babel sorts them all), in a fixed order."""
+    from .flags import MANAGED
+
+    flags = match.group(1).decode("utf-8").split(", ")
+    order = {prefix: n for n, prefix in enumerate(MANAGED)}
+    rank = lambda f: next((order[p] for p in MANAGED if f.startswith(p)), -1)  # noqa: E731
+    return ("#, " + ", ".join(sorted(flags, key=lambda f: (rank(f), f)))).encode("utf-8")
 
 
 def _po_bytes(catalog: Catalog, plural_forms: str = "") -> bytes:
     buf = io.BytesIO()
     write_po(buf, catalog, width=0, include_previous=True, sort_output=False)
-    data = buf.getvalue()
+    data = re.sub(rb"^#, (.*)$", _flags_last, buf.getvalue(), flags=re.M)
     if plural_forms and b'"Plural-Forms:' not in data:
         # Babel writes Plural-Forms only for locales CLDR knows; ours come from locales.py.
         data = data.replace(b'"MIME-Version:', f'"Plural-Forms: {plural_forms}\\n"\n"MIME-Version:'.encode(), 1)
     return data
 
 
-def extract(project: Project, campaigns: list[Campaign]) -> list[Path]:
-    """Write the .pot templates; return their paths."""
+def po_bytes(catalog: Catalog, tag: str, declared: dict | None = None) -> bytes:
+    """A locale's catalog as ``update`` writes it (headers from our locale table)."""
+    return _po_bytes(catalog, _header_for(catalog, tag, declared or {}))
+
+
+def extract(project: Project, campaigns: list[Campaign], survey=None, families: dict[str, str] | None = None) -> list[Path]:
+    """Write the .pot templates; return their paths.
+
+    ``survey`` (``toolbox/survey.py``): where each message appears and its room;
+    ``families``: domain → the font family of its source language (the size flags' font).
+    """
     written = []
-    for domain, catalog in [(TEMPLATE_DOMAIN, extract_templates(project))] + [(c.id, extract_campaign(c)) for c in campaigns]:
+    families = families or {}
+    catalogs = [(TEMPLATE_DOMAIN, extract_templates(project, survey, families.get(TEMPLATE_DOMAIN, "")))]
+    catalogs += [(c.id, extract_campaign(c, survey, families.get(c.id, ""))) for c in campaigns]
+    for domain, catalog in catalogs:
         path = pot_path(project, domain)
         atomic_write(path, _po_bytes(catalog))
         written.append(path)
@@ -221,12 +294,16 @@ class Updated:
     obsolete: int
 
 
-def update(project: Project, tags: list[str], domains: list[str], declared: dict) -> list[Updated]:
+def update(project: Project, tags: list[str], domains: list[str], declared: dict, sizes=None) -> list[Updated]:
     """Merge new templates into existing catalogs; never lose a translation.
 
     Changed source text becomes fuzzy with its previous msgid kept (``#|``);
-    removed messages stay in the file as obsolete (``#~``).
+    removed messages stay in the file as obsolete (``#~``). ``sizes(domain, tag,
+    msgid, template flags)`` gives a message's length flags for the locale
+    (``i18n/flags.py``); they replace the catalog's own.
     """
+    from .flags import unmanaged
+
     results = []
     for domain in domains:
         template = _read_template(project, domain)
@@ -238,6 +315,13 @@ def update(project: Project, tags: list[str], domains: list[str], declared: dict
             if catalog is None:
                 continue
             catalog.update(template, no_fuzzy_matching=False, update_creation_date=False)
+            if sizes is not None:
+                for message in catalog:
+                    if message.id:
+                        source = template.get(message.id, message.context)
+                        flags = source.flags if source is not None else ()
+                        key = message.id[0] if isinstance(message.id, tuple) else message.id
+                        message.flags = set(unmanaged(message.flags)) | set(sizes(domain, tag, key, flags))
             forms = _header_for(catalog, tag, declared)
             atomic_write(path, _po_bytes(catalog, forms))
             fuzzy = sum(1 for m in catalog if m.id and m.fuzzy)

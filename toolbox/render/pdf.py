@@ -557,3 +557,102 @@ def _boxes(box, inside_mark: bool = False, in_qr: bool = False):
     yield box, inside_mark, in_qr
     for child in getattr(box, "children", ()):
         yield from _boxes(child, inside_mark, in_qr)
+
+
+@dataclass
+class MessagePlace:
+    """Where one traced message (``data-msg``) was laid out, and the room its box leaves it.
+
+    Lengths are CSS px (1/96 in), as Weblate's ``max-size`` and ``font-size`` flags count them.
+    """
+
+    msg: int  # the message's number in the traced render (places.Tracer)
+    use: int  # which of its uses in the page (places.annotate)
+    page: int  # 1-based
+    rect: tuple[float, float, float, float]  # x, y, width, height of the text on its page
+    font_size: float
+    line_px: float  # height of one of its lines
+    lines: int  # lines it takes
+    width: float  # width of the column its lines wrap in
+    fit: str = ""  # the fixed box (data-fit label) it is in, if any
+    fit_rect: tuple[float, float, float, float] | None = None
+    slack: float = 0.0  # height the fixed box has left below its content
+    page_size: tuple[float, float] = (0.0, 0.0)
+
+
+def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = False) -> tuple[bytes, list[MessagePlace]]:
+    """Lay out a traced document (see ``i18n/places.py``): where each message went (and the PDF, if asked)."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
+        font_config=font_config())
+    _drop_attachments(document)
+    placed: list[MessagePlace] = []
+    for number, page in enumerate(document.pages, 1):
+        size = (page.width, page.height)
+        _place(page._page_box, number, size, None, None, None, placed)
+    return (document.write_pdf() if pdf else b""), placed
+
+
+def _fit_slack(box) -> float:
+    """The height a fixed box (``data-fit``) has left below its content, measured as ``_overflows`` does."""
+    top = box.content_box_y()
+    bottom = top
+    for child, _ in _walk(box):
+        if hasattr(child, "margin_height") and type(child).__name__ not in _INLINE:
+            bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
+    return top + box.height - bottom
+
+
+def _place(box, page: int, size, fit, column, line, placed: list[MessagePlace]) -> None:
+    element = getattr(box, "element", None)
+    tagged = element is not None and getattr(box, "element_tag", None) is not None
+    if tagged and element.get("data-fit") and fit is None:
+        fit = (element.get("data-fit"), (box.content_box_x(), box.content_box_y(), box.width, box.height),
+               _fit_slack(box))
+    kind = type(box).__name__
+    if kind == "LineBox":
+        line = box
+    elif kind not in _INLINE and getattr(box, "children", None) and any(type(c).__name__ == "LineBox" for c in box.children):
+        column = box  # the block whose width the lines wrap in
+    number = element.get("data-msg") if tagged else None
+    if number and kind == "InlineBox" and line is not None and column is not None:
+        _record(int(number), int(element.get("data-use") or 0), box, page, size, fit, column, line, placed)
+    for child in getattr(box, "children", ()):
+        _place(child, page, size, fit, column, line, placed)
+
+
+def _record(number: int, use: int, box, page: int, size, fit, column, line, placed: list[MessagePlace]) -> None:
+    """One fragment (a line's worth) of a traced message; fragments of one message on a page are merged."""
+    rect = (box.position_x, line.position_y, box.margin_width(), line.height)
+    last = placed[-1] if placed else None
+    if last is not None and last.use == use and last.page == page and last.width == column.width:
+        if rect[1] >= last.rect[1] + last.rect[3] - 0.5:  # a new line of the same message
+            last.lines += 1
+        x0, y0 = min(last.rect[0], rect[0]), min(last.rect[1], rect[1])
+        x1 = max(last.rect[0] + last.rect[2], rect[0] + rect[2])
+        y1 = max(last.rect[1] + last.rect[3], rect[1] + rect[3])
+        last.rect = (x0, y0, x1 - x0, y1 - y0)
+        last.line_px = max(last.line_px, line.height)
+        return
+    label, fit_rect, slack = fit if fit else ("", None, 0.0)
+    placed.append(MessagePlace(number, use, page, rect, float(box.style["font_size"]), line.height, 1, column.width,
+                         label, fit_rect, slack, size))
+
+
+def line_counts(html: str, base_url: Path, allowed_roots: list[Path]) -> dict[str, int]:
+    """How many lines each element with a ``data-check`` attribute takes once laid out."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
+        font_config=font_config())
+    counts: dict[str, int] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or not element.get("data-check") or getattr(box, "element_tag", None) is None:
+                continue
+            lines = sum(1 for child in getattr(box, "children", ()) if _is_line(child))
+            key = element.get("data-check")
+            counts[key] = counts.get(key, 0) + lines
+    return counts

@@ -59,7 +59,8 @@ def render(env: jinja2.Environment, name: str, context: dict, translators) -> st
     # returns into plain Markup, losing the language of text that fell back.
     # Our callables do the same %-formatting and return Text (i18n/text.py).
     env.newstyle_gettext = True  # type: ignore[attr-defined]
-    env.globals.update(gettext=translators.templates.gettext, ngettext=translators.templates.ngettext)
+    env.globals.update(gettext=translators.templates.gettext, ngettext=translators.templates.ngettext,
+                       pgettext=translators.templates.pgettext)
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
