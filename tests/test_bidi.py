@@ -173,7 +173,7 @@ def test_literal_number_of_another_country_is_warned_once(bidi_build) -> None:
 
 
 def test_a_translation_adding_a_number_is_warned_at_its_po_line(tmp_path: Path) -> None:
-    from toolbox.campaign.hotlines import literal_number_problems
+    from toolbox.i18n.hotlines import literal_number_problems
     from toolbox.campaign.load import load_campaign
     from toolbox.project import Project
 

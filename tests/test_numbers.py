@@ -188,7 +188,7 @@ def test_hotline_printed_inside_a_link_has_no_link_of_its_own() -> None:
 
 
 def test_what_hotline_becomes_per_output() -> None:
-    from toolbox.campaign.hotlines import hotline_for, main_hotline
+    from toolbox.i18n.hotlines import hotline_for, main_hotline
     from toolbox.campaign.model import Campaign, CampaignInfo, Country, Hotline as Line
 
     def country(code: str, number: str) -> Country:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from . import __version__
 from .errors import Collector, Problem, ToolboxError, display_path
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
-from .campaign.hotlines import literal_number_problems, placeholder_problems
+from .i18n.hotlines import literal_number_problems, placeholder_problems
 from .i18n.checks import check_po
 from .i18n.coverage import coverage
 from .i18n.pseudo import TAG as PSEUDO

@@ -19,7 +19,13 @@ from pathlib import Path
 
 from .campaign.countries import ACCEPTED as COUNTRIES
 from .campaign.paths import RESERVED, relative_problem
-from .write import JOURNAL, MANIFEST, STATE
+
+MANIFEST = "manifest.json"
+LOCK = ".toolbox.lock"
+STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
+JOURNAL = ".toolbox-journal"  # files written since the last finished build (journaled below)
+#: toolbox's own files in the output folder: never an output, never removed as one.
+OWN = frozenset({MANIFEST, LOCK, STATE, JOURNAL})
 
 log = logging.getLogger("toolbox")
 

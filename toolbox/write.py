@@ -18,13 +18,8 @@ from pathlib import Path
 
 from .errors import Problem, ToolboxError
 from .campaign.paths import inside
+from .previous import JOURNAL, LOCK, MANIFEST, OWN, STATE, previous_state
 
-MANIFEST = "manifest.json"
-LOCK = ".toolbox.lock"
-STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
-JOURNAL = ".toolbox-journal"  # files written since the last finished build (previous.journaled)
-#: toolbox's own files in the output folder: never an output, never removed as one.
-OWN = frozenset({MANIFEST, LOCK, STATE, JOURNAL})
 
 
 @dataclass
@@ -312,10 +307,6 @@ def gather_shards(shards: list[Path], out: Path) -> int:
     Every shard must have a manifest; a file two shards both made must be the
     same bytes. Returns how many files were copied.
     """
-    from .errors import Problem, ToolboxError
-
-    from .previous import previous_state
-
     seen: dict[str, str] = {}
     state: dict[str, dict] = previous_state(out)
     journal = Journal(out)

@@ -39,15 +39,14 @@ from babel.messages.catalog import Message
 from ..errors import Collector, display_path
 from ..campaign.invisible import hidden_characters
 from ..campaign.limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
+from ..campaign.urls import DOMAIN
 from .catalog import read_catalog
 from .segments import inline_html
+from .translit import transliterate
 
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{.*?\}\}|\{\w+\}")
 _URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'<]+", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*\w")
-#: A domain name without a scheme (astra.rs, šuma.rs): the last label is Latin letters, as the
-#: top-level domains of our readers' countries are.
-DOMAIN = re.compile(r"(?<![\w.@/-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[a-z]{2,24}(?![\w@-]|\.\w)", re.I)
 _PHONE = re.compile(r"(?<![\w/])\+?\d[\d \u00a0\-/().]{3,}\d(?![\w/])")
 # A tag name ends at a space, "/" or ">": <https://…> and <info@astra.rs> are Markdown autolinks, not tags.
 _TAG = re.compile(r"</?\s*([a-zA-Z][\w-]*)(?=[\s/>])[^>]*>")
@@ -343,8 +342,6 @@ def _check_entry(message: Message, shown: str, nplurals: int | None, forms: int,
         if not message.string:
             return
         pairs = [(message.id, message.string)]
-    from .translit import transliterate
-
     for source, translation in pairs:
         found = check_message(source, translation)
         for problem in found:

@@ -14,7 +14,7 @@ from babel import Locale as BabelLocale
 from babel.dates import format_date
 from markupsafe import Markup
 
-from ..campaign.hotlines import hotline_for, tel
+from .hotlines import hotline_for, tel
 from ..campaign.hours import Hours, HoursError, Labels, format_hours, parse_hours
 from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages
 from .pseudo import TAG as PSEUDO

@@ -24,7 +24,8 @@ from ..errors import Problem, ToolboxError
 from ..campaign.paths import inside, relative_problem
 from ..previous import entry_problem
 from ..plan import GUIDE_FORMAT, SHARE_FORMATS
-from ..write import MANIFEST, write_all
+from ..previous import MANIFEST
+from ..write import write_all
 
 #: Default size budgets, in KB (1024 bytes): a print PDF, a share image.
 PDF_BUDGET_KB = 1024

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import re
 
-from .contacts import shown_hotlines
+from ..campaign.contacts import shown_hotlines
 from ..errors import Collector, display_path
-from ..i18n.catalog import catalog_tag, po_path, read_catalog
-from ..i18n.numbers import HOTLINE, Hotline, digits, find_phones
-from ..i18n.segments import split_blocks
-from .model import Campaign, TargetGroup
-from .model import Hotline as HotlineLine
+from .catalog import catalog_tag, po_path, read_catalog
+from .numbers import HOTLINE, Hotline, digits, find_phones
+from .segments import split_blocks
+from ..campaign.model import Campaign, TargetGroup
+from ..campaign.model import Hotline as HotlineLine
 from ..project import Project
-from .tomlpos import line_of
+from ..campaign.tomlpos import line_of
 
 
 def tel(number: str) -> str:
