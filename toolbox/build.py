@@ -26,7 +26,7 @@ from .campaign.model import Campaign
 from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
 from .project import Project
 from .render.fonts import load_fonts
-from .render.themecheck import check_designs
+from .render.themecheck import check_designs, check_locale_fonts
 from .render.print import PrintOptions
 from .render.site import SiteRenderer, sitemap
 from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, plan_fonts
@@ -35,6 +35,7 @@ from .render.templates import environment
 from .schedule import PrintJob, Workers
 from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 from .campaign.validate import validate_campaign
+from .i18n.validate import validate_languages
 from .previous import journaled, ours, previous_outputs, previous_state
 from .write import Entry, OutputWriter, output_lock, write_state
 
@@ -89,6 +90,8 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
         campaign = load_campaign(folder, problems)
         if campaign is not None:
             validate_campaign(campaign, project, problems)
+            validate_languages(campaign, project, problems)
+            check_locale_fonts(campaign, project, problems)
             campaigns.append(campaign)
     check_designs(project.templates, problems)
     if not problems.errors:
