@@ -259,10 +259,10 @@ def _span(span: tuple[int, int], locale: BabelLocale, hour24: bool | None) -> st
 
 
 def _time(minutes: int, locale: BabelLocale, hour24: bool | None) -> str:
-    pattern = locale.time_formats["short"].pattern
+    pattern: str = locale.time_formats["short"].pattern
     if hour24:
         pattern = "HH:mm"
     if minutes == 1440 and "H" in pattern:
         return _OPEN + pattern.replace("HH", "24").replace("H", "24").replace("mm", "00") + _CLOSE
     value = dt.time((minutes // 60) % 24, minutes % 60)
-    return _OPEN + format_time(value, pattern if hour24 else "short", locale=locale) + _CLOSE
+    return _OPEN + str(format_time(value, pattern if hour24 else "short", locale=locale)) + _CLOSE

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from .tomlpos import KeyPath
@@ -26,7 +27,7 @@ HOTLINE_KINDS = ("national", "regional", "international", "emergency")
 REGIONAL_KINDS = HOTLINE_KINDS[1:]
 
 
-def doc(text: str, **extra) -> dict:
+def doc(text: str, **extra: Any) -> dict[str, Any]:
     return {"doc": text, **extra}
 
 

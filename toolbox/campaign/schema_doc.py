@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import typing
+from typing import Any
 from pathlib import Path
 
 from . import model
@@ -28,7 +29,7 @@ TABLES = [
 ]
 
 
-def _type_name(hint) -> str:
+def _type_name(hint: Any) -> str:
     origin = typing.get_origin(hint)
     if origin is list:
         return "list of " + _type_name(typing.get_args(hint)[0]) + "s"
@@ -42,7 +43,7 @@ def _type_name(hint) -> str:
 def _default(f: dataclasses.Field) -> str:
     if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
         return "**required**"
-    value = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    value = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[operator]  # one of the two is set (above)
     if value in ("", [], {}, None):
         return "—"
     if isinstance(value, bool):

@@ -13,7 +13,7 @@ from .countries import country_problem
 from ..errors import Collector, display_path
 from .hours import ACCEPTED, HoursError, parse_hours
 from .limits import image_problem
-from .model import REGIONAL_KINDS, Campaign
+from .model import REGIONAL_KINDS, Campaign, Hotline, RegionalHotline
 from .paths import RESERVED, reference_problem, resolved
 from ..project import Project
 from .tomlpos import KeyPath, line_of
@@ -131,8 +131,8 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         problems.warn(shown, at(("campaign",)), "no base_url: QR codes and canonical links are left out until the microsite has an address")
 
     for i, code in enumerate(info.countries):
-        if country_problem(code):
-            err(("campaign", "countries", i), country_problem(code))
+        if why := country_problem(code):
+            err(("campaign", "countries", i), why)
     for tag, decl in campaign.locales.items():
         if not is_tag(tag):
             err(decl.key, f"[locales.\"{tag}\"]: {tag!r} is not a BCP 47 tag (letters, digits and hyphens, e.g. rom or sr-Latn)")
@@ -153,8 +153,8 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         if not group.locales:
             err(gk + ("locales",), f"group '{group.id}' has no locales; list the languages its readers read, e.g. locales = [\"en\"]")
         for i, code in enumerate(group.countries):
-            if country_problem(code):
-                err(gk + ("countries", i), country_problem(code))
+            if why := country_problem(code):
+                err(gk + ("countries", i), why)
             elif not shown_hotlines(campaign, code):
                 err(gk + ("countries", i), f"country '{code}' has no help contacts: no [[countries.{code}.hotlines]] entry, "
                                            f"and no [[regional_hotlines]] entry applies to it; add a hotline for {code}, or a "
@@ -184,7 +184,7 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         check_file(partner.key + ("logo",), partner.logo, "logo", required=False)
         check_url(partner.key + ("url",), partner.url, "partner url")
 
-    def check_hotline(hotline) -> None:
+    def check_hotline(hotline: Hotline | RegionalHotline) -> None:
         if not re.fullmatch(r"\+?[0-9][0-9 ()/-]{1,24}", hotline.number):
             err(hotline.key + ("number",), f"hotline number '{hotline.number}' may contain only digits, spaces, + ( ) / -")
         check_url(hotline.key + ("source",), hotline.source, "source", link=False)
@@ -202,8 +202,8 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             err(line.key + ("kind",), f"kind = {line.kind!r} is not allowed in [[regional_hotlines]]; use one of: "
                                       f"{', '.join(REGIONAL_KINDS)}" + (f" ({hint})" if hint else ""))
         for i, code in enumerate(line.countries):
-            if country_problem(code):
-                err(line.key + ("countries", i), country_problem(code))
+            if why := country_problem(code):
+                err(line.key + ("countries", i), why)
             elif info.countries and code not in info.countries:
                 err(line.key + ("countries", i), f"country '{code}' is not among the campaign's countries {info.countries}; "
                                                  "add it there or remove it here")

@@ -9,7 +9,9 @@ catalog can never be used by mistake. Fuzzy entries are not used.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -70,7 +72,7 @@ def read_catalog(path: Path, problems: Collector | None = None, fresh: bool = Fa
 
 def _parse_catalog(path: Path, problems: Collector | None) -> Catalog | None:
     try:
-        bad = syntax_error(path.read_text(encoding="utf-8"))
+        bad: tuple[int | None, str] | None = syntax_error(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         bad = (None, "the file is not UTF-8 text; save it as UTF-8")
     if bad is not None:
@@ -93,6 +95,11 @@ def _parse_catalog(path: Path, problems: Collector | None) -> Catalog | None:
         return None
 
 
+def singular(msgid: str | tuple[str, ...] | list[str]) -> str:
+    """An entry's message id: a plural entry's is its singular."""
+    return msgid if isinstance(msgid, str) else msgid[0]
+
+
 def messages(path: Path, problems: Collector | None = None) -> dict[str, str | tuple[str, ...]]:
     """msgid → translation for the usable (translated, not fuzzy) entries of a ``.po`` file."""
     if not path.is_file():
@@ -109,7 +116,7 @@ def messages(path: Path, problems: Collector | None = None) -> dict[str, str | t
                 strings = tuple(msg.string) if msg.string else ()
                 if strings and all(strings):
                     table[msg.id[0]] = strings
-            elif msg.string:
+            elif msg.string and isinstance(msg.id, str) and isinstance(msg.string, str):
                 table[msg.id] = msg.string
         _cache[key] = table
     return _cache[key]
@@ -133,12 +140,14 @@ def locale_messages(locales_dir: Path, tag: str, domain: str, declared: dict | N
     table = messages(po_path(locales_dir, source, domain))
     if source == tag:
         return table
-    script = resolve(tag, declared).script
+    info = resolve(tag, declared)
+    assert info is not None, f"{tag}: only known locales are transliterated"
+    script = info.script
     names = tuple(proper_names or ())
     cache_key = (id(table), script, names)
     if cache_key not in _transliterated or _transliterated[cache_key][0] is not table:
 
-        def convert(value):
+        def convert(value: str | tuple[str, ...]) -> str | tuple[str, ...]:
             if isinstance(value, tuple):
                 return tuple(transliterate(v, script, list(names)) for v in value)
             return transliterate(value, script, list(names))
@@ -174,8 +183,8 @@ class Translator:
     The source locale is the last link: its "translation" is the msgid itself.
     """
 
-    def __init__(self, tag: str, chain: list[str], source: str, tables: dict[str, dict], transform=None,
-                 declared: dict | None = None) -> None:
+    def __init__(self, tag: str, chain: list[str], source: str, tables: dict[str, dict],
+                 transform: Callable[[str], str] | None = None, declared: dict | None = None) -> None:
         self.tag = tag
         self.chain = chain
         self.source = source
@@ -184,7 +193,7 @@ class Translator:
         self.transform = transform  # computes every translation (the pseudo-locale)
         self.declared = declared or {}  # the campaign's [locales.*]: directions and plural rules
 
-    def _find(self, msgid: str, kind: type) -> tuple[str | tuple | None, str]:
+    def _find(self, msgid: str, kind: type) -> tuple[Any, str]:
         """The first entry of type ``kind`` along the chain, and its locale; record the use."""
         if self.transform is not None:
             self.usage.own.add(msgid)
@@ -231,13 +240,13 @@ class Translator:
     # ``.plain`` serves attributes. Like newstyle gettext, the string is always
     # %-formatted, so template authors write ``%%``; a translator's literal %
     # ("100% falas") is kept as written (literal_percent).
-    def gettext(self, msgid: str, **variables) -> Text:
+    def gettext(self, msgid: str, **variables: object) -> Text:
         value, tag = self.lookup(msgid)
         if tag != self.source or self.transform is not None:
             value = literal_percent(value)
         return self._text(value, tag, variables)
 
-    def ngettext(self, singular: str, plural: str, n: int, **variables) -> Text:
+    def ngettext(self, singular: str, plural: str, n: int, **variables: object) -> Text:
         variables.setdefault("num", n)
         if self.transform is not None:
             self._find(singular, tuple)
@@ -277,10 +286,10 @@ def literal_percent(text: str) -> str:
     return "".join(out)
 
 
-_plural_funcs: dict[str, object] = {}
+_plural_funcs: dict[str, Callable[[int], int]] = {}
 
 
-def _plural_function(expr: str):
+def _plural_function(expr: str) -> Callable[[int], int]:
     """Evaluate a gettext plural expression safely (only n and arithmetic)."""
     if expr not in _plural_funcs:
         from gettext import c2py

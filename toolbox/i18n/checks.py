@@ -85,19 +85,19 @@ class _Reader(html.parser.HTMLParser):
         self.links: list[tuple[str, list[str]]] = []  # (href, text pieces)
         self._open: list[tuple[str, list[str]]] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
-            link = (dict(attrs).get("href") or "", [])
+            link: tuple[str, list[str]] = (dict(attrs).get("href") or "", [])
             self.links.append(link)
             self._open.append(link)
         elif tag == "br":
             self.text.append("\n")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._open:
             self._open.pop()
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.text.append(data)
         for _, pieces in self._open:
             pieces.append(data)
@@ -292,8 +292,8 @@ def check_po(path: Path, problems: Collector, derived: tuple[tuple[str, str, tup
     """
     shown = display_path(path)
     text, problem = read_text(path, MAX_PO_BYTES, "this .po file", " (Poedit does)")
-    if problem:
-        problems.error(shown, *problem)
+    if problem or text is None:
+        problems.error(shown, *(problem or (None, "cannot be read")))
         return
     catalog = read_catalog(path, problems)
     if catalog is None:
@@ -313,7 +313,7 @@ def check_po(path: Path, problems: Collector, derived: tuple[tuple[str, str, tup
         _check_entry(message, shown, nplurals, _plural_lines(lines, message.lineno), problems, derived)
 
 
-def _strings(value) -> tuple[str, ...]:
+def _strings(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(v for v in value if v) if isinstance(value, (tuple, list)) else (value,)
@@ -337,11 +337,11 @@ def _check_entry(message: Message, shown: str, nplurals: int | None, forms: int,
             return
         if nplurals and forms != nplurals:
             problems.error(shown, message.lineno, f"{forms} plural forms, but Plural-Forms says nplurals={nplurals}; give exactly {nplurals} msgstr[N] lines")
-        pairs = [(message.id[1], s) for s in strings]
+        pairs = [(str(message.id[1]), s) for s in strings]
     else:
         if not message.string:
             return
-        pairs = [(message.id, message.string)]
+        pairs = [(str(message.id), str(message.string))]
     for source, translation in pairs:
         found = check_message(source, translation)
         for problem in found:

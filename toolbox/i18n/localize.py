@@ -87,7 +87,9 @@ class Localizer:
     def __init__(self, project: Project, campaign: Campaign, tag: str) -> None:
         self.project = project
         self.campaign = campaign
-        self.info: LocaleInfo = resolve(tag, campaign.locales)
+        info = resolve(tag, campaign.locales)
+        assert info is not None, f"{tag}: validation lets only known locales through"
+        self.info: LocaleInfo = info
         self.tr = translators(project, campaign, tag)
         self.babel = BabelLocale.parse(self.info.cldr)
         # A locale CLDR lacks (Romani) borrows day names from its declared cldr locale, but not a
@@ -117,7 +119,7 @@ class Localizer:
         return render_blocks(blocks, translate, self.info.tag, hotline=hotline)
 
     def country_name(self, code: str) -> str:
-        return self.babel.territories.get(code, code)
+        return str(self.babel.territories.get(code, code))
 
     def language_name(self, tag: str) -> str:
         info = resolve(tag, self.campaign.locales)

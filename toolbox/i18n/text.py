@@ -32,6 +32,7 @@ class Text(str):
     raw: str
     hotline: Hotline | None
     page_dir: str
+    _html: Markup | None
 
     def __new__(cls, value: str, lang: str, direction: str, fallback: bool, html: Markup | None = None,
                 hotline: Hotline | None = None, page_dir: str = "ltr") -> "Text":

@@ -50,9 +50,9 @@ def markdown_problems(path: Path) -> list[tuple[int | None, str]]:
     """(line, message) for a Markdown content file that is too big, not UTF-8, has an overlong block,
     invisible or direction-changing characters, or a link that shows one number or address and goes to another."""
     text, problem = read_text(path, MAX_MARKDOWN_BYTES, "this Markdown file")
-    if problem:
-        return [problem]
-    found = [(line_of_offset(text, offset), f"this file contains {message}")
+    if problem or text is None:
+        return [problem or (None, "cannot be read")]
+    found: list[tuple[int | None, str]] = [(line_of_offset(text, offset), f"this file contains {message}")
              for offset, message in hidden_characters(text, file_start=True)]
     for b in split_blocks(text):
         if len(b.text) > MAX_MESSAGE_CHARS:

@@ -27,7 +27,7 @@ from ..campaign.model import SECTIONS, Campaign
 from ..project import Project
 from ..campaign.tomlpos import line_of
 from ..write import atomic_write
-from .catalog import TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog
+from .catalog import TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog, singular
 from .numbers import HOTLINE
 from .segments import split_blocks
 
@@ -172,8 +172,9 @@ def _header_for(catalog: Catalog, tag: str, declared: dict) -> str:
     # also covers languages CLDR lacks (Romani).
     forms = info.po_plural_forms if info else "nplurals=2; plural=(n != 1);"
     nplurals = int(forms.split("nplurals=")[1].split(";")[0])
-    catalog._num_plurals = nplurals  # noqa: SLF001 - Babel has no setter
-    catalog._plural_expr = forms.split("plural=", 1)[1].rstrip(";").strip()  # noqa: SLF001
+    # Babel has no setters for these (and types them as never set).
+    catalog._num_plurals = nplurals  # type: ignore[assignment]  # noqa: SLF001
+    catalog._plural_expr = forms.split("plural=", 1)[1].rstrip(";").strip()  # type: ignore[assignment]  # noqa: SLF001
     catalog.locale = None
     catalog._locale_identifier = tag.replace("-", "_")  # noqa: SLF001
     return forms
@@ -186,6 +187,7 @@ def _read_template(project: Project, domain: str) -> Catalog:
     problems = Collector()
     catalog = read_catalog(path, problems)
     problems.raise_if_errors()
+    assert catalog is not None  # read_catalog reports why it returns None
     return catalog
 
 
@@ -281,7 +283,7 @@ def status(project: Project, tags: list[str], domains: list[str], declared: dict
             for m in catalog:
                 if not m.id:
                     continue
-                mid = m.id[0] if isinstance(m.id, tuple) else m.id
+                mid = singular(m.id)
                 done = all(m.string) if isinstance(m.string, tuple) else bool(m.string)
                 if m.fuzzy:
                     fuzzy += 1
