@@ -25,8 +25,8 @@ THUMB = 150  # px, the longer side of a thumbnail
 def _thumbnail(path: Path) -> str:
     from PIL import Image
 
-    with Image.open(path) as img:
-        img = img.convert("RGB")
+    with Image.open(path) as opened:
+        img = opened.convert("RGB")
         img.thumbnail((THUMB, THUMB))
         out = io.BytesIO()
         img.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, "PNG", compress_level=9)
@@ -34,7 +34,7 @@ def _thumbnail(path: Path) -> str:
 
 
 def _preview_of(entry: dict, previews: dict[str, dict]) -> str | None:
-    path = entry["path"]
+    path: str = entry["path"]
     if path.endswith(".png"):
         return path
     stem = path[: -len(".pdf")]

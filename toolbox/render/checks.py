@@ -10,6 +10,7 @@ leaflet with boxes instead of letters must never go to print.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from ..errors import Problem, display_path
 from ..campaign.urls import file_path
@@ -27,7 +28,7 @@ def expected_pages(html: str) -> tuple[int, int] | None:
     return low, int(found.group(2) or low)
 
 
-def codepoints(chars: str) -> str:
+def codepoints(chars: Iterable[str]) -> str:
     return ", ".join(f"U+{ord(c):04X}" for c in chars)
 
 
@@ -100,10 +101,10 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
                                                 f"templates/fonts/fonts.toml ({', '.join(allowed_families)}) but draws "
                                                 f"{codepoints(drawn) or 'some characters'}; add a font for them "
                                                 f"to templates/fonts/fonts.toml"))
-    family, own_letters = expected
-    drawn = set("".join(result.fonts.values()))
-    if family and family not in result.fonts and drawn & set(own_letters):
-        problems.append(Problem(path, None, f"{where}: the locale's letters are not set in '{family}', the face "
+    script_family, own_letters = expected
+    embedded = set("".join(result.fonts.values()))
+    if script_family and script_family not in result.fonts and embedded & set(own_letters):
+        problems.append(Problem(path, None, f"{where}: the locale's letters are not set in '{script_family}', the face "
                                             f"templates/fonts/fonts.toml names for it; embedded: "
                                             f"{', '.join(sorted(result.fonts)) or 'none'}"))
     for url in result.attachments:

@@ -12,7 +12,9 @@ import unicodedata
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
+from types import ModuleType
 
 
 _STYLES = {"regular": ("normal", 400), "bold": ("normal", 700), "italic": ("italic", 400), "bold_italic": ("italic", 700)}
@@ -44,7 +46,7 @@ class FontSet:
     locales: dict = field(default_factory=dict)
     line_heights: dict = field(default_factory=dict)
 
-    def _entry(self, table: dict, script: str, tag: str):
+    def _entry(self, table: dict, script: str, tag: str) -> Any:
         for key in (tag, tag.split("-")[0]) if tag else ():
             if key in table:
                 return table[key]
@@ -179,10 +181,10 @@ def script_sample(script: str) -> str:
     return "".join(ch for ch in chars if _block(ch, Blocks) == block)
 
 
-def _block(ch: str, blocks) -> str:
+def _block(ch: str, blocks: ModuleType) -> str:
     import bisect
 
-    return blocks.VALUES[bisect.bisect_right(blocks.RANGES, ord(ch)) - 1]
+    return str(blocks.VALUES[bisect.bisect_right(blocks.RANGES, ord(ch)) - 1])
 
 
 def drawn(text: str) -> str:

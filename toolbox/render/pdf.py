@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 # WeasyPrint is imported when the first PDF is rendered, not with this module:
 # it takes a quarter of a second, and a rebuild with nothing to render needs
@@ -29,10 +31,11 @@ _NOTDEF = re.compile(r"\.notdef glyph rendered.*\(U\+([0-9A-F]{4,6})\)")
 #: and for the day WeasyPrint supports it; WeasyPrint 70 ignores it (direction: ltr does the work).
 _ACCEPTED = re.compile(r"Ignored `unicode-bidi: (embed|isolate)")
 
-_fonts = None
+# WeasyPrint ships no type information: its objects (documents, boxes, fetchers) are Any here.
+_fonts: Any = None
 
 
-def font_config():
+def font_config() -> Any:
     """One FontConfiguration per process: loading @font-face files is costly."""
     global _fonts
     if _fonts is None:
@@ -90,7 +93,7 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def project_fetcher(roots: list[Path]):
+def project_fetcher(roots: list[Path]) -> Any:
     """A URL fetcher that reads only ``file:`` and ``data:`` URLs, and files only inside ``roots``: no network.
 
     The scheme is compared in lowercase (``FILE:`` is ``file:``), and a file is
@@ -100,12 +103,12 @@ def project_fetcher(roots: list[Path]):
 
     from ..campaign.urls import file_path, scheme
 
-    class ProjectFetcher(URLFetcher):
+    class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # Any: WeasyPrint is untyped
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
             self.roots = [r.resolve() for r in roots]
 
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: Any = None) -> Any:
             kind = scheme(url)
             if kind == "data":
                 return super().fetch(url, headers)
@@ -158,7 +161,7 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document), attachments)
 
 
-def _drop_attachments(document) -> list[str]:
+def _drop_attachments(document: Any) -> list[str]:
     """Leave out every file the HTML asks to embed in the PDF, and say which.
 
     WeasyPrint embeds the target of ``<link rel="attachment">`` and of
@@ -174,7 +177,7 @@ def _drop_attachments(document) -> list[str]:
     return dropped
 
 
-def _attachment_url(attachment) -> str:
+def _attachment_url(attachment: Any) -> str:
     # WeasyPrint keeps the URL only in the arguments of the (not yet entered) context
     # manager that will fetch it: select_source(guess, filename, url, ...).
     args = getattr(attachment.source, "args", ())
@@ -185,7 +188,7 @@ _PX_TO_MM = 25.4 / 96
 _INLINE = {"TextBox", "InlineBox"}
 
 
-def _overflows(document) -> list[FitBox]:
+def _overflows(document: Any) -> list[FitBox]:
     found: list[FitBox] = []
     seen: set[int] = set()  # elements met on an earlier page: a box met again was split across pages
     tallest: dict[int, tuple[float, str]] = {}  # element → (height, text) of its tallest paragraph so far
@@ -233,7 +236,7 @@ def _overflows(document) -> list[FitBox]:
     return found
 
 
-def _walk(box, parent=None):
+def _walk(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
     for child in getattr(box, "children", ()):
         yield child, box
         # List markers hang outside their item by design (and on the item's own side in mixed directions).
@@ -241,11 +244,11 @@ def _walk(box, parent=None):
             yield from _walk(child, box)
 
 
-def _is_line(box) -> bool:
+def _is_line(box: Any) -> bool:
     return type(box).__name__ == "LineBox"
 
 
-def _text(box) -> str:
+def _text(box: Any) -> str:
     parts = [d.text for d in box.descendants() if type(d).__name__ == "TextBox"]
     return " ".join(" ".join(parts).split())
 
@@ -255,7 +258,7 @@ COLLIDE_TOLERANCE = 0.5
 _REPLACED = {"InlineReplacedBox", "BlockReplacedBox"}
 
 
-def _collisions(document) -> list[Collision]:
+def _collisions(document: Any) -> list[Collision]:
     """Marks (``data-mark``) drawn over text or images, per page: measured on the laid-out boxes."""
     found: list[Collision] = []
     for number, page in enumerate(document.pages, 1):
@@ -269,7 +272,7 @@ def _collisions(document) -> list[Collision]:
     return found
 
 
-def _collect(box, mark: str | None, marks: list, content: list) -> None:
+def _collect(box: Any, mark: str | None, marks: list, content: list) -> None:
     element = getattr(box, "element", None)
     own = element.get("data-mark") if element is not None and getattr(box, "element_tag", None) else None
     if own and mark is None and hasattr(box, "border_box_x"):

@@ -70,6 +70,7 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
                  unit: Unit, localizer: Localizer,
                  options: PrintOptions = PrintOptions()) -> tuple[PdfResult, list[Problem]]:
     html, variant = print_html(project, env, fonts, campaign, unit, localizer, options)
+    assert unit.locale is not None  # print units have a locale and a country (plan.py)
     result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
     script, tag = localizer.info.script, localizer.info.tag
     problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.full_stack(script, tag),
@@ -81,8 +82,9 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
 def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign,
                unit: Unit, localizer: Localizer, options: PrintOptions = PrintOptions()) -> tuple[str, str]:
     """The HTML of a print output and the PDF variant to write it as."""
+    assert unit.locale is not None and unit.country is not None  # print units have both (plan.py)
     group = campaign.group(unit.group) if unit.group else None
-    url = page_url(campaign, unit.locale, unit.group) if group else ""
+    url = page_url(campaign, unit.locale, unit.group) if unit.group else ""
     info = campaign.campaign
     draft = info.status != "approved" or needs_review(project, campaign, unit.locale)
     script = localizer.info.script
@@ -116,7 +118,7 @@ def guide_materials(campaign: Campaign, unit: Unit, localizer: Localizer) -> lis
     return [
         {"file": u.path.rsplit("/", 1)[-1], "format": u.format, "paper": (u.paper or "").upper(),
          "group": localizer.text(campaign.group(u.group).name)}
-        for u in plan_campaign(campaign) if printed(u) and u.locale == unit.locale and u.country == unit.country
+        for u in plan_campaign(campaign) if printed(u) and u.group and u.locale == unit.locale and u.country == unit.country
     ]
 
 

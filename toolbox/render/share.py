@@ -36,7 +36,7 @@ def rasterise(pdf: bytes, width: int, height: int, budget: int = IMAGE_BUDGET) -
         with Image.open(Path(tmp) / "page.ppm") as img:
             rgb = img.convert("RGB")
     if rgb.size != (width, height):
-        rgb = rgb.resize((width, height), Image.LANCZOS)
+        rgb = rgb.resize((width, height), Image.Resampling.LANCZOS)
     for colors in (64, 32, 16):  # fewer colours until it fits the budget (text stays sharp)
         out = io.BytesIO()
         rgb.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, "PNG", compress_level=9)

@@ -134,6 +134,7 @@ class SiteRenderer:
         languages = []
         for tag in self.locales:
             info = resolve(tag, self.campaign.locales)
+            assert info is not None  # validation lets only known locales through
             languages.append({"tag": tag, "name": info.name, "dir": info.direction, "href": link(f"{tag}/index.html")})
         alternates = [{**a, "href": relpath(a["path"], unit.path)} for a in self.alternates(unit)]
         offline = bool(unit.group) and any(g.id == unit.group for g in self.offline_groups())

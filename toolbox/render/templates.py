@@ -10,6 +10,7 @@ from jinja2.ext import i18n
 from markupsafe import Markup
 
 from ..errors import Problem, ToolboxError, display_path
+from ..i18n.localize import Translators
 from ..i18n.numbers import isolate_html, isolate_plain_html
 
 
@@ -32,12 +33,12 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def ltr(value) -> Markup:
+def ltr(value: object) -> Markup:
     """``{{ x|ltr }}``: the whole value as one left-to-right isolate (a number, code, address)."""
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
-def numbers(value) -> Markup:
+def numbers(value: object) -> Markup:
     """``{{ x|numbers }}``: plain text with each number, phone number and address in it kept left to right."""
     if hasattr(value, "__html__"):
         return isolate_html(str(value.__html__()))
@@ -53,7 +54,7 @@ def relpath(target: str, start_file: str) -> str:
     return rel
 
 
-def render(env: jinja2.Environment, name: str, context: dict, translators) -> str:
+def render(env: jinja2.Environment, name: str, context: dict, translators: Translators) -> str:
     """Render template ``name`` with the translators installed; template errors carry file:line."""
     # Not install_gettext_callables(newstyle=True): its wrapper turns what gettext
     # returns into plain Markup, losing the language of text that fell back.

@@ -92,8 +92,8 @@ def check_templates(templates: Path, problems: Collector) -> None:
             continue
         shown = display_path(path)
         source, problem = read_text(path, _MAX_TEMPLATE_BYTES, "this template", " (and split a template this big into partials)")
-        if problem:
-            problems.error(shown, *problem)
+        if problem or source is None:
+            problems.error(shown, *(problem or (None, "cannot be read")))
             continue
         try:
             env.compile(source, path.relative_to(templates).as_posix(), str(path))
@@ -214,7 +214,7 @@ def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector
             for i, tag in enumerate(hotline.languages):
                 info = resolve(tag, campaign.locales)
                 lost = "".join(dict.fromkeys(ch for ch in info.name if ch in drawn(ch) and ord(ch) not in every)) if info else ""
-                if lost:
+                if info and lost:
                     problems.error(shown, line_of(campaign.lines, hotline.key + ("languages", i)),
                                    f"the name of language '{tag}' ({info.name}) is printed in its own script, but no "
                                    f"font in templates/fonts/fonts.toml draws {lost!r}; add a font for {info.script}")

@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
+from types import FrameType
 from typing import Iterator
 
 #: Seconds one print output (a PDF or a share image) may take: a leaflet takes 1–5 s.
@@ -46,7 +47,7 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
 
     expired = []
 
-    def alarm(signum, frame):
+    def alarm(signum: int, frame: FrameType | None) -> None:
         expired.append(True)
         raise RenderTimeout(what)
 
