@@ -11,8 +11,10 @@ last build is not rendered again.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2 import meta
@@ -30,9 +32,9 @@ from .render.context import created_date
 _ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml")
 
 
-def _plain(obj):
+def _plain(obj: Any) -> Any:
     """A stable, JSON-like view of model data (paths as text, dates as ISO)."""
-    if is_dataclass(obj):
+    if is_dataclass(obj) and not isinstance(obj, type):
         return _plain(asdict(obj))
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
@@ -58,7 +60,7 @@ class KeyMaker:
             self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
         return self._files[path]
 
-    def _part(self, name: tuple, make) -> str:
+    def _part(self, name: tuple, make: Callable[[], Iterable[tuple[str, object]]]) -> str:
         """A digest shared by many outputs (a campaign's data, a format's templates), made once."""
         if name not in self._parts:
             h = hashlib.sha256()
@@ -74,6 +76,7 @@ class KeyMaker:
             todo = [name]
             while todo:
                 current = todo.pop()
+                assert self.env.loader is not None  # render.templates.environment sets one
                 source, _, _ = self.env.loader.get_source(self.env, current)
                 for ref in meta.find_referenced_templates(self.env.parse(source)):
                     if ref and ref not in seen:
@@ -82,7 +85,7 @@ class KeyMaker:
             self._templates[name] = frozenset(seen)
         return self._templates[name]
 
-    def _campaign_items(self, campaign: Campaign):
+    def _campaign_items(self, campaign: Campaign) -> Iterator[tuple[str, object]]:
         yield "toolbox", __version__
         yield "created", created_date(campaign)  # SOURCE_DATE_EPOCH changes every file's dates
         yield "campaign", _plain(campaign.campaign)
@@ -95,7 +98,7 @@ class KeyMaker:
             if partner.logo:
                 yield partner.logo, self.file(campaign.folder / partner.logo)
 
-    def _format_items(self, fmt: str):
+    def _format_items(self, fmt: str) -> Iterator[tuple[str, object]]:
         for name in sorted(self.templates(template_name(fmt))):
             yield name, self.file(self.project.templates / name)
         for folder in ("print", "share", "outreach", "partials", "fonts"):
@@ -103,7 +106,7 @@ class KeyMaker:
                 if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
                     yield f"{folder}/{path.name}", self.file(path)
 
-    def _locale_items(self, campaign: Campaign, tag: str):
+    def _locale_items(self, campaign: Campaign, tag: str) -> Iterator[tuple[str, object]]:
         info = resolve(tag, campaign.locales)
         yield "script", info.script if info else ""
         for link in chain(tag, campaign.campaign.source_locale, campaign.locales):
@@ -111,14 +114,15 @@ class KeyMaker:
                 path = po_path(self.project.locales, catalog_tag(link, campaign.locales), domain)
                 yield path.as_posix(), self.file(path)
 
-    def _group_items(self, campaign: Campaign, group_id: str):
+    def _group_items(self, campaign: Campaign, group_id: str) -> Iterator[tuple[str, object]]:
         group = campaign.group(group_id)
         yield "group", _plain(group)
         for rel in sorted(group.content.values()):
             yield rel, self.file(campaign.folder / rel)
 
     def print_key(self, campaign: Campaign, unit: Unit) -> str:
-        cid = campaign.id
+        cid, locale, group = campaign.id, unit.locale, unit.group
+        assert locale is not None  # print units have a locale (plan.py)
         h = hashlib.sha256()
         for part in (
             self.options,
@@ -126,8 +130,8 @@ class KeyMaker:
             repr(_plain(shown_country(campaign, unit.country) if unit.country else None)),
             self._part(("campaign", cid), lambda: self._campaign_items(campaign)),
             self._part(("format", unit.format), lambda: self._format_items(unit.format)),
-            self._part(("locale", cid, unit.locale), lambda: self._locale_items(campaign, unit.locale)),
-            self._part(("group", cid, unit.group), lambda: self._group_items(campaign, unit.group)) if unit.group
+            self._part(("locale", cid, locale), lambda: self._locale_items(campaign, locale)),
+            self._part(("group", cid, group), lambda: self._group_items(campaign, group)) if group
             else repr(_plain(campaign.groups)),  # the print guide lists every group's materials
         ):
             h.update(part.encode("utf-8") + b"\0")
@@ -142,7 +146,7 @@ class KeyMaker:
         """
         h = hashlib.sha256()
 
-        def add(label: str, value) -> None:
+        def add(label: str, value: object) -> None:
             h.update(f"{label}\0{value}\0".encode("utf-8"))
 
         add("campaign", self._part(("campaign", campaign.id), lambda: self._campaign_items(campaign)))

@@ -12,7 +12,8 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Iterator
+from collections.abc import Callable
+from typing import Any, Iterator
 
 from .errors import Problem, ToolboxError, display_path
 from .i18n.localize import Localizer
@@ -63,11 +64,12 @@ class _Renderer:
             from .render.pdf import forget_fonts
 
             forget_fonts()  # the interrupted render may have left WeasyPrint's font state half-updated
-            return PrintDone(job.unit, None, None, 0.0, [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit)])
+            return PrintDone(job.unit, None, None, 0.0, [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit or 0)])
 
     def _render(self, job: PrintJob) -> PrintDone:
         campaign = self.campaigns[job.campaign]
         unit = job.unit
+        assert unit.locale is not None  # print units have a locale (plan.py)
         localizer = Localizer(self.project, campaign, unit.locale)
         result, problems = render_print(self.project, self.env, self.fonts, campaign, unit, localizer, self.options)
         if unit.format in SHARE_FORMATS:  # an image for messaging apps: rasterised, no preview
@@ -143,7 +145,7 @@ class Workers:
     def __enter__(self) -> "Workers":
         return self
 
-    def __exit__(self, exc_type, *exc) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         if self._pool is None:
             return
         if exc_type is not None:
@@ -179,7 +181,7 @@ class Workers:
         return list(_map(pool, _subset_in_worker, tasks))
 
 
-def _map(pool: ProcessPoolExecutor, fn, items: list) -> Iterator:
+def _map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: list) -> Iterator:
     """``pool.map`` with SIGINT blocked while it submits.
 
     Submitting is when the pool starts its worker processes; a process inherits

@@ -12,9 +12,11 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TextIO
 
 from .errors import Problem, ToolboxError
 from .campaign.paths import inside
@@ -61,14 +63,14 @@ def os_problem(exc: OSError) -> Problem | None:
 
     None for any other error (a bug of ours, reported as one).
     """
-    advice = ADVICE.get(exc.errno)
+    advice = ADVICE.get(exc.errno) if exc.errno is not None else None
     if advice is None:
         return None
     return Problem(str(exc.filename or "toolbox"), None, f"{exc.strerror or exc}; {advice} (no file was left "
                    "half-written: each is replaced only once complete)")
 
 
-def open_own(path: Path, flags: int):
+def open_own(path: Path, flags: int) -> int:
     """Open one of toolbox's own files in the output folder (the lock, the journal) as a regular file.
 
     A symbolic link put there in its place would make toolbox create or append to a file
@@ -170,7 +172,7 @@ class Journal:
 
     def __init__(self, out: Path) -> None:
         self.path = out / JOURNAL
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def add(self, rel: str, digest: str) -> None:
         try:
@@ -235,7 +237,8 @@ class OutputWriter:
                 parent = parent.parent
         return removed
 
-    def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
+    def write(self, rel: str, data: bytes, *, campaign: str | None = None, group: str | None = None,
+              locale: str | None = None, country: str | None = None,
               format: str, pages: int | None = None, translated: float | None = None,
               paper: str | None = None) -> Entry:
         target = inside(self.out, rel)
@@ -265,7 +268,7 @@ class OutputWriter:
 
 
 @contextmanager
-def output_lock(out: Path, on_wait=None):
+def output_lock(out: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold the output folder for one build at a time.
 
     An OS file lock (flock): a build that crashes or is killed releases it with

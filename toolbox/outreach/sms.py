@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from ..errors import Problem, display_path
 from ..i18n.numbers import isolate_text
+from ..campaign.model import Campaign
 from ..campaign.tomlpos import line_of
+from ..project import Project
 
 #: GSM 03.38 basic character set (one septet each).
 GSM7_BASIC = frozenset(
@@ -88,7 +90,7 @@ def sms_path(cid: str, group: str, locale: str, country: str) -> str:
     return f"{cid}/{locale}/{group}/{cid}-{group}-{locale}-{country.lower()}-sms.txt"
 
 
-def texts(project, campaign) -> list[tuple[str, str, str, str, str, float, list[Problem]]]:
+def texts(project: Project, campaign: Campaign) -> list[tuple[str, str, str, str, str, float, list[Problem]]]:
     """Every text message of a campaign: (path, text, group, locale, country, translated share, problems)."""
     from ..campaign.contacts import shown_country
     from ..i18n.localize import Localizer
