@@ -1,11 +1,10 @@
-from pathlib import Path
-
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
+from toolbox.campaign.model import LocaleDecl
 from toolbox.i18n.catalog import Translator, messages
 from toolbox.i18n.locales import chain, resolve
-from toolbox.campaign.model import LocaleDecl
 from toolbox.render.templates import environment, render
 
 

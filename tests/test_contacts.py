@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from conftest import ROOT, make_project, run_toolbox
 from toolbox.campaign.contacts import shown_hotlines
-from toolbox.errors import Collector
 from toolbox.campaign.load import load_campaign
+from toolbox.errors import Collector
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FOOTNOTE = "This designation is without prejudice to positions on status"

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html.parser
-import re
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,17 +26,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from toolbox.campaign.load import load_campaign
+from toolbox.campaign.paths import inside
+from toolbox.campaign.validate import validate_campaign
 from toolbox.errors import Collector
 from toolbox.i18n.checks import check_message, check_po
 from toolbox.i18n.segments import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, render_blocks, split_blocks
-from toolbox.campaign.load import load_campaign
-from toolbox.campaign.paths import inside
 from toolbox.plan import plan_campaign
 from toolbox.project import Project
 from toolbox.render.fonts import load_fonts
 from toolbox.render.site import SiteRenderer
 from toolbox.render.templates import environment
-from toolbox.campaign.validate import validate_campaign
 
 EXAMPLES = int(os.environ.get("TOOLBOX_FUZZ_EXAMPLES", "100"))
 _FIXED = "TOOLBOX_FUZZ_EXAMPLES" not in os.environ  # the suite: the same examples every run, nothing saved

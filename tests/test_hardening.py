@@ -90,7 +90,7 @@ def test_translations_are_sanitised_too() -> None:
 
     blocks = split_blocks("First paragraph.\n\n- an item\n\n# A heading\n")
     for payload in PAYLOADS:
-        out = str(render_blocks(blocks, lambda msgid: (payload, "sq", "ltr"), "sq"))
+        out = str(render_blocks(blocks, lambda msgid, payload=payload: (payload, "sq", "ltr"), "sq"))
         assert not FORBIDDEN.search(out), (payload, out)
         parser = _Tags()
         parser.feed(out)
@@ -116,7 +116,7 @@ def test_templates_escape_everything_and_never_use_safe(tmp_path: Path) -> None:
 class _Recorder(http.server.BaseHTTPRequestHandler):
     requests: list[str] = []
 
-    def do_GET(self):  # noqa: N802 - http.server's name
+    def do_GET(self):
         _Recorder.requests.append(self.path)
         self.send_response(404)
         self.end_headers()

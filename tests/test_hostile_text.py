@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, run_toolbox
+from toolbox.campaign.invisible import hidden_characters
 from toolbox.i18n.catalog import literal_percent
 from toolbox.i18n.checks import check_message, dials, folded, reader_view
-from toolbox.campaign.invisible import hidden_characters
 
 CALL = "Call 0800 11111 now."
 LINK = "Call [0800 11111](tel:080011111)."

@@ -348,7 +348,7 @@ def test_previews_match_the_checked_in_pictures(demo_build: Path, name: str, pag
         reference.write_bytes(b"P5\n%d %d\n255\n" % (width, height) + pixels)
     ref = reference.read_bytes().split(b"\n", 3)
     assert tuple(int(v) for v in ref[1].split()) == (width, height)
-    diff = sum(abs(a - b) for a, b in zip(pixels, ref[3])) / (255 * len(pixels))
+    diff = sum(abs(a - b) for a, b in zip(pixels, ref[3], strict=True)) / (255 * len(pixels))
     assert diff < 0.02, f"{name} page {page} differs from {reference.name} by {diff:.1%}"
 
 

@@ -6,37 +6,37 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from markupsafe import Markup
 
 from . import __version__
+from .campaign.load import find_campaigns, load_campaign
+from .campaign.model import Campaign
+from .campaign.validate import validate_campaign
 from .errors import Collector, Problem, ToolboxError, display_path
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
-from .i18n.hotlines import literal_number_problems, placeholder_problems
 from .i18n.checks import check_po
 from .i18n.coverage import coverage
-from .i18n.pseudo import TAG as PSEUDO
-from .campaign.load import find_campaigns, load_campaign
+from .i18n.hotlines import literal_number_problems, placeholder_problems
 from .i18n.locales import chain, resolve
+from .i18n.pseudo import TAG as PSEUDO
+from .i18n.validate import validate_languages
 from .keys import KeyMaker
-from .campaign.model import Campaign
 from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
+from .previous import journaled, ours, previous_outputs, previous_state
 from .project import Project
 from .render.fonts import load_fonts
-from .render.themecheck import check_designs, check_locale_fonts
 from .render.print import PrintOptions
 from .render.site import SiteRenderer, sitemap
+from .render.templates import environment
+from .render.themecheck import check_designs, check_locale_fonts
+from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, plan_fonts
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
-from .render.templates import environment
 from .schedule import PrintJob, Workers
-from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
-from .campaign.validate import validate_campaign
-from .i18n.validate import validate_languages
-from .previous import journaled, ours, previous_outputs, previous_state
 from .write import Entry, OutputWriter, output_lock, write_state
 
 log = logging.getLogger("toolbox")
@@ -192,7 +192,7 @@ class Shard:
     count: int
 
     @classmethod
-    def parse(cls, text: str) -> "Shard":
+    def parse(cls, text: str) -> Shard:
         try:
             k, n = (int(x) for x in text.split("/"))
         except ValueError:
@@ -299,7 +299,7 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
                      new_state: dict, report: BuildReport, failures: list[Problem], shard: Shard | None,
                      progress: ProgressFn | None, total: int) -> None:
     """Render the print outputs that changed, then each campaign's microsite."""
-    for done, (job, key) in zip(workers.print([j for j, _ in pending]), pending):
+    for done, (job, key) in zip(workers.print([j for j, _ in pending]), pending, strict=True):
         unit = done.unit
         log.info("render %s", unit.path)
         _replay([_as_list(p) for p in done.problems], report, failures)
@@ -441,7 +441,7 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
     # Every face of every folder at once, spread over the workers; a face drawing the same characters
     # in several folders (a language's name in every language list) is subset once: Nastaliq takes seconds.
     wanted = list(dict.fromkeys((face.path, plan.text_for(face)) for _, _, plan, _, _ in todo for face in plan.faces))
-    done = dict(zip(wanted, workers.subsets(wanted)))
+    done = dict(zip(wanted, workers.subsets(wanted), strict=True))
     for name, key, plan, pages, tag in todo:
         files = {face: done[(face.path, plan.text_for(face))] for face in plan.faces}
         failures.extend(check_pages(plan, pages, files))

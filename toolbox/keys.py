@@ -21,9 +21,9 @@ from jinja2 import meta
 
 from . import __version__
 from .campaign.contacts import shown_country
+from .campaign.model import Campaign
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .i18n.locales import chain, resolve
-from .campaign.model import Campaign
 from .plan import Unit, template_name
 from .project import Project
 from .render.context import created_date
@@ -65,7 +65,7 @@ class KeyMaker:
         if name not in self._parts:
             h = hashlib.sha256()
             for label, value in make():
-                h.update(f"{label}\0{value}\0".encode("utf-8"))
+                h.update(f"{label}\0{value}\0".encode())
             self._parts[name] = h.hexdigest()
         return self._parts[name]
 
@@ -147,16 +147,16 @@ class KeyMaker:
         h = hashlib.sha256()
 
         def add(label: str, value: object) -> None:
-            h.update(f"{label}\0{value}\0".encode("utf-8"))
+            h.update(f"{label}\0{value}\0".encode())
 
         add("campaign", self._part(("campaign", campaign.id), lambda: self._campaign_items(campaign)))
         add("groups", _plain(campaign.groups))
         add("countries", _plain(campaign.countries))
         add("regional_hotlines", _plain(campaign.regional_hotlines))
         for group in campaign.groups:
-            add("group", self._part(("group", campaign.id, group.id), lambda: self._group_items(campaign, group.id)))
+            add("group", self._part(("group", campaign.id, group.id), lambda gid=group.id: self._group_items(campaign, gid)))
         for tag in sorted({t for g in campaign.groups for t in g.locales}):
-            add("locale", self._part(("locale", campaign.id, tag), lambda: self._locale_items(campaign, tag)))
+            add("locale", self._part(("locale", campaign.id, tag), lambda tag=tag: self._locale_items(campaign, tag)))
         for folder in ("site", "partials", "fonts"):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.is_file():

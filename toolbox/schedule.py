@@ -10,14 +10,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from collections.abc import Callable
-from typing import Any, Iterator
+from typing import Any
 
+from .campaign.model import Campaign
 from .errors import Problem, ToolboxError, display_path
 from .i18n.localize import Localizer
-from .campaign.model import Campaign
 from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, template_name
 from .project import Project
 from .render.fonts import load_fonts
@@ -142,7 +142,7 @@ class Workers:
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "Workers":
+    def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:

@@ -30,16 +30,16 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
 from .build import build
-from .schedule import default_jobs
-from .errors import ToolboxError
 from .campaign.paths import resolved
-from .project import Project
 from .campaign.validate import ID_RE
+from .errors import ToolboxError
+from .project import Project
+from .schedule import default_jobs
 from .write import os_problem
 
 log = logging.getLogger("toolbox")
@@ -167,12 +167,12 @@ class Preview:
                 target = served_file(root, unquote(urlparse(path).path))
                 return str(target) if target is not None else str(root / ".toolbox-serve-refused" / "missing")
 
-            def do_HEAD(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_HEAD(self) -> None:
                 if self._host_refused():
                     return None
                 return super().do_HEAD()
 
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 if self._host_refused():
                     return None
                 path = unquote(urlparse(self.path).path)

@@ -18,10 +18,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .errors import Problem, ToolboxError
 from .campaign.paths import inside
+from .errors import Problem, ToolboxError
 from .previous import JOURNAL, LOCK, MANIFEST, OWN, STATE, previous_state
-
 
 
 @dataclass
@@ -95,7 +94,7 @@ def atomic_write(target: Path, data: bytes) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _at(exc, target)
+        raise _at(exc, target) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -121,7 +120,7 @@ def write_all(folder: Path, files: dict[str, bytes]) -> None:
             try:
                 os.replace(tmp, target)
             except OSError as exc:
-                raise _at(exc, target)
+                raise _at(exc, target) from exc
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -139,7 +138,7 @@ def stage(target: Path, data: bytes) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise _at(exc, target)
+        raise _at(exc, target) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -148,7 +147,7 @@ def stage(target: Path, data: bytes) -> str:
         os.chmod(tmp, 0o644)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _at(exc, target)
+        raise _at(exc, target) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -185,7 +184,7 @@ class Journal:
             self._fh.write(json.dumps({"path": rel, "sha256": digest}) + "\n")
             self._fh.flush()
         except OSError as exc:
-            raise _at(exc, self.path)
+            raise _at(exc, self.path) from exc
 
     def clear(self) -> None:
         """The build is finished and its manifest lists what it wrote."""
@@ -239,7 +238,7 @@ class OutputWriter:
 
     def write(self, rel: str, data: bytes, *, campaign: str | None = None, group: str | None = None,
               locale: str | None = None, country: str | None = None,
-              format: str, pages: int | None = None, translated: float | None = None,
+              format: str, pages: int | None = None, translated: float | None = None,  # noqa: A002 - the manifest field
               paper: str | None = None) -> Entry:
         target = inside(self.out, rel)
         if target is None:  # never reached from valid input; a last line of defence

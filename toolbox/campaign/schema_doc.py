@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 import sys
 import typing
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from . import model
 
@@ -35,7 +35,7 @@ def _type_name(hint: Any) -> str:
         return "list of " + _type_name(typing.get_args(hint)[0]) + "s"
     if origin is dict:
         return "table"
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, __import__("types").UnionType):
         return _type_name(next(a for a in typing.get_args(hint) if a is not type(None)))
     return {"str": "text", "bool": "true/false", "int": "number", "date": "date"}.get(getattr(hint, "__name__", str(hint)), getattr(hint, "__name__", str(hint)))
 

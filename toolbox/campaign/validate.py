@@ -5,17 +5,15 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
-
+from ..errors import Collector, display_path
+from ..project import Project
 from .contacts import shown_hotlines
 from .countries import country_problem
-from ..errors import Collector, display_path
 from .hours import ACCEPTED, HoursError, parse_hours
 from .limits import image_problem
 from .model import REGIONAL_KINDS, Campaign, Hotline, RegionalHotline
 from .paths import RESERVED, reference_problem, resolved
-from ..project import Project
 from .tomlpos import KeyPath, line_of
 from .urls import exit_problem, has_userinfo, scheme
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
@@ -231,7 +231,7 @@ class Translator:
             # Plain characters, not <bdi>: a template string may be printed inside an
             # attribute, where its numbers must still read left to right.
             # In HTML the same numbers get <bdi> (Text.__html__).
-            return Text(isolate_text(text.plain), text.lang, text.dir, text.fallback, text._html, page_dir="rtl")
+            return Text(isolate_text(text.plain), text.lang, text.dir, text.fallback, text._html, page_dir="rtl")  # noqa: SLF001 - its own package's type
         return text
 
     # The template callables (Jinja's newstyle gettext: ``_("… %(x)s", x=…)``).

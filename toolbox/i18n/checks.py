@@ -36,10 +36,10 @@ from urllib.parse import unquote, urlsplit
 
 from babel.messages.catalog import Message
 
-from ..errors import Collector, display_path
 from ..campaign.invisible import hidden_characters
 from ..campaign.limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
 from ..campaign.urls import DOMAIN
+from ..errors import Collector, display_path
 from .catalog import read_catalog
 from .segments import inline_html
 from .translit import transliterate
@@ -240,7 +240,7 @@ def check_message(source: str, translation: str) -> list[str]:
     dst_text, dst_links = reader_view(translation)
     views = ((source, translation), (src_text, dst_text), (folded(src_text), folded(dst_text)))
     for what, find in _FINDERS:
-        for (src_view, dst_view), how in zip(views, _VIEWS):
+        for (src_view, dst_view), how in zip(views, _VIEWS, strict=True):
             src, dst = find(src_view), find(dst_view)
             if src != dst:
                 problems.append(

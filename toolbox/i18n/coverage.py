@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem, display_path
 from ..campaign.model import Campaign
+from ..errors import Problem, display_path
 from ..project import Project
 from .catalog import TEMPLATE_DOMAIN, catalog_tag, locale_messages, po_path, read_catalog, singular
 from .workflow import campaign_messages, extract_templates

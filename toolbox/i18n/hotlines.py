@@ -14,14 +14,14 @@ import re
 from collections.abc import Callable
 
 from ..campaign.contacts import shown_hotlines
+from ..campaign.model import Campaign, TargetGroup
+from ..campaign.model import Hotline as HotlineLine
+from ..campaign.tomlpos import KeyPath, line_of
 from ..errors import Collector, display_path
+from ..project import Project
 from .catalog import catalog_tag, po_path, read_catalog
 from .numbers import HOTLINE, Hotline, digits, find_phones
 from .segments import split_blocks
-from ..campaign.model import Campaign, TargetGroup
-from ..campaign.model import Hotline as HotlineLine
-from ..project import Project
-from ..campaign.tomlpos import KeyPath, line_of
 
 
 def tel(number: str) -> str:

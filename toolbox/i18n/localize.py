@@ -14,17 +14,17 @@ from babel import Locale as BabelLocale
 from babel.dates import format_date
 from markupsafe import Markup
 
-from .hotlines import hotline_for, tel
 from ..campaign.hours import Hours, HoursError, Labels, format_hours, parse_hours
-from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages
-from .pseudo import TAG as PSEUDO
-from .pseudo import pseudo
-from .numbers import Hotline
-from .segments import plain_text, render_blocks, split_blocks
-from .text import Text
-from .locales import LocaleInfo, chain, in_cldr, resolve
 from ..campaign.model import SECTIONS, Campaign, Country, TargetGroup
 from ..project import Project
+from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages
+from .hotlines import hotline_for, tel
+from .locales import LocaleInfo, chain, in_cldr, resolve
+from .numbers import Hotline
+from .pseudo import TAG as PSEUDO
+from .pseudo import pseudo
+from .segments import plain_text, render_blocks, split_blocks
+from .text import Text
 
 
 class ShownHours:

@@ -21,18 +21,18 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
 from ..campaign.contacts import applies
-from ..errors import Collector, Problem, ToolboxError, display_path
-from .locales import resolve
 from ..campaign.model import SECTIONS, Campaign
-from ..project import Project
 from ..campaign.tomlpos import line_of
+from ..errors import Collector, Problem, ToolboxError, display_path
+from ..project import Project
 from ..write import atomic_write
 from .catalog import TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog, singular
+from .locales import resolve
 from .numbers import HOTLINE
 from .segments import split_blocks
 
 # Pinned so extraction is reproducible: a .pot only changes when its messages do.
-_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 SMS_SEGMENT = 160
 

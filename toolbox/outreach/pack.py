@@ -20,11 +20,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..errors import Problem, ToolboxError
 from ..campaign.paths import inside, relative_problem
-from ..previous import entry_problem
+from ..errors import Problem, ToolboxError
 from ..plan import GUIDE_FORMAT, SHARE_FORMATS
-from ..previous import MANIFEST
+from ..previous import MANIFEST, entry_problem
 from ..write import write_all
 
 #: Default size budgets, in KB (1024 bytes): a print PDF, a share image.

@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..errors import Problem, display_path
-from ..i18n.numbers import isolate_text
 from ..campaign.model import Campaign
 from ..campaign.tomlpos import line_of
+from ..errors import Problem, display_path
+from ..i18n.numbers import isolate_text
 from ..project import Project
 
 #: GSM 03.38 basic character set (one septet each).
@@ -93,8 +93,8 @@ def sms_path(cid: str, group: str, locale: str, country: str) -> str:
 def texts(project: Project, campaign: Campaign) -> list[tuple[str, str, str, str, str, float, list[Problem]]]:
     """Every text message of a campaign: (path, text, group, locale, country, translated share, problems)."""
     from ..campaign.contacts import shown_country
-    from ..i18n.localize import Localizer
     from ..campaign.validate import SITE_FORMAT
+    from ..i18n.localize import Localizer
 
     allowed = campaign.campaign.sms_segments
     where = display_path(campaign.definition)

@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
-from ..errors import Problem, ToolboxError
 from ..campaign.paths import inside
+from ..errors import Problem, ToolboxError
 
 THUMB = 150  # px, the longer side of a thumbnail
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..errors import Problem, display_path
 from ..campaign.urls import file_path
+from ..errors import Problem, display_path
 from .pdf import PdfResult
 
 _PAGES = re.compile(r'<meta\s+name="toolbox:pages"\s+content="(\d+)(?:-(\d+))?"', re.I)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +194,7 @@ def _overflows(document: Any) -> list[FitBox]:
     tallest: dict[int, tuple[float, str]] = {}  # element → (height, text) of its tallest paragraph so far
     for number, page in enumerate(document.pages, 1):
         on_page: set[int] = set()
-        for box in page._page_box.descendants():
+        for box in page._page_box.descendants():  # noqa: SLF001 - WeasyPrint has no public layout tree
             element = getattr(box, "element", None)
             if element is None or not element.get("data-fit") or getattr(box, "element_tag", None) is None:
                 continue
@@ -264,7 +264,7 @@ def _collisions(document: Any) -> list[Collision]:
     for number, page in enumerate(document.pages, 1):
         marks: list[tuple[str, tuple[float, float, float, float]]] = []
         content: list[tuple[str, tuple[float, float, float, float]]] = []
-        _collect(page._page_box, None, marks, content)
+        _collect(page._page_box, None, marks, content)  # noqa: SLF001 - as above
         for label, rect in marks:
             covered = [what for what, other in content if _overlap(rect, other)]
             if covered:

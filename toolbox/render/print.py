@@ -11,11 +11,11 @@ from babel.messages.pofile import read_po
 from markupsafe import Markup
 
 from ..campaign.contacts import shown_country
+from ..campaign.model import Campaign
 from ..errors import Problem
 from ..i18n.catalog import TEMPLATE_DOMAIN, po_path
-from ..i18n.localize import Localizer
 from ..i18n.locales import chain, resolve
-from ..campaign.model import Campaign
+from ..i18n.localize import Localizer
 from ..plan import Unit, plan_campaign, printed, template_name
 from ..project import Project
 from .checks import check_print

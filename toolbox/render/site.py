@@ -12,17 +12,17 @@ from dataclasses import dataclass, replace
 import jinja2
 from markupsafe import Markup
 
-from ..i18n.numbers import Hotline
 from ..campaign.contacts import shown_country
-from ..i18n.localize import Localizer
-from ..i18n.locales import resolve
 from ..campaign.model import Campaign
+from ..i18n.locales import resolve
+from ..i18n.localize import Localizer
+from ..i18n.numbers import Hotline
 from ..plan import Unit, site_locales
 from ..project import Project
 from .context import created_date
 from .fonts import FontSet
-from .webfonts import PICKER_FOLDER
 from .templates import relpath, render
+from .webfonts import PICKER_FOLDER
 
 EXIT_SCRIPT = "templates/site/exit.js"
 

@@ -14,7 +14,6 @@ from ..i18n.localize import Translators
 from ..i18n.numbers import isolate_html, isolate_plain_html
 
 
-
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),

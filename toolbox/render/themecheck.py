@@ -27,11 +27,11 @@ from pathlib import Path
 
 import jinja2
 
-from ..errors import Collector, display_path
 from ..campaign.limits import read_text
 from ..campaign.model import Campaign
 from ..campaign.paths import reference_problem, resolved
 from ..campaign.tomlpos import KeyPath, key_lines, line_of
+from ..errors import Collector, display_path
 from ..i18n.locales import resolve
 from ..project import Project
 from .fonts import _STYLES, cmap, drawn, letters, load_fonts

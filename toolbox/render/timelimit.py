@@ -24,9 +24,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Iterator
 
 #: Seconds one print output (a PDF or a share image) may take: a leaflet takes 1–5 s.
 DEFAULT_TIME_LIMIT = 120.0
