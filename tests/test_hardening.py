@@ -180,7 +180,8 @@ def test_huge_markdown_file(tmp_path: Path) -> None:
 
 def test_overlong_paragraph_names_its_line(tmp_path: Path) -> None:
     project = _site_project(tmp_path, "# Title\n\n" + "word " * 1500 + "\n")
-    _validate_fails_fast(project, "campaigns/jobs/content/about.md:3: this paragraph is 7499 characters long, over the limit of 5000")
+    _validate_fails_fast(project, "campaigns/jobs/content/about.md:3: this paragraph is 7499 characters long, over the limit of "
+                                  "5000")
 
 
 def test_translation_thousands_of_lines_long(tmp_path: Path) -> None:

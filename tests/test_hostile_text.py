@@ -57,7 +57,9 @@ HOSTILE = [
     (LINK, "Thirrni [0800 11111](TEL:080011112).", "link target differs"),
     (LINK, "Thirrni [0800 11111](https://evil.example.net).", "shows a phone number but goes to 'https://evil.example.net'"),
     ("Read <https://help.example.org>.", "Lexoni <https://evil.example.net>.", "link target differs"),
-    ("Read <https://help.example.org>.", "Lexoni [help.example.org](https://evil.example.net).", "the link 'help.example.org' goes to 'https://evil.example.net'"),
+    ("Read <https://help.example.org>.", "Lexoni [help.example.org](https://evil.example.net).", "the link 'help.example.org' "
+                                                                                                 "goes to "
+                                                                                                 "'https://evil.example.net'"),
     ("See https://help.example.org.", "Shih HTTPS://evil.example.net.", "web address differs"),
     ("See astra.rs.", "Shih astra.com.", "web address differs: source ['astra.rs'], translation ['astra.com']"),
     ('Call <a href="tel:080011111">0800 11111</a>.', 'Thirrni <a href="&#116;el:080011112">0800 11111</a>.', "dials '080011112'"),
@@ -76,7 +78,8 @@ def test_hostile_translation_is_refused(source: str, translation: str, expected:
 FINE = [
     (CALL, "Thirrni 0800 11111 tani."),
     (CALL, "Thirrni&nbsp;0800 11111 tani &amp; sot."),
-    ("I want to call 0800 11111", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 0800 11111 \u062a\u0645\u0627\u0633 \u0628\u06af\u06cc\u0631\u0645"),
+    ("I want to call 0800 11111", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 0800 11111 \u062a\u0645\u0627\u0633 "
+                                  "\u0628\u06af\u06cc\u0631\u0645"),
     ("I want help", "\u0986\u09ae\u09bf \u09b8\u09be\u09b9\u09be\u09af\u09cd\u200d\u09af \u099a\u09be\u0987"),  # Bengali ya-phala with ZWJ
     ("Windows, please", "\u0644\u0637\u0641\u0627\u064b Windows\u200f \u0631\u0627"),  # RLM beside a Latin word
     ("Human trafficking", "Menschen\u00adhandel"),

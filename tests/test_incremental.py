@@ -37,7 +37,10 @@ def project(tmp_path: Path) -> Path:
     assert run_toolbox("new", "jobs", cwd=project).returncode == 0
     toml = project / "campaigns/jobs/campaign.toml"
     text = toml.read_text()
-    text = text.replace('locales = ["en"]', 'locales = ["en", "sq"]').replace('formats = ["site", "leaflet"]', 'formats = ["site", "leaflet", "card"]')
+    text = text.replace('locales = ["en"]', 'locales = ["en", "sq"]').replace('formats = ["site", "leaflet"]', 'formats = '
+                                                                                                               '["site", '
+                                                                                                               '"leaflet", '
+                                                                                                               '"card"]')
     text = text.replace('countries = ["MK"]', 'countries = ["MK", "AL"]')
     text += '\n[[countries.AL.hotlines]]\nname = "SOS line"\nnumber = "116 006"\nfree = true\n'
     toml.write_text(text)

@@ -287,7 +287,8 @@ def test_press_profile_adds_bleed_and_crop_marks_and_archive_writes_pdf_a(tmp_pa
 
 
 def test_campaign_settings_choose_press_profile_and_variant(tmp_path: Path) -> None:
-    project = demo_project(tmp_path, lambda t: t.replace("eu_funded = true", 'eu_funded = true\nprint_marks = true\npdf_variant = "pdf/a-3b"'))
+    project = demo_project(tmp_path, lambda t: t.replace("eu_funded = true", 'eu_funded = true\nprint_marks = true\npdf_variant '
+                                                                             '= "pdf/a-3b"'))
     out = tmp_path / "out"
     assert run_toolbox("build", "--out", str(out), cwd=project).returncode == 0
     poster = next(out.rglob("*-poster-a4.pdf"))

@@ -58,7 +58,8 @@ def _verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
 
 
 def output_options(f):
-    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity, help="Print only warnings and errors.")(f)
+    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity, help="Print only warnings and "
+                                                                                                  "errors.")(f)
     return click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbosity, help="Say more (-vv: debug).")(f)
 
 
@@ -85,7 +86,8 @@ def cli(ctx: click.Context, project_dir: Path | None, verbose: int, quiet: bool)
 
 @cli.command()
 @click.argument("campaigns", nargs=-1)
-@click.option("--strict", is_flag=True, help="Treat warnings (a symbolic link in templates/ to outside the project, no base_url) as errors.")
+@click.option("--strict", is_flag=True, help="Treat warnings (a symbolic link in templates/ to outside the project, no base_url) "
+                                             "as errors.")
 @output_options
 @pass_ctx
 def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
@@ -112,13 +114,16 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @click.option("--print", "press", is_flag=True, help="Print profile for the print shop: 3 mm bleed and crop marks.")
 @click.option("--archive", is_flag=True, help="Write PDF/A-3b (archiving) instead of the default tagged PDF/UA-1.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="first", show_default=True,
-              help="PNG previews of print outputs beside them (first page or every page), shown on the microsite's downloads pages and as its share images.")
+              help="PNG previews of print outputs beside them (first page or every page), shown on the microsite's downloads "
+                   "pages and as its share images.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Render in N worker processes. Default: the number of cores.")
 @click.option("--force", is_flag=True, help="Render everything again, even outputs whose inputs did not change.")
 @click.option("--shard", default=None, metavar="K/N",
-              help="Build only the K-th of N deterministic slices of the print outputs (no microsite); join the slices with 'toolbox merge'.")
-@click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find untranslatable strings and overflow.")
+              help="Build only the K-th of N deterministic slices of the print outputs (no microsite); join the slices with "
+                   "'toolbox merge'.")
+@click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find "
+                                             "untranslatable strings and overflow.")
 @click.option("--page-budget", type=click.FloatRange(min=0), default=30, show_default=True, metavar="KB",
               help="Fail when a microsite page weighs more than KB compressed (HTML + CSS, fonts aside); 0: no budget.")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True,
@@ -152,7 +157,8 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     _say_weights(obj, report)
     removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
-        f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: {report.rendered} rendered, "
+        f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: "
+        f"{report.rendered} rendered, "
         f"{report.reused} reused{removed}; {len(report.warnings)} warnings) into {out_dir} in {report.seconds:.1f} s; "
         f"open {out_dir / 'index.html'}"
     )
@@ -206,8 +212,10 @@ def _say_weights(obj: Ctx, report) -> None:
 
 @cli.command()
 @click.argument("campaigns", nargs=-1)
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Keep the default: the preview is for this machine only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free "
+                                                                                             "port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Keep the default: the preview is for "
+                                                                     "this machine only.")
 @click.option("--no-open", is_flag=True, help="Do not open a browser window.")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Build into this folder (default: a temporary folder, removed when the server stops).")
@@ -309,7 +317,8 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
             obj.say(f"  {kb(len(f.data)):>10}  {f.path}")
     if catalogue:
         for cid in sorted({b.campaign for b in bundles}):
-            obj.say(f"{out_dir / (cid + '_catalogue.pdf')}  {kb((out_dir / (cid + '_catalogue.pdf')).stat().st_size)}, for coordinators")
+            obj.say(f"{out_dir / (cid + '_catalogue.pdf')}  {kb((out_dir / (cid + '_catalogue.pdf')).stat().st_size)}, for "
+                    f"coordinators")
     obj.say(f"packed {len(bundles)} bundles into {out_dir} (budgets: PDF {pdf_budget or 'none'} KB, "
             f"share image {image_budget or 'none'} KB)")
 
@@ -428,7 +437,8 @@ def status(obj: Ctx, locales: tuple[str, ...], as_json: bool, missing: bool) -> 
         return
     click.echo(f"{'catalog':<22} {'locale':<9} {'done':>5} {'fuzzy':>5} {'todo':>5} {'review':>6} {'%':>6}")
     for r in rows:
-        click.echo(f"{r.domain:<22} {r.locale:<9} {r.translated:>5} {r.fuzzy:>5} {r.untranslated:>5} {r.review:>6} {r.percent:>6.1f}")
+        click.echo(f"{r.domain:<22} {r.locale:<9} {r.translated:>5} {r.fuzzy:>5} {r.untranslated:>5} {r.review:>6} "
+                   f"{r.percent:>6.1f}")
         if missing:
             for mid in r.untranslated_ids:
                 click.echo(f"    untranslated: {mid}")

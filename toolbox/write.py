@@ -327,11 +327,13 @@ def gather_shards(shards: list[Path], out: Path) -> int:
                                         "folder; is this manifest damaged?"))
                 continue
             if seen.get(rel, digest) != digest:
-                problems.append(Problem(str(shard / rel), None, "differs from the same file in another shard; build the shards from one checkout with the same options"))
+                problems.append(Problem(str(shard / rel), None, "differs from the same file in another shard; build the shards "
+                                                                "from one checkout with the same options"))
                 continue
             data = (shard / rel).read_bytes()
             if hashlib.sha256(data).hexdigest() != digest:
-                problems.append(Problem(str(shard / rel), None, "does not match its manifest entry (damaged or changed after the build)"))
+                problems.append(Problem(str(shard / rel), None, "does not match its manifest entry (damaged or changed after the "
+                                                                "build)"))
                 continue
             seen[rel] = digest
             target = out / rel

@@ -152,7 +152,8 @@ def _spans(tokens: list[tuple[str, str]], pos: int, after_days: bool) -> tuple[t
             raise HoursError(f"'{tokens[pos][1]}' must be the start of a range such as {tokens[pos][1]}-18:00")
         start, end = _minutes(tokens[pos][1]), _minutes(tokens[pos + 2][1])
         if start == end:
-            raise HoursError(f"{tokens[pos][1]}-{tokens[pos + 2][1]} opens and closes at the same time (for a whole day write 24/7 or 00:00-24:00)")
+            raise HoursError(f"{tokens[pos][1]}-{tokens[pos + 2][1]} opens and closes at the same time (for a whole day write "
+                             f"24/7 or 00:00-24:00)")
         if start == 1440:
             raise HoursError("a range cannot start at 24:00; write 00:00")
         spans.append((start, end))

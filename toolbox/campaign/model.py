@@ -56,7 +56,8 @@ class Hotline:
     name: str = field(metadata=doc("what the line is, e.g. \"ASTRA SOS line\" (translated)"))
     number: str = field(metadata=doc("phone number as dialled in the country, e.g. \"0800 11111\""))
     operator: str = field(default="", metadata=doc("who answers (not translated)"))
-    hours: str = field(default="", metadata=doc("opening hours, printed in the reader's language: \"24/7\", \"Mo-Fr 10:00-18:00\", "
+    hours: str = field(default="", metadata=doc("opening hours, printed in the reader's language: \"24/7\", \"Mo-Fr "
+                                                "10:00-18:00\", "
                                                "\"Mo-Fr 08:00-20:00; Sa 10:00-14:00\", \"Mon-Fri 09-17\", \"daily 8-20\""))
     free: bool = field(default=False, metadata=doc("true when calling is free of charge"))
     anonymous: bool = field(default=False, metadata=doc("true when callers need not give their name"))
@@ -66,7 +67,8 @@ class Hotline:
     last_verified: dt.date | None = field(default=None, metadata=doc("date someone last checked the number"))
     confidence: str = field(default="medium", metadata=doc("low, medium, medium-high or high", choices=CONFIDENCES))
     sample: bool = field(default=False, metadata=doc("true for sample data that must be verified before use"))
-    kind: str = field(default="national", metadata=doc("national, regional, international or emergency: printed as a label (\"Emergency number\") for all but national", choices=HOTLINE_KINDS))
+    kind: str = field(default="national", metadata=doc("national, regional, international or emergency: printed as a label "
+                                                       "(\"Emergency number\") for all but national", choices=HOTLINE_KINDS))
     key: KeyPath = field(default=(), metadata=internal())
 
 
@@ -74,8 +76,10 @@ class Hotline:
 class RegionalHotline(Hotline):
     """A line that serves several countries: shown where a country has no line of its own."""
 
-    kind: str = field(default="regional", metadata=doc("regional, international or emergency (emergency lines are shown in every country they apply to, after the others)"))
-    countries: list[str] = field(default_factory=list, metadata=doc("countries it applies to (ISO codes, XK for Kosovo); empty: every campaign country"))
+    kind: str = field(default="regional", metadata=doc("regional, international or emergency (emergency lines are shown in every "
+                                                       "country they apply to, after the others)"))
+    countries: list[str] = field(default_factory=list, metadata=doc("countries it applies to (ISO codes, XK for Kosovo); empty: "
+                                                                    "every campaign country"))
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,8 @@ class LocaleDecl:
     cldr: str = field(default="", metadata=doc("CLDR locale to borrow number and date formats from, e.g. \"sr_Latn\""))
     plural_forms: str = field(default="", metadata=doc("gettext Plural-Forms for a language CLDR lacks"))
     fallback: list[str] = field(default_factory=list, metadata=doc("locales to fall back to, in order, before the source language"))
-    transliterate: str = field(default="", metadata=doc("build this locale by transliterating another's translation (sr-Cyrl from sr-Latn, or the reverse)"))
+    transliterate: str = field(default="", metadata=doc("build this locale by transliterating another's translation (sr-Cyrl "
+                                                        "from sr-Latn, or the reverse)"))
     key: KeyPath = field(default=(), metadata=internal())
 
 
@@ -118,8 +123,11 @@ class TargetGroup:
     name: str = field(metadata=doc("name of the group, as readers see it (translated)"))
     audience: str = field(default="", metadata=doc("who they are, for campaign staff (not printed)"))
     locales: list[str] = field(default_factory=list, metadata=doc("locales (BCP 47) this group reads"))
-    countries: list[str] = field(default_factory=list, metadata=doc("countries (ISO codes, XK for Kosovo) where the group is reached"))
-    formats: list[str] = field(default_factory=lambda: ["site", "leaflet"], metadata=doc("formats to produce: site, leaflet, poster (A3 and A4), card (wallet card), factsheet (for professionals)"))
+    countries: list[str] = field(default_factory=list, metadata=doc("countries (ISO codes, XK for Kosovo) where the group is "
+                                                                    "reached"))
+    formats: list[str] = field(default_factory=lambda: ["site", "leaflet"], metadata=doc("formats to produce: site, leaflet, "
+                                                                                         "poster (A3 and A4), card (wallet "
+                                                                                         "card), factsheet (for professionals)"))
     key_message: str = field(default="", metadata=doc("one sentence: the key message (translated)"))
     call_to_action: str = field(default="", metadata=doc("one sentence: what to do now (translated)"))
     sms: str = field(default="", metadata=doc("short text to forward by SMS or messaging app (translated)"))
@@ -144,12 +152,20 @@ class CampaignInfo:
     publisher: str = field(default="", metadata=doc("who publishes the material (printed in the imprint)"))
     exit_url: str = field(default="https://www.wikipedia.org/", metadata=doc("neutral site the quick-exit button goes to"))
     disclaimer: str = field(default="", metadata=doc("funder disclaimer printed on every material (translated)"))
-    eu_funded: bool = field(default=False, metadata=doc("true for EU-funded material: prints the EU emblem and \"Funded by the European Union\" beside the disclaimer"))
-    print_marks: bool = field(default=False, metadata=doc("true to always build print files with 3 mm bleed and crop marks (as toolbox build --print)"))
-    pdf_variant: str = field(default="", metadata=doc("PDF variant of print files: pdf/ua-1 (tagged, accessible; the default) or pdf/a-3b (archiving)", choices=("", "pdf/ua-1", "pdf/a-3b")))
-    proper_names: list[str] = field(default_factory=list, metadata=doc("names never transliterated (organisations, places), e.g. [\"ASTRA\", \"La Strada\"]"))
-    min_translated: float = field(default=0.8, metadata=doc("a locale whose campaign catalog is translated below this share (0-1) is not published; template strings (toolbox.po) are reported apart"))
-    no_fallback: list[str] = field(default_factory=list, metadata=doc("parts that must be translated, never shown in a fallback language: contacts (hotline names, notes), safety, and any section name"))
+    eu_funded: bool = field(default=False, metadata=doc("true for EU-funded material: prints the EU emblem and \"Funded by the "
+                                                        "European Union\" beside the disclaimer"))
+    print_marks: bool = field(default=False, metadata=doc("true to always build print files with 3 mm bleed and crop marks (as "
+                                                          "toolbox build --print)"))
+    pdf_variant: str = field(default="", metadata=doc("PDF variant of print files: pdf/ua-1 (tagged, accessible; the default) or "
+                                                      "pdf/a-3b (archiving)", choices=("", "pdf/ua-1", "pdf/a-3b")))
+    proper_names: list[str] = field(default_factory=list, metadata=doc("names never transliterated (organisations, places), e.g. "
+                                                                       "[\"ASTRA\", \"La Strada\"]"))
+    min_translated: float = field(default=0.8, metadata=doc("a locale whose campaign catalog is translated below this share "
+                                                            "(0-1) is not published; template strings (toolbox.po) are reported "
+                                                            "apart"))
+    no_fallback: list[str] = field(default_factory=list, metadata=doc("parts that must be translated, never shown in a fallback "
+                                                                      "language: contacts (hotline names, notes), safety, and "
+                                                                      "any section name"))
     sms_segments: int = field(default=2, metadata=doc("SMS parts a text message (a group's sms text and the country's first hotline) may take: 160 GSM-7 characters or 70 UCS-2 (Arabic, Cyrillic) for one, 153 or 67 per part beyond; the build warns above it (0: no limit)"))
     key: KeyPath = field(default=(), metadata=internal())
 
@@ -159,7 +175,9 @@ class Campaign:
     campaign: CampaignInfo = field(metadata=doc("the campaign itself"))
     groups: list[TargetGroup] = field(default_factory=list, metadata=doc("target groups ([[groups]] tables)"))
     countries: dict[str, Country] = field(default_factory=dict, metadata=doc("help contacts per country ([countries.XX])"))
-    regional_hotlines: list[RegionalHotline] = field(default_factory=list, metadata=doc("lines for several countries ([[regional_hotlines]]), shown where a country has no line of its own"))
+    regional_hotlines: list[RegionalHotline] = field(default_factory=list, metadata=doc("lines for several countries "
+                                                                                        "([[regional_hotlines]]), shown where a "
+                                                                                        "country has no line of its own"))
     partners: list[Partner] = field(default_factory=list, metadata=doc("partner organisations ([[partners]])"))
     assets: list[Asset] = field(default_factory=list, metadata=doc("images ([[assets]])"))
     locales: dict[str, LocaleDecl] = field(default_factory=dict, metadata=doc("locale declarations ([locales.rmn])"))

@@ -117,7 +117,8 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
         if not is_tag(tag):
             err(key, f"locale {tag!r} is not a BCP 47 tag (letters, digits and hyphens: en, sr-Latn, ar); fix the spelling")
     if info.base_url and scheme(info.base_url) != "https":
-        err(("campaign", "base_url"), f"base_url '{info.base_url}' must start with https:// (readers' connections must be private)")
+        err(("campaign", "base_url"), f"base_url '{info.base_url}' must start with https:// (readers' connections must be "
+                                      f"private)")
     elif info.base_url:
         check_url(("campaign", "base_url"), info.base_url, "base_url")
     exit_wrong = exit_problem(info.exit_url, info.base_url)
@@ -126,7 +127,8 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
     else:
         check_url(("campaign", "exit_url"), info.exit_url, "exit_url")
     if not info.base_url:
-        problems.warn(shown, at(("campaign",)), "no base_url: QR codes and canonical links are left out until the microsite has an address")
+        problems.warn(shown, at(("campaign",)), "no base_url: QR codes and canonical links are left out until the microsite has "
+                                                "an address")
 
     for i, code in enumerate(info.countries):
         if why := country_problem(code):
@@ -149,14 +151,16 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             err(gk + ("id",), f"duplicate group id '{group.id}' (first defined at line {at(seen_groups[group.id] + ('id',))})")
         seen_groups.setdefault(group.id, gk)
         if not group.locales:
-            err(gk + ("locales",), f"group '{group.id}' has no locales; list the languages its readers read, e.g. locales = [\"en\"]")
+            err(gk + ("locales",), f"group '{group.id}' has no locales; list the languages its readers read, e.g. locales = "
+                                   f"[\"en\"]")
         for i, code in enumerate(group.countries):
             if why := country_problem(code):
                 err(gk + ("countries", i), why)
             elif not shown_hotlines(campaign, code):
                 err(gk + ("countries", i), f"country '{code}' has no help contacts: no [[countries.{code}.hotlines]] entry, "
                                            f"and no [[regional_hotlines]] entry applies to it; add a hotline for {code}, or a "
-                                           f"[[regional_hotlines]] entry with countries = [\"{code}\"] (sample = true until verified)")
+                                           f"[[regional_hotlines]] entry with countries = [\"{code}\"] (sample = true until "
+                                           f"verified)")
             elif info.countries and code not in info.countries:
                 err(gk + ("countries", i), f"country '{code}' is not among the campaign's countries {info.countries}")
         for i, fmt in enumerate(group.formats):

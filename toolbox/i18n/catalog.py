@@ -87,7 +87,8 @@ def _parse_catalog(path: Path, problems: Collector | None) -> Catalog | None:
             line = getattr(exc, "lineno", None)  # Babel counts from 0
             line = line + 1 if isinstance(line, int) else 1
             reason = re.sub(r" on -?\d+$", "", str(exc))
-            problems.error(display_path(path), line, f"cannot parse this .po file: {reason}; fix the entry or run 'msgfmt --check {display_path(path)}'")
+            problems.error(display_path(path), line, f"cannot parse this .po file: {reason}; fix the entry or run 'msgfmt "
+                                                     f"--check {display_path(path)}'")
         return None
     except (UnicodeDecodeError, ValueError, LookupError) as exc:  # LookupError: an unknown charset in the header
         if problems is not None:

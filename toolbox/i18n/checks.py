@@ -261,14 +261,16 @@ def check_message(source: str, translation: str) -> list[str]:
     hidden = {message for _, message in hidden_characters(translation) + hidden_characters(html.unescape(translation))}
     problems += sorted(f"the translation contains {message}" for message in hidden)
     if _directions(source) != _directions(translation):
-        problems.append(f"the translation changes text direction (dir=): source {sorted(_directions(source).elements()) or 'none'}, "
+        problems.append(f"the translation changes text direction (dir=): source "
+                        f"{sorted(_directions(source).elements()) or 'none'}, "
                         f"translation {sorted(_directions(translation).elements()) or 'none'}; keep the source's dir attributes: "
                         "the toolbox sets the direction of each page and keeps numbers left-to-right itself")
     if _HIDDEN_MARKUP.search(translation) and not _HIDDEN_MARKUP.search(source):
         problems.append("the translation contains an HTML comment (<!-- ... -->, or <![CDATA[ ]]>, <? ?>), which readers "
                         "never see; remove it")
     if _DANGER.search(translation):
-        problems.append("the translation contains markup that is never allowed (script, style, event handler or javascript: link); remove it")
+        problems.append("the translation contains markup that is never allowed (script, style, event handler or javascript: "
+                        "link); remove it")
     else:
         extra = {t.lower() for t in _TAG.findall(translation)} - {t.lower() for t in _TAG.findall(source)}
         if extra:
@@ -336,7 +338,8 @@ def _check_entry(message: Message, shown: str, nplurals: int | None, forms: int,
         if not strings:
             return
         if nplurals and forms != nplurals:
-            problems.error(shown, message.lineno, f"{forms} plural forms, but Plural-Forms says nplurals={nplurals}; give exactly {nplurals} msgstr[N] lines")
+            problems.error(shown, message.lineno, f"{forms} plural forms, but Plural-Forms says nplurals={nplurals}; give "
+                                                  f"exactly {nplurals} msgstr[N] lines")
         pairs = [(str(message.id[1]), s) for s in strings]
     else:
         if not message.string:

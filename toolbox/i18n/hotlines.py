@@ -138,7 +138,8 @@ def literal_number_problems(project: Project, campaign: Campaign, problems: Coll
         if key in seen:
             return
         seen.add(key)
-        problems.warn(path, line, f"{what[0].upper()}{what[1:]} names the phone number {number}, which is not a hotline or service of {code} "
+        problems.warn(path, line, f"{what[0].upper()}{what[1:]} names the phone number {number}, which is not a hotline or "
+                                  f"service of {code} "
                                   f"but is printed there too; write {{hotline}} for each country's own number, or add "
                                   f"the number to [[countries.{code}.hotlines]]")
 

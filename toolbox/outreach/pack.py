@@ -84,7 +84,8 @@ def read_build(build: Path) -> list[dict]:
     if not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs):
         raise ToolboxError(Problem(str(path), None, "not a toolbox manifest (no list of outputs); run 'toolbox build' again"))
     if data.get("shard"):
-        raise ToolboxError(Problem(str(path), None, f"this is shard {str(data['shard'])[:20]!r} of a build; join the shards with 'toolbox merge' first"))
+        raise ToolboxError(Problem(str(path), None, f"this is shard {str(data['shard'])[:20]!r} of a build; join the shards with "
+                                                    f"'toolbox merge' first"))
     problems = [Problem(str(path), None, f"output {i + 1} ({str(o.get('path'))[:80]!r}): {why}; this manifest was "
                         "changed or damaged since the build: run 'toolbox build' again")
                 for i, o in enumerate(outputs) for why in [entry_problem(o)] if why]
@@ -143,7 +144,8 @@ def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool
         names = [f.path for f in bundle.files]
         for name in sorted({n for n in names if names.count(n) > 1}):  # toolbox's own names never repeat
             problems.append(Problem(str(build / MANIFEST), None, f"two outputs of bundle {bundle.name} are both named "
-                                    f"{PurePosixPath(name).name!r}; this manifest was changed since the build: run 'toolbox build' again"))
+                                    f"{PurePosixPath(name).name!r}; this manifest was changed since the build: run 'toolbox "
+                                    f"build' again"))
     if problems:
         raise ToolboxError(problems)
     return result

@@ -66,13 +66,15 @@ def render(env: jinja2.Environment, name: str, context: dict, translators: Trans
         raise ToolboxError(Problem(display_path(exc.filename or name), exc.lineno, f"template syntax error: {exc.message}")) from None
     except jinja2.UndefinedError as exc:
         where = _template_frame(exc)
-        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {exc.message}; check the variable's name in docs/templates.md")) from None
+        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {exc.message}; check the variable's name in "
+                                                               f"docs/templates.md")) from None
     except jinja2.TemplateNotFound as exc:
         raise ToolboxError(Problem(name, None, f"template '{exc.name}' not found under templates/")) from None
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError) as exc:
         # A designer's template did something impossible ({{ 1 / 0 }}, {{ x[99] }}): their error, not ours.
         where = _template_frame(exc)
-        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {type(exc).__name__}: {exc}; see docs/templates.md")) from None
+        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {type(exc).__name__}: {exc}; see "
+                                                               f"docs/templates.md")) from None
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

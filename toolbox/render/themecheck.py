@@ -53,7 +53,8 @@ def check_designs(templates: Path, problems: Collector) -> None:
         return
     for rel in REQUIRED:
         if not (templates / rel).is_file():
-            problems.error(display_path(templates / rel), None, f"templates/{rel} is missing; restore it from the toolbox repository")
+            problems.error(display_path(templates / rel), None, f"templates/{rel} is missing; restore it from the toolbox "
+                                                                f"repository")
     check_templates(templates, problems)
     check_fonts(templates, problems)
     check_links(templates, problems)
