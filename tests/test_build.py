@@ -51,7 +51,8 @@ def test_manifest_lists_every_file_with_its_hash(sample_build: Path, manifest: d
         assert len(data) == entry["bytes"]
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
         listed.add(entry["path"])
-    on_disk = {p.relative_to(sample_build).as_posix() for p in sample_build.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    on_disk = {p.relative_to(sample_build).as_posix() for p in sample_build.rglob("*")
+               if p.is_file() and not p.name.startswith(".")}
     assert on_disk - {"manifest.json"} == listed
 
 

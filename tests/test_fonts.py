@@ -253,7 +253,8 @@ def test_urdu_page_loads_nastaliq_for_urdu_letters_and_its_line_height(every_loc
 
 def test_browser_draws_urdu_in_nastaliq_and_bengali_in_its_face(browser, every_locale_build: Path) -> None:  # noqa: F811 - the fixture
     """Chromium really loads the faces fonts.css names for each language, and gives Urdu its tall lines."""
-    for tag, family, other in (("ur", "Noto Nastaliq Urdu", "Noto Sans Bengali"), ("bn", "Noto Sans Bengali", "Noto Nastaliq Urdu")):
+    for tag, family, other in (("ur", "Noto Nastaliq Urdu", "Noto Sans Bengali"),
+                               ("bn", "Noto Sans Bengali", "Noto Nastaliq Urdu")):
         browser.load(every_locale_build / tag / "workers" / "index.html")
         loaded = browser.js("return [...document.fonts].filter(f => f.status == 'loaded').map(f => f.family)")
         assert any(family in f for f in loaded), (tag, loaded)

@@ -84,7 +84,8 @@ files = st.one_of(st.just("content/about.md"), st.sampled_from(NASTY_TEXT), text
 
 group = st.fixed_dictionaries(
     {"id": field(ids), "name": field(text)},
-    optional={"locales": field(tags), "countries": field(codes), "formats": field(st.lists(st.sampled_from(["site", "leaflet", "poster", "x"]), max_size=3)),
+    optional={"locales": field(tags), "countries": field(codes),
+              "formats": field(st.lists(st.sampled_from(["site", "leaflet", "poster", "x"]), max_size=3)),
               "key_message": field(text), "image": field(ids), "offline": field(st.booleans()),
               "content": field(st.dictionaries(st.sampled_from(["about", "safety", "rights", "bogus"]), files, max_size=3))},
 )
@@ -109,12 +110,24 @@ definition = st.fixed_dictionaries(
                   "date": field(st.dates()), "min_translated": field(st.floats(0, 1))}))},
     optional={"groups": field(st.lists(near_group | group, max_size=2)),
               "countries": st.just(GOOD_COUNTRIES) | field(st.dictionaries(st.sampled_from(["MK", "AL", "ZZ", "../x"]),
-                                                 st.fixed_dictionaries({}, optional={"hotlines": field(st.lists(hotline, max_size=2)), "note": field(text)}),
+                                                 st.fixed_dictionaries({},
+                                                                       optional={"hotlines": field(st.lists(hotline,
+                                                                                                            max_size=2)),
+                                                                                                            "note": field(text)}),
                                                  max_size=2)),
-              "assets": field(st.lists(st.fixed_dictionaries({"id": field(ids), "file": field(files), "alt": field(text)}), max_size=2)),
-              "partners": field(st.lists(st.fixed_dictionaries({"name": field(text)}, optional={"logo": field(files), "url": field(text)}), max_size=1)),
+              "assets": field(st.lists(st.fixed_dictionaries({"id": field(ids), "file": field(files), "alt": field(text)}),
+                                       max_size=2)),
+              "partners": field(st.lists(st.fixed_dictionaries({"name": field(text)},
+                                                               optional={"logo": field(files), "url": field(text)}), max_size=1)),
               "locales": field(st.dictionaries(st.sampled_from(["rmn", "rom", "../x", "con"]),
-                                               st.fixed_dictionaries({}, optional={"name": field(text), "cldr": field(text), "plural_forms": field(st.sampled_from(["nplurals=2; plural=(n != 1);", "nplurals=9; plural=x", "nplurals=2; plural=n(((;"])), "fallback": field(tags), "transliterate": field(tags.map(lambda t: t[0] if t else "")), "direction": field(st.sampled_from(["ltr", "rtl", "up"]))}),
+                                               st.fixed_dictionaries({}, optional={
+                                                   "name": field(text), "cldr": field(text),
+                                                   "plural_forms": field(st.sampled_from(["nplurals=2; plural=(n != 1);",
+                                                                                          "nplurals=9; plural=x",
+                                                                                          "nplurals=2; plural=n(((;"])),
+                                                   "fallback": field(tags),
+                                                   "transliterate": field(tags.map(lambda t: t[0] if t else "")),
+                                                   "direction": field(st.sampled_from(["ltr", "rtl", "up"]))}),
                                                max_size=1)),
               "unknown": anything},
 )
@@ -329,7 +342,8 @@ PO_TEXT = st.one_of(st.sampled_from(["%(country)s", "{name}", "0800 11111", "+38
                                      "\u202e", "\u200c", "&#48;", "<!--", "-->", "[x][y]", "[y]: tel:1", "%", "astra.rs"]),
                     st.text(max_size=15))
 po_message = st.tuples(st.lists(PO_TEXT, max_size=4).map("".join), st.lists(PO_TEXT, max_size=4).map("".join),
-                       st.booleans(), st.integers(0, 4), st.sampled_from(["", "#, fuzzy\n", "#. comment\n", "#| msgid \"old\"\n"]))
+                       st.booleans(), st.integers(0, 4),
+                       st.sampled_from(["", "#, fuzzy\n", "#. comment\n", "#| msgid \"old\"\n"]))
 po_mangle = st.sampled_from(["", '"', "msgstr", "msgid \"x", "\\", "msgstr[7] \"x\"", "#", "\x00", "\ud800"])
 
 
@@ -339,7 +353,8 @@ def _po(header_forms: int, messages: list, mangle: str, where: int) -> str:
     for msgid, msgstr, plural, forms, prefix in messages:
         entry = prefix + f"msgid {_po_string(msgid)}\n"
         if plural:
-            entry += f"msgid_plural {_po_string(msgid + 's')}\n" + "".join(f"msgstr[{i}] {_po_string(msgstr)}\n" for i in range(forms))
+            entry += f"msgid_plural {_po_string(msgid + 's')}\n"
+            entry += "".join(f"msgstr[{i}] {_po_string(msgstr)}\n" for i in range(forms))
         else:
             entry += f"msgstr {_po_string(msgstr)}\n"
         out.append(entry)

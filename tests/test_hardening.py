@@ -34,7 +34,8 @@ PAYLOADS = [
     "<span style=\"color:red\" onmouseover=\"alert('span')\">hover</span>",
 ]
 #: What must not survive into any output.
-FORBIDDEN = re.compile(r"alert\(|tracker\.example|evil\.example|<iframe|<object|onclick|onerror|onload|onmouseover|javascript:", re.I)
+FORBIDDEN = re.compile(r"alert\(|tracker\.example|evil\.example|<iframe|<object|onclick|onerror|onload|onmouseover|javascript:",
+                       re.I)
 
 
 def _hashes(out: Path) -> dict[str, str]:
@@ -153,7 +154,8 @@ def test_weasyprint_reads_only_files_inside_the_project(tmp_path: Path) -> None:
         assert images(f'<img src="{inside.as_uri()}">')[0] == 1  # the control: inside the project it works
         count, warnings = images(f'<img src="{outside.as_uri()}"><img src="../outside.png">'
                                  f'<img src="{remote}/pixel.png"><link rel="stylesheet" href="{remote}/x.css">'
-                                 f'<style>@import url("{remote}/y.css"); body {{ background: url("{outside.as_uri()}") }}</style>')
+                                 f'<style>@import url("{remote}/y.css"); '
+                                 f'body {{ background: url("{outside.as_uri()}") }}</style>')
         assert count == 0
         assert _Recorder.requests == []
         assert any("outside.png" in w for w in warnings), warnings
@@ -339,5 +341,6 @@ def test_locale_arguments_are_never_paths(tmp_path: Path) -> None:
     for command in ("init", "update", "status"):
         result = run_toolbox("i18n", command, "../../escaped", cwd=project)
         assert result.returncode == 1, result.stderr
-        assert re.search(r"'\.\./\.\./escaped'(: | is not a locale tag)|unknown locale '\.\./\.\./escaped'", result.stderr), result.stderr
+        assert re.search(r"'\.\./\.\./escaped'(: | is not a locale tag)|unknown locale '\.\./\.\./escaped'",
+                         result.stderr), result.stderr
     assert not (tmp_path.parent / "escaped").exists() and not list(tmp_path.rglob("escaped*"))

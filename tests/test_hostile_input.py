@@ -71,7 +71,8 @@ def test_no_file_from_outside_reaches_a_pdf_whatever_the_url_looks_like(tmp_path
            'width="8" height="8"/></svg>')
     (project / "hostile.svg").write_text(svg)
     pct = "file://" + urllib.parse.quote(o).replace("/o", "/%6f")  # file:///tmp/…/%6futside/o.png
-    hostile = ["file://[/etc/passwd", f"FILE://{o}", f"File://{o}", f"fIlE://{o}", f"file://localhost{o}", f"FILE://LOCALHOST{o}", pct,
+    hostile = ["file://[/etc/passwd", f"FILE://{o}", f"File://{o}", f"fIlE://{o}", f"file://localhost{o}",
+               f"FILE://LOCALHOST{o}", pct,
                f"file://127.0.0.1{o}", f"file://{outside}/../outside/o.png", f"file:{o}",
                (project / "hostile.svg").as_uri(), "data:image/svg+xml," + urllib.parse.quote(svg)]
     for url in hostile:

@@ -334,7 +334,8 @@ def demo_build(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name, page", [("leaflet", 1), ("leaflet", 2), ("card", 1), ("card", 2), ("poster-a4", 1), ("factsheet", 1)])
+@pytest.mark.parametrize("name, page",
+                         [("leaflet", 1), ("leaflet", 2), ("card", 1), ("card", 2), ("poster-a4", 1), ("factsheet", 1)])
 def test_previews_match_the_checked_in_pictures(demo_build: Path, name: str, page: int) -> None:
     """Grey 20 dpi renderings against tests/fixtures/previews/ (mean difference under 2%).
 

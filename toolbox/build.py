@@ -445,7 +445,8 @@ def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Un
     for name, key, plan, pages, tag in todo:
         files = {face: done[(face.path, plan.text_for(face))] for face in plan.faces}
         failures.extend(check_pages(plan, pages, files))
-        entries = [writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset") for rel, data in font_files(plan, files).items()]
+        entries = [writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset")
+                   for rel, data in font_files(plan, files).items()]
         new_state[name] = {"key": key, "entries": [asdict(e) for e in entries]}
     return weights
 

@@ -433,7 +433,8 @@ def status(obj: Ctx, locales: tuple[str, ...], as_json: bool, missing: bool) -> 
     _, domains, tags, declared = _i18n_scope(obj, locales)
     rows = run(obj.project, tags, domains, declared)
     if as_json:
-        click.echo(json.dumps([{**r.__dict__, "percent": r.percent, "total": r.total} for r in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([{**r.__dict__, "percent": r.percent, "total": r.total} for r in rows], ensure_ascii=False,
+                              indent=2))
         return
     click.echo(f"{'catalog':<22} {'locale':<9} {'done':>5} {'fuzzy':>5} {'todo':>5} {'review':>6} {'%':>6}")
     for r in rows:
@@ -479,5 +480,6 @@ def main() -> None:
             sys.exit(1)
         if "-v" in sys.argv or "--verbose" in sys.argv or "-vv" in sys.argv:
             raise
-        click.echo(f"toolbox: internal error: {type(exc).__name__}: {exc} (run again with -v for details, and report it)", err=True)
+        click.echo(f"toolbox: internal error: {type(exc).__name__}: {exc} (run again with -v for details, and report it)",
+                   err=True)
         sys.exit(2)

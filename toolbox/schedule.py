@@ -64,7 +64,8 @@ class _Renderer:
             from .render.pdf import forget_fonts
 
             forget_fonts()  # the interrupted render may have left WeasyPrint's font state half-updated
-            return PrintDone(job.unit, None, None, 0.0, [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit or 0)])
+            return PrintDone(job.unit, None, None, 0.0,
+                             [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit or 0)])
 
     def _render(self, job: PrintJob) -> PrintDone:
         campaign = self.campaigns[job.campaign]

@@ -144,7 +144,9 @@ class Preview:
             self.say("changed: " + ", ".join(paths[:5]) + (" …" if len(paths) > 5 else "") + "; rebuilding")
             self.rebuild()
 
-    def handler(self, allowed_hosts: frozenset[str] = frozenset({"localhost", "127.0.0.1"})) -> type[http.server.BaseHTTPRequestHandler]:
+    def handler(self,
+                allowed_hosts: frozenset[str] = frozenset({"localhost",
+                                                           "127.0.0.1"})) -> type[http.server.BaseHTTPRequestHandler]:
         preview = self
         root = self.out.resolve()
 

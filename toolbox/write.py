@@ -317,7 +317,8 @@ def gather_shards(shards: list[Path], out: Path) -> int:
     for shard in shards:
         manifest = read_json(shard / MANIFEST)
         if not manifest.get("outputs") or not isinstance(manifest["outputs"], list):
-            problems.append(Problem(str(shard / MANIFEST), None, "no manifest with outputs here; is this a shard's output folder?"))
+            problems.append(Problem(str(shard / MANIFEST), None,
+                                    "no manifest with outputs here; is this a shard's output folder?"))
             continue
         for entry in manifest["outputs"]:
             rel, digest = (entry.get("path"), entry.get("sha256")) if isinstance(entry, dict) else (None, None)

@@ -147,7 +147,8 @@ def _spans(tokens: list[tuple[str, str]], pos: int, after_days: bool) -> tuple[t
     while True:
         if pos >= len(tokens) or tokens[pos][0] != "time":
             got = f"'{tokens[pos][1]}'" if pos < len(tokens) else "the end"
-            raise HoursError(f"a time range such as 10:00-18:00 is missing{' after the days' if after_days else ''} (found {got})")
+            where = " after the days" if after_days else ""
+            raise HoursError(f"a time range such as 10:00-18:00 is missing{where} (found {got})")
         if pos + 2 >= len(tokens) or tokens[pos + 1][0] != "dash" or tokens[pos + 2][0] != "time":
             raise HoursError(f"'{tokens[pos][1]}' must be the start of a range such as {tokens[pos][1]}-18:00")
         start, end = _minutes(tokens[pos][1]), _minutes(tokens[pos + 2][1])

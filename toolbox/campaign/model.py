@@ -85,7 +85,8 @@ class RegionalHotline(Hotline):
 @dataclass(frozen=True)
 class Service:
     name: str = field(metadata=doc("name of the service (not translated)"))
-    kind: str = field(default="general", metadata=doc("shelter, legal, medical, psychological, social, police or general", choices=SERVICE_KINDS))
+    kind: str = field(default="general",
+                      metadata=doc("shelter, legal, medical, psychological, social, police or general", choices=SERVICE_KINDS))
     address: str = field(default="", metadata=doc("street address"))
     phone: str = field(default="", metadata=doc("phone number"))
     website: str = field(default="", metadata=doc("website"))
@@ -111,7 +112,8 @@ class LocaleDecl:
     direction: str = field(default="", metadata=doc("ltr or rtl", choices=("", "ltr", "rtl")))
     cldr: str = field(default="", metadata=doc("CLDR locale to borrow number and date formats from, e.g. \"sr_Latn\""))
     plural_forms: str = field(default="", metadata=doc("gettext Plural-Forms for a language CLDR lacks"))
-    fallback: list[str] = field(default_factory=list, metadata=doc("locales to fall back to, in order, before the source language"))
+    fallback: list[str] = field(default_factory=list,
+                                metadata=doc("locales to fall back to, in order, before the source language"))
     transliterate: str = field(default="", metadata=doc("build this locale by transliterating another's translation (sr-Cyrl "
                                                         "from sr-Latn, or the reverse)"))
     key: KeyPath = field(default=(), metadata=internal())
@@ -135,7 +137,8 @@ class TargetGroup:
     offline: bool = field(default=False, metadata=doc(
         "save this group's microsite page on readers' phones so it opens without internet (a service worker). "
         "It leaves traces someone checking the phone could find: only for groups whose safety allows it"))
-    content: dict[str, str] = field(default_factory=dict, metadata=doc("Markdown file per section: " + ", ".join(SECTIONS), keys=SECTIONS))
+    content: dict[str, str] = field(default_factory=dict,
+                                    metadata=doc("Markdown file per section: " + ", ".join(SECTIONS), keys=SECTIONS))
     key: KeyPath = field(default=(), metadata=internal())
 
 
@@ -166,7 +169,10 @@ class CampaignInfo:
     no_fallback: list[str] = field(default_factory=list, metadata=doc("parts that must be translated, never shown in a fallback "
                                                                       "language: contacts (hotline names, notes), safety, and "
                                                                       "any section name"))
-    sms_segments: int = field(default=2, metadata=doc("SMS parts a text message (a group's sms text and the country's first hotline) may take: 160 GSM-7 characters or 70 UCS-2 (Arabic, Cyrillic) for one, 153 or 67 per part beyond; the build warns above it (0: no limit)"))
+    sms_segments: int = field(default=2,
+                              metadata=doc("SMS parts a text message (a group's sms text and the country's first hotline) may "
+                                           "take: 160 GSM-7 characters or 70 UCS-2 (Arabic, Cyrillic) for one, 153 or 67 per "
+                                           "part beyond; the build warns above it (0: no limit)"))
     key: KeyPath = field(default=(), metadata=internal())
 
 

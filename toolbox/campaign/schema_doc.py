@@ -37,7 +37,8 @@ def _type_name(hint: Any) -> str:
         return "table"
     if origin in (typing.Union, __import__("types").UnionType):
         return _type_name(next(a for a in typing.get_args(hint) if a is not type(None)))
-    return {"str": "text", "bool": "true/false", "int": "number", "date": "date"}.get(getattr(hint, "__name__", str(hint)), getattr(hint, "__name__", str(hint)))
+    return {"str": "text", "bool": "true/false", "int": "number", "date": "date"}.get(getattr(hint, "__name__", str(hint)),
+                                                                                      getattr(hint, "__name__", str(hint)))
 
 
 def _default(f: dataclasses.Field) -> str:

@@ -34,7 +34,8 @@ def print_formats(project: Project) -> list[str]:
 def id_problem(value: str, what: str) -> str | None:
     """Why ``value`` cannot be an identifier (it becomes a folder or file name), or None."""
     if not ID_RE.match(value):
-        return f"{what} '{value}' may use only lowercase letters, digits and hyphens (at most 64, not starting or ending with a hyphen)"
+        return (f"{what} '{value}' may use only lowercase letters, digits and hyphens "
+                "(at most 64, not starting or ending with a hyphen)")
     if value.split(".")[0] in RESERVED:
         return f"{what} '{value}' is a device name reserved on Windows; choose another"
     return None

@@ -112,7 +112,8 @@ def placeholder_problems(campaign: Campaign, problems: Collector) -> None:
                 problems.error(path, line, f"{{{name}}} in the {what} is not a placeholder toolbox knows; "
                                            f"write {HOTLINE} for the country's help-line number")
     info = campaign.campaign
-    unfilled: list[tuple[str, KeyPath, str]] = [(info.title, ("campaign", "title"), "title"), (info.summary, ("campaign", "summary"), "summary"),
+    unfilled: list[tuple[str, KeyPath, str]] = [(info.title, ("campaign", "title"), "title"),
+                                                (info.summary, ("campaign", "summary"), "summary"),
                 (info.disclaimer, ("campaign", "disclaimer"), "disclaimer")]
     unfilled += [(g.name, g.key + ("name",), f"name of group '{g.id}'") for g in campaign.groups]
     unfilled += [(h.name, h.key + ("name",), f"name of a hotline of {code}")

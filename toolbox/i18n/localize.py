@@ -190,7 +190,8 @@ class Localizer:
             "call_to_action": self.text(group.call_to_action, hotline),
             "sms": self.sms(group, hotline),
             # Every section is present (empty when the group has none) so templates can test it.
-            "sections": {name: self.markdown(group.content[name], hotline) if name in group.content else Markup("") for name in SECTIONS},
+            "sections": {name: self.markdown(group.content[name], hotline) if name in group.content else Markup("")
+                         for name in SECTIONS},
             "image": {"path": (self.campaign.folder / asset.file).resolve(), "alt": self.text(asset.alt)} if asset else None,
             "countries": group.countries,
         }

@@ -31,7 +31,8 @@ def validate_languages(campaign: Campaign, project: Project, problems: Collector
     for key, tag in locale_references(campaign):
         if is_tag(tag) and resolve(tag, campaign.locales) is None:  # a malformed tag is reported by campaign/validate
             close = difflib.get_close_matches(tag, list(BUILTIN) + list(campaign.locales), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"declare it under [locales.\"{tag}\"] with its name, script and direction"
+            hint = (f"did you mean '{close[0]}'?" if close
+                    else f"declare it under [locales.\"{tag}\"] with its name, script and direction")
             problems.error(shown, line_of(campaign.lines, key), f"unknown locale '{tag}'; {hint}")
     for decl in campaign.locales.values():
         if decl.cldr and not in_cldr(decl.cldr):

@@ -99,7 +99,8 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
     for group in groups:
         k = group.key
         add(group.name, k + ("name",), f"Name of the target group '{group.id}', as readers see it.", "group")
-        add(group.key_message, k + ("key_message",), f"Key message for '{group.id}': leaflet cover, page heading. One sentence.", "group")
+        add(group.key_message, k + ("key_message",),
+            f"Key message for '{group.id}': leaflet cover, page heading. One sentence.", "group")
         add(group.call_to_action, k + ("call_to_action",), f"Call to action for '{group.id}'. One short sentence.", "group")
         add(group.sms, k + ("sms",), f"Text message for '{group.id}', forwarded by SMS: keep it within one SMS "
             f"({SMS_SEGMENT} Latin or 70 Cyrillic/Arabic characters).", "group", (f"max-length:{SMS_SEGMENT}",))
@@ -115,13 +116,15 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
                     section, ("md-text",) + placeholder_flags(block.text)))
     for asset in campaign.assets:
         if locale is None or any(g.image == asset.id for g in groups):
-            add(asset.alt, asset.key + ("alt",), f"Alternative text of image '{asset.id}', read aloud by screen readers.", "asset")
+            add(asset.alt, asset.key + ("alt",), f"Alternative text of image '{asset.id}', read aloud by screen readers.",
+                "asset")
     reached = {cc for g in groups for cc in g.countries}
     for code, country in sorted(campaign.countries.items()):
         if locale is not None and code not in reached:
             continue
         for hotline in country.hotlines:
-            add(hotline.name, hotline.key + ("name",), f"Name of a help line in {code}. The number is not translated.", "contacts")
+            add(hotline.name, hotline.key + ("name",), f"Name of a help line in {code}. The number is not translated.",
+                "contacts")
         add(country.note, country.key + ("note",), f"Note shown with the contacts for {code}.", "contacts")
     for line in campaign.regional_hotlines:
         if locale is None or any(applies(line, cc, campaign) for cc in reached):

@@ -79,7 +79,8 @@ def read_build(build: Path) -> list[dict]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ToolboxError(Problem(str(path), None, f"cannot read the build's manifest ({exc}); run 'toolbox build' again")) from None
+        raise ToolboxError(Problem(str(path), None,
+                                   f"cannot read the build's manifest ({exc}); run 'toolbox build' again")) from None
     outputs = data.get("outputs") if isinstance(data, dict) else None
     if not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs):
         raise ToolboxError(Problem(str(path), None, "not a toolbox manifest (no list of outputs); run 'toolbox build' again"))
@@ -132,7 +133,8 @@ def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool
             bundle.files.append(guides[(cid, cc, tag)])
     if campaigns:
         known = {o.get("campaign") for o in outputs}
-        problems += [Problem(str(build / MANIFEST), None, f"no campaign '{c}' in this build") for c in campaigns if c not in known]
+        problems += [Problem(str(build / MANIFEST), None,
+                             f"no campaign '{c}' in this build") for c in campaigns if c not in known]
     if problems:
         raise ToolboxError(problems)
     if not bundles:

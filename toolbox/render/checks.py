@@ -70,8 +70,8 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
         if box.dimension == "page":
             msgid = find_message(box.text, shown or {}) if box.text else None
             named = f" (message “{msgid[:70]}{'…' if len(msgid) > 70 else ''}”)" if msgid and msgid != box.text else ""
-            problems.append(Problem(path, None, f"{where}: overflow in {box.label}: its text runs on to page "
-                                                f"{box.page}" + (f": “{box.text[:70]}…” is pushed out{named}" if box.text else ""),
+            pushed = f": “{box.text[:70]}…” is pushed out{named}" if box.text else ""
+            problems.append(Problem(path, None, f"{where}: overflow in {box.label}: its text runs on to page {box.page}{pushed}",
                                     "warning"))
             continue
         if box.dimension == "width":

@@ -158,7 +158,8 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     for font in document.fonts.values():
         chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
         fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
-    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document), attachments)
+    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document),
+                     attachments)
 
 
 def _drop_attachments(document: Any) -> list[str]:

@@ -117,7 +117,8 @@ class SiteRenderer:
                     continue
                 folder = f"{self.campaign.id}/{tag}/{group.id}"
                 precache = ["./", "../../assets/site.css", f"../../assets/fonts/{tag}/fonts.css"]
-                cache = "toolbox-" + hashlib.sha256((folder + "|" + "|".join(precache) + "|" + self.exit_js).encode()).hexdigest()[:12]
+                cached = (folder + "|" + "|".join(precache) + "|" + self.exit_js).encode()
+                cache = "toolbox-" + hashlib.sha256(cached).hexdigest()[:12]
                 js = source.replace("__CACHE__", cache).replace("__PRECACHE__", json.dumps(precache))
                 files[f"{folder}/sw.js"] = js.encode("utf-8")
         return files

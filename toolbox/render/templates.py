@@ -63,7 +63,8 @@ def render(env: jinja2.Environment, name: str, context: dict, translators: Trans
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise ToolboxError(Problem(display_path(exc.filename or name), exc.lineno, f"template syntax error: {exc.message}")) from None
+        raise ToolboxError(Problem(display_path(exc.filename or name), exc.lineno,
+                                   f"template syntax error: {exc.message}")) from None
     except jinja2.UndefinedError as exc:
         where = _template_frame(exc)
         raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {exc.message}; check the variable's name in "
