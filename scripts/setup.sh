@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # pango: WeasyPrint's text layout. libharfbuzz-subset0: 2-5x faster font
 # subsetting in WeasyPrint. poppler-utils (pdftotext, pdffonts, pdftoppm),
-# qpdf and gettext (msgfmt): the tests read PDFs and check catalogs with them.
+# qpdf and gettext (msgfmt): the tests read PDFs (building draws its PNGs with pypdfium2) and check catalogs with them.
 PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf gettext"
 # chromium and chromium-driver: the microsite tests load every page in headless
 # Chromium (network requests, quick exit, axe-core). Java runs the Nu HTML

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, is_dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -154,9 +155,9 @@ class KeyMaker:
         add("countries", _plain(campaign.countries))
         add("regional_hotlines", _plain(campaign.regional_hotlines))
         for group in campaign.groups:
-            add("group", self._part(("group", campaign.id, group.id), lambda gid=group.id: self._group_items(campaign, gid)))
+            add("group", self._part(("group", campaign.id, group.id), partial(self._group_items, campaign, group.id)))
         for tag in sorted({t for g in campaign.groups for t in g.locales}):
-            add("locale", self._part(("locale", campaign.id, tag), lambda tag=tag: self._locale_items(campaign, tag)))
+            add("locale", self._part(("locale", campaign.id, tag), partial(self._locale_items, campaign, tag)))
         for folder in ("site", "partials", "fonts"):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.is_file():
