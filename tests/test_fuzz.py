@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from toolbox.build import check_campaign
 from toolbox.campaign.load import load_campaign
 from toolbox.campaign.paths import inside
-from toolbox.campaign.validate import validate_campaign
 from toolbox.errors import Collector
 from toolbox.i18n.checks import check_message, check_po
 from toolbox.i18n.segments import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, render_blocks, split_blocks
@@ -192,7 +192,7 @@ def _load(project: Path, source: str | bytes, markdown: str = "Someone deceived 
     problems = Collector()
     campaign = load_campaign(folder, problems)
     if campaign is not None:
-        validate_campaign(campaign, Project(project), problems)
+        check_campaign(campaign, Project(project), problems)
     return campaign, problems
 
 

@@ -89,9 +89,7 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
     for folder in folders:
         campaign = load_campaign(folder, problems)
         if campaign is not None:
-            validate_campaign(campaign, project, problems)
-            validate_languages(campaign, project, problems)
-            check_locale_fonts(campaign, project, problems)
+            check_campaign(campaign, project, problems)
             campaigns.append(campaign)
     check_designs(project.templates, problems)
     if not problems.errors:
@@ -101,6 +99,13 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
             placeholder_problems(campaign, problems)
             literal_number_problems(project, campaign, problems)
     return campaigns, problems
+
+
+def check_campaign(campaign: Campaign, project: Project, problems: Collector) -> None:
+    """The validate stage for one loaded campaign: the definition, its languages, and fonts that draw them."""
+    validate_campaign(campaign, project, problems)
+    validate_languages(campaign, project, problems)
+    check_locale_fonts(campaign, project, problems)
 
 
 def check_catalogs(project: Project, campaigns: list[Campaign], problems: Collector) -> None:
