@@ -58,8 +58,8 @@ def _verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
 
 
 def output_options(f):
-    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity, help="Print only warnings and "
-                                                                                                  "errors.")(f)
+    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity,
+                     help="Print only warnings and errors.")(f)
     return click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbosity, help="Say more (-vv: debug).")(f)
 
 
@@ -212,10 +212,10 @@ def _say_weights(obj: Ctx, report) -> None:
 
 @cli.command()
 @click.argument("campaigns", nargs=-1)
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free "
-                                                                                             "port).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Keep the default: the preview is for "
-                                                                     "this machine only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep the default: the preview is for this machine only.")
 @click.option("--no-open", is_flag=True, help="Do not open a browser window.")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Build into this folder (default: a temporary folder, removed when the server stops).")

@@ -56,9 +56,9 @@ class Hotline:
     name: str = field(metadata=doc("what the line is, e.g. \"ASTRA SOS line\" (translated)"))
     number: str = field(metadata=doc("phone number as dialled in the country, e.g. \"0800 11111\""))
     operator: str = field(default="", metadata=doc("who answers (not translated)"))
-    hours: str = field(default="", metadata=doc("opening hours, printed in the reader's language: \"24/7\", \"Mo-Fr "
-                                                "10:00-18:00\", "
-                                               "\"Mo-Fr 08:00-20:00; Sa 10:00-14:00\", \"Mon-Fri 09-17\", \"daily 8-20\""))
+    hours: str = field(default="", metadata=doc("opening hours, printed in the reader's language: \"24/7\", "
+                                                "\"Mo-Fr 10:00-18:00\", \"Mo-Fr 08:00-20:00; Sa 10:00-14:00\", "
+                                                "\"Mon-Fri 09-17\", \"daily 8-20\""))
     free: bool = field(default=False, metadata=doc("true when calling is free of charge"))
     anonymous: bool = field(default=False, metadata=doc("true when callers need not give their name"))
     languages: list[str] = field(default_factory=list, metadata=doc("locales the line answers in"))
