@@ -71,6 +71,7 @@ def raw_weasyprint(project: Path) -> tuple[float, int]:
 
     from toolbox.build import load_all
     from toolbox.i18n.localize import Localizer
+    from toolbox.formats import load as load_formats
     from toolbox.plan import plan_campaign
     from toolbox.project import Project
     from toolbox.render.fonts import load_fonts
@@ -84,7 +85,7 @@ def raw_weasyprint(project: Path) -> tuple[float, int]:
     fonts = load_fonts(proj.templates)
     documents = []
     for campaign in campaigns:
-        for unit in (u for u in plan_campaign(campaign) if u.is_print):
+        for unit in (u for u in plan_campaign(campaign, load_formats(proj.templates)) if u.is_print):
             html, variant = print_html(proj, env, fonts, campaign, unit, Localizer(proj, campaign, unit.locale))
             documents.append((html, variant))
     font_config = FontConfiguration()

@@ -8,7 +8,12 @@ cd "$(dirname "$0")/.."
 # pango: WeasyPrint's text layout. libharfbuzz-subset0: 2-5x faster font
 # subsetting in WeasyPrint. poppler-utils (pdftotext, pdffonts, pdftoppm),
 # qpdf and gettext (msgfmt): the tests read PDFs (building draws its PNGs with pypdfium2) and check catalogs with them.
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf gettext"
+# espeak-ng and ffmpeg: audio versions (synthetic drafts, Opus/MP3 encoding; docs/audio.md).
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf gettext espeak-ng ffmpeg"
+# ghostscript: the print-shop preflight (toolbox build --print, toolbox preflight) measures total ink
+# coverage on its CMYK rendering. argyll and icc-profiles-free only rebuild the bundled CMYK profile
+# (scripts/make-print-profile.sh); the build itself needs neither.
+PACKAGES="$PACKAGES ghostscript"
 # chromium and chromium-driver: the microsite tests load every page in headless
 # Chromium (network requests, quick exit, axe-core). Java runs the Nu HTML
 # Checker and npm installs it and axe-core (package.json); both are added only

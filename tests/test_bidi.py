@@ -123,6 +123,7 @@ def test_imprint_date_stays_whole_in_right_to_left_text(bidi_build) -> None:
 def test_share_image_numbers_read_left_to_right(bidi_build, tag: str) -> None:
     """The PNG is drawn from a one-page PDF: that PDF, rendered as the build renders it, keeps the number in order."""
     from toolbox.campaign.load import load_campaign
+    from toolbox.formats import load as load_formats
     from toolbox.i18n.localize import Localizer
     from toolbox.plan import plan_campaign
     from toolbox.project import Project
@@ -134,7 +135,8 @@ def test_share_image_numbers_read_left_to_right(bidi_build, tag: str) -> None:
     root, _, _ = bidi_build
     project = Project(root)
     campaign = load_campaign(project.campaigns / "bidi", Collector())
-    unit = next(u for u in plan_campaign(campaign) if u.format == "share-portrait" and u.locale == tag and u.country == "MK")
+    unit = next(u for u in plan_campaign(campaign, load_formats(project.templates))
+                if u.format == "share-portrait" and u.locale == tag and u.country == "MK")
     html, variant = print_html(project, environment(project.templates), load_fonts(project.templates), campaign, unit,
                                Localizer(project, campaign, tag))
     pdf = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)

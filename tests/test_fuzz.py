@@ -30,6 +30,7 @@ from toolbox.build import check_campaign
 from toolbox.campaign.load import load_campaign
 from toolbox.campaign.paths import inside
 from toolbox.errors import Collector
+from toolbox.formats import load as load_formats
 from toolbox.i18n.checks import check_message, check_po
 from toolbox.i18n.segments import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, render_blocks, split_blocks
 from toolbox.plan import plan_campaign
@@ -207,10 +208,10 @@ def _valid_model_stays_inside(campaign, problems: Collector, tmp: Path) -> None:
     """A valid model plans paths inside the output folder, and its microsite pages render."""
     if campaign is None or problems.errors:
         return
-    units = plan_campaign(campaign)
+    project = Project(tmp.parent)
+    units = plan_campaign(campaign, load_formats(project.templates))
     for unit in units:
         assert inside(tmp, unit.path) is not None, unit.path
-    project = Project(tmp.parent)
     site = SiteRenderer(project, environment(project.templates), load_fonts(project.templates), campaign, {},
                         [u for u in units if not u.is_print])
     for unit in units:

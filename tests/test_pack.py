@@ -104,6 +104,7 @@ def test_bundles_unzip_verify_and_open(packed: Path, manifest: dict, tmp_path: P
         country, locale = z.stem.split("_")[1:3]
         assert {(f["country"].lower(), f["locale"]) for f in files.values()} == {(country, locale)}
         assert any(p.startswith("print/") for p in files) and any(p.startswith("text/") for p in files)
+        assert any(p.startswith("audio/") for p in files) == (locale != "rmn")  # no voice for Romani, no recording
         guide = [f for f in files.values() if f["format"] == "guide"]
         assert len(guide) == 1 and guide[0]["path"] == f"safe-journeys-{locale}-{country}-guide.pdf" and guide[0]["pages"] == 1
         guide_text = subprocess.run(["pdftotext", "-raw", str(folder / guide[0]["path"]), "-"], capture_output=True,
@@ -123,6 +124,8 @@ def test_bundles_unzip_verify_and_open(packed: Path, manifest: dict, tmp_path: P
                 assert f["bytes"] < 300 * 1024
                 with Image.open(path) as img:
                     assert img.size == SIZES[f["format"]]
+            elif rel.startswith("audio/"):  # voice messages (docs/audio.md): Opus to forward, MP3 to play anywhere
+                assert f["format"] == "audio" and f["seconds"] > 0 and rel.endswith((".ogg", ".mp3"))
             else:
                 assert rel.startswith("text/") and sms.count(path.read_text(encoding="utf-8").rstrip("\n")).segments <= 3
 
@@ -150,7 +153,8 @@ def test_catalogue_lists_every_material_with_thumbnails(packed: Path, manifest: 
              if o["format"] not in ("site", "asset", "preview", "sms") and o["campaign"] == "safe-journeys"]
     assert names and not [n for n in names if n not in flat]
     images = subprocess.run(["pdfimages", "-list", str(catalogue)], capture_output=True, text=True, check=True).stdout
-    assert len(images.splitlines()) - 2 >= len(names) - len([n for n in names if n.endswith("-guide.pdf")])
+    thumbnailed = [n for n in names if not n.endswith(("-guide.pdf", "-audio.ogg", "-audio.mp3"))]
+    assert len(images.splitlines()) - 2 >= len(thumbnailed)
 
 
 def test_pack_errors_are_clear(sample_build: Path, tmp_path: Path) -> None:

@@ -271,7 +271,8 @@ def test_a_font_outside_the_declared_ones_fails_the_build(tmp_path: Path) -> Non
     assert re.search(r"en leaflet: (font fallback|missing glyphs)", result.stderr)
 
 
-def test_press_profile_adds_bleed_and_crop_marks_and_archive_writes_pdf_a(tmp_path: Path) -> None:
+def test_press_profile_adds_bleed_and_crop_marks_and_writes_pdf_x(tmp_path: Path) -> None:
+    """--print wins over --archive: a print shop's file is PDF/X (tests/test_press.py checks it in depth)."""
     project = demo_project(tmp_path)
     out = tmp_path / "out"
     result = run_toolbox("build", "--print", "--archive", "--out", str(out), cwd=project)
@@ -283,17 +284,30 @@ def test_press_profile_adds_bleed_and_crop_marks_and_archive_writes_pdf_a(tmp_pa
     assert found["MediaBox"][0] == pytest.approx(-bleed, abs=0.1)
     assert found["BleedBox"][2] - found["BleedBox"][0] == pytest.approx(85 * PT_PER_MM + 2 * bleed, abs=0.5)
     xmp = pypdf.PdfReader(card).trailer["/Root"]["/Metadata"].get_object().get_data()
-    assert b"pdfaid:part" in xmp and b"3" in xmp
+    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp and b"pdfaid:part" not in xmp
 
 
 def test_campaign_settings_choose_press_profile_and_variant(tmp_path: Path) -> None:
-    project = demo_project(tmp_path, lambda t: t.replace("eu_funded = true", 'eu_funded = true\nprint_marks = true\npdf_variant '
-                                                                             '= "pdf/a-3b"'))
+    project = demo_project(tmp_path, lambda t: t.replace("eu_funded = true", 'eu_funded = true\nprint_marks = true\npdf_x = '
+                                                                             '"x-1a"'))
     out = tmp_path / "out"
     assert run_toolbox("build", "--out", str(out), cwd=project).returncode == 0
     poster = next(out.rglob("*-poster-a4.pdf"))
     found = boxes(poster)
     assert found["MediaBox"][0] == pytest.approx(-3 * PT_PER_MM, abs=0.1)
+    assert b"PDF/X-1a:2003" in pypdf.PdfReader(poster).trailer["/Root"]["/Metadata"].get_object().get_data()
+    from toolbox.render.prepress import preflight
+
+    report = preflight(poster.read_bytes(), poster.name)
+    assert not report.transparency and not report.problems("PDF/X-1a:2003"), report.problems()  # crop marks made opaque
+
+
+def test_campaign_pdf_variant_writes_pdf_a(tmp_path: Path) -> None:
+    project = demo_project(tmp_path, lambda t: t.replace("eu_funded = true", 'eu_funded = true\npdf_variant = "pdf/a-3b"'))
+    out = tmp_path / "out"
+    assert run_toolbox("build", "--out", str(out), cwd=project).returncode == 0
+    poster = next(out.rglob("*-poster-a4.pdf"))
+    assert boxes(poster)["MediaBox"][0] == pytest.approx(0, abs=0.1)
     assert b'pdfaid:part="3"' in pypdf.PdfReader(poster).trailer["/Root"]["/Metadata"].get_object().get_data()
 
 

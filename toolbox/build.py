@@ -13,10 +13,14 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import __version__
+from .audio import build_audio
 from .campaign.load import find_campaigns, load_campaign
 from .campaign.model import Campaign
 from .campaign.validate import validate_campaign
 from .errors import Collector, Problem, ToolboxError, display_path
+from .formats import PREVIEW_FORMAT, SHARE
+from .formats import chosen as chosen_formats
+from .formats import load as load_formats
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .i18n.checks import check_po
 from .i18n.coverage import coverage
@@ -25,19 +29,20 @@ from .i18n.locales import chain, resolve
 from .i18n.pseudo import TAG as PSEUDO
 from .i18n.validate import validate_languages
 from .keys import KeyMaker
-from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, plan_campaign
+from .manifest import Entry, previews_of
+from .plan import Unit, plan_campaign
 from .previous import journaled, ours, previous_outputs, previous_state
 from .project import Project
 from .render.fonts import load_fonts
 from .render.print import PrintOptions
 from .render.site import SiteRenderer, sitemap
 from .render.templates import environment
-from .render.themecheck import check_designs, check_locale_fonts
+from .render.themecheck import check_designs, check_locale_fonts, check_print_profile
 from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, plan_fonts
 from .render.weight import DEFAULT_BUDGET, PageWeight, compressed, kb, over_budget
 from .schedule import PrintJob, Workers
-from .write import Entry, OutputWriter, output_lock, write_state
+from .write import OutputWriter, output_lock, write_state
 
 log = logging.getLogger("toolbox")
 
@@ -56,8 +61,12 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)  # files of the previous build no longer made
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
+    audio: int = 0  # audio versions (each an .ogg and an .mp3)
+    audio_rendered: int = 0  # audio versions synthesised or encoded by this build
+    notices: list[str] = field(default_factory=list)  # not problems: group × locale × country without audio (-v)
     weights: list[PageWeight] = field(default_factory=list)  # microsite pages, compressed, fonts aside
     budget: int | None = DEFAULT_BUDGET  # bytes per page; None: no budget
+    preflight: list[str] = field(default_factory=list)  # press builds: one summary line per print file
 
     def raise_if_over_budget(self) -> None:
         """Fail the build when a microsite page is heavier than the budget."""
@@ -103,9 +112,10 @@ def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Camp
 
 def check_campaign(campaign: Campaign, project: Project, problems: Collector) -> None:
     """The validate stage for one loaded campaign: the definition, its languages, and fonts that draw them."""
-    validate_campaign(campaign, project, problems)
+    validate_campaign(campaign, project, problems, chosen_formats(project.templates))
     validate_languages(campaign, project, problems)
     check_locale_fonts(campaign, project, problems)
+    check_print_profile(campaign, project, problems)
 
 
 def check_catalogs(project: Project, campaigns: list[Campaign], problems: Collector) -> None:
@@ -260,7 +270,8 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
     new_state: dict[str, dict] = {}
     failures: list[Problem] = []  # print checks that always fail the build (missing glyphs, stray fonts)
 
-    plans = {c.id: plan_campaign(c) for c in campaigns}
+    formats = load_formats(project.templates)
+    plans = {c.id: plan_campaign(c, formats) for c in campaigns}
     print_units = [(c, u) for c in campaigns for u in plans[c.id] if u.is_print and (shard is None or shard.has(u.path))]
     made: dict[str, Entry] = {}
     pending: list[tuple[PrintJob, str]] = []
@@ -273,6 +284,8 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
             made[unit.path] = kept[0]
             new_state[unit.path] = old
             _replay(old.get("problems", []), report, failures)
+            if old.get("preflight"):
+                report.preflight.append(old["preflight"])
             report.reused += 1
             if progress:
                 progress(report.reused, total, unit.path, True)
@@ -280,8 +293,9 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
             pending.append((PrintJob(campaign.id, unit), key))
 
     with Workers(project, campaigns, jobs, options, previews, time_limit) as workers:
+        audio = build_audio(project, env, campaigns, workers, writer, state, new_state, report) if shard is None else {}
         _render_and_site(project, env, fonts, campaigns, plans, pending, made, workers, writer, keys, state, new_state,
-                         report, failures, shard, progress, total)
+                         report, failures, shard, progress, total, audio)
 
     if shard is None:
         _write_assets(project, writer, campaigns)
@@ -302,8 +316,9 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
 def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], plans: dict, pending: list,
                      made: dict[str, Entry], workers: Workers, writer: OutputWriter, keys: KeyMaker, state: dict,
                      new_state: dict, report: BuildReport, failures: list[Problem], shard: Shard | None,
-                     progress: ProgressFn | None, total: int) -> None:
+                     progress: ProgressFn | None, total: int, audio: dict[str, list[dict]]) -> None:
     """Render the print outputs that changed, then each campaign's microsite."""
+    formats = load_formats(project.templates)
     for done, (job, key) in zip(workers.print([j for j, _ in pending]), pending, strict=True):
         unit = done.unit
         log.info("render %s", unit.path)
@@ -315,12 +330,15 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
                              translated=done.translated, paper=unit.paper)
         entries = [entry] + [
             writer.write(rel, png, campaign=job.campaign, group=unit.group, locale=unit.locale,
-                         country=unit.country, format="preview", paper=unit.paper)
+                         country=unit.country, format=PREVIEW_FORMAT, paper=unit.paper)
             for rel, png in done.previews.items()
         ]
         made[unit.path] = entry
         new_state[unit.path] = {"key": key, "entries": [asdict(e) for e in entries],
                                 "problems": [_as_list(p) for p in done.problems]}
+        if done.preflight:
+            new_state[unit.path]["preflight"] = done.preflight
+            report.preflight.append(done.preflight)
         report.rendered += 1
         if progress:
             progress(report.reused + report.rendered, total, unit.path, False)
@@ -331,20 +349,22 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
             entry = made.get(unit.path)
             if entry is None:
                 continue
-            if unit.format in SHARE_FORMATS:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
+            kind = formats[unit.format]
+            if kind.family == SHARE:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
                 report.images += 1
                 continue
             report.pdfs += 1
             report.pages += entry.pages or 0
-            if unit.format == GUIDE_FORMAT:  # the print guide goes in outreach bundles only
+            if not kind.downloads:  # e.g. the print guide: in outreach bundles only
                 continue
             downloads.setdefault(unit.locale, []).append(
-                {"group": unit.group, "country": unit.country, "format": unit.format,
+                {"group": unit.group, "country": unit.country, "format": unit.format, "paper": unit.paper,
                  "path": unit.path, "bytes": entry.bytes, "pages": entry.pages or 0})
         _attach_previews(campaign, downloads, writer)
         if shard is None:
             site_units = [u for u in plans[campaign.id] if not u.is_print]
-            name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads)
+            listen = audio.get(campaign.id, [])
+            name, key = f"site:{campaign.id}", keys.site_key(campaign, downloads, listen)
             # Every locale of the site has its fonts' record (one dropped as damaged: make the site again).
             # The language picker and 404 page have a font folder of their own (webfonts.PICKER_FOLDER).
             font_names = [f"fonts:{campaign.id}/{tag}" for tag in sorted({u.locale for u in site_units if u.locale})]
@@ -362,7 +382,7 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
                 continue
             before = len(writer.entries)
             weights = _build_site(project, env, fonts, campaign, site_units, downloads, writer, keys, state, new_state,
-                                  workers, failures)
+                                  workers, failures, listen)
             report.weights += weights
             font_paths = {e["path"] for n, v in new_state.items() if n.startswith(f"fonts:{campaign.id}/") for e in v["entries"]}
             pages = [asdict(e) for e in writer.entries[before:] if e.path not in font_paths]
@@ -382,21 +402,21 @@ def _replay(problems: list[list], report: BuildReport, failures: list[Problem]) 
 
 def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], writer: OutputWriter) -> None:
     """Link each printable material to its preview image (manifest format "preview"), when one was made."""
-    previews = [e for e in writer.entries if e.format == "preview" and e.campaign == campaign.id]
+    previews = [e for e in writer.entries if e.format == PREVIEW_FORMAT and e.campaign == campaign.id]
     for tag, items in downloads.items():
         for item in items:
-            stem = item["path"].rsplit(".", 1)[0]
             same = [e for e in previews if (e.group, e.locale, e.country) == (item["group"], tag, item["country"])]
-            best = [e for e in same if e.path.startswith(stem)] or same
+            best = previews_of(item, same) or same
             item["preview"] = min(best, key=lambda e: e.path).path if best else None
 
 
 def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],
                 downloads: dict[str, list[dict]], writer: OutputWriter, keys: KeyMaker,
-                state: dict, new_state: dict, workers: Workers, failures: list[Problem]) -> list[PageWeight]:
+                state: dict, new_state: dict, workers: Workers, failures: list[Problem],
+                listen: list[dict] = ()) -> list[PageWeight]:
     if not units:
         return []
-    site = SiteRenderer(project, env, fonts, campaign, downloads, units)
+    site = SiteRenderer(project, env, fonts, campaign, downloads, units, audio=list(listen))
     css = (project.templates / "site" / "site.css").read_bytes()
     css_weight = compressed(css)
     weights = []
@@ -461,10 +481,11 @@ def _write_texts(project: Project, writer: OutputWriter, campaigns: list[Campaig
     from .outreach.sms import texts
 
     for campaign in campaigns:
-        for rel, text, group, tag, cc, translated, problems in texts(project, campaign):
-            writer.write(rel, text.encode("utf-8"), campaign=campaign.id, group=group, locale=tag, country=cc,
-                         format="sms", translated=translated)
-            report.warnings.extend(problems)
+        for message in texts(project, campaign):
+            writer.write(message.path, message.text.encode("utf-8"), campaign=campaign.id, group=message.group,
+                         locale=message.locale, country=message.country, format=message.format,
+                         translated=message.translated)
+            report.warnings.extend(message.problems)
 
 
 def _write_assets(project: Project, writer: OutputWriter, campaigns: list[Campaign]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from dataclasses import replace
@@ -11,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import ToolboxError
+from .errors import Problem, ToolboxError, display_path
 from .render.timelimit import DEFAULT_TIME_LIMIT
 
 log = logging.getLogger("toolbox")
@@ -111,7 +112,11 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: dist/ in the project folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings (overflow, rendering problems) as errors.")
-@click.option("--print", "press", is_flag=True, help="Print profile for the print shop: 3 mm bleed and crop marks.")
+@click.option("--print", "press", is_flag=True, help="Files for the print shop: PDF/X-4 in CMYK with the campaign's ICC profile "
+                                                     "(print_profile; default FOGRA39) as output intent, 3 mm bleed, crop marks, "
+                                                     "and a preflight report.")
+@click.option("--pdf-x", type=click.Choice(["x-4", "x-1a"]), default=None,
+              help="With --print: the PDF/X version (default: the campaign's pdf_x, else x-4).")
 @click.option("--archive", is_flag=True, help="Write PDF/A-3b (archiving) instead of the default tagged PDF/UA-1.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="first", show_default=True,
               help="PNG previews of print outputs beside them (first page or every page), shown on the microsite's downloads "
@@ -132,8 +137,8 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
                    "image named) instead of hanging; 0: no limit. Also from TOOLBOX_TIME_LIMIT.")
 @output_options
 @pass_ctx
-def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, archive: bool,
-          previews: str, jobs: int | None, force: bool, shard: str | None, pseudo: bool, page_budget: float,
+def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, pdf_x: str | None,
+          archive: bool, previews: str, jobs: int | None, force: bool, shard: str | None, pseudo: bool, page_budget: float,
           time_limit: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
@@ -147,7 +152,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     from .schedule import default_jobs
 
     out_dir = (out or obj.project.root / "dist").resolve()
-    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "")
+    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or "")
     report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews,
                        pseudo=pseudo, page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
                        force=force, shard=Shard.parse(shard) if shard else None, progress=Progress(obj),
@@ -155,6 +160,10 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     _say_weights(obj, report)
+    _say_preflight(obj, report.preflight, [w for w in report.warnings if "preflight:" in w.message])
+    if report.audio or report.notices:
+        obj.say(f"audio: {report.audio} voice messages (.ogg and .mp3; {report.audio_rendered} made now), "
+                f"{len(report.notices)} without audio (no recording, no voice; -v lists them; docs/audio.md)")
     removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
         f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: "
@@ -163,6 +172,61 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
         f"open {out_dir / 'index.html'}"
     )
     report.raise_if_over_budget()
+
+
+def _say_preflight(obj: Ctx, lines: list[str], problems: list) -> None:
+    """The preflight report of press PDFs: every file with -v, else the summary (problems are listed as warnings)."""
+    if not lines:
+        return
+    if obj.verbose:
+        for line in lines:
+            obj.say(f"preflight {line}")
+    versions = sorted({line.split(": ", 1)[1].split(",", 1)[0] for line in lines})
+    intents = sorted(set(re.findall(r"output intent (\S+)", "\n".join(lines))))
+    inks = [float(m) for m in re.findall(r"ink max (\d+) %", "\n".join(lines))]
+    ink = f", ink max {max(inks):.0f} %" if inks else ""
+    obj.say(f"preflight: {len(lines)} print files: {', '.join(versions)}; output intent {'; '.join(intents)}{ink}; "
+            + (f"{len(problems)} problem(s), listed above" if problems else "no problems"))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit with an error when any check fails (default: warnings).")
+@click.option("--paper", type=click.Choice(["coated", "uncoated"]), default="coated", show_default=True,
+              help="Paper the files are printed on: the total ink limit (300 % coated, 270 % uncoated).")
+@click.option("--safe-zone", type=click.FloatRange(min=0), default=None, metavar="MM",
+              help="Text closer to the trim than MM is reported (default: templates/print/press.toml, 3 mm).")
+@pass_ctx
+def preflight(obj: Ctx, folder: Path, strict: bool, paper: str, safe_zone: float | None) -> None:
+    """Preflight the PDFs in FOLDER (or one PDF) as a print shop would, and report per file.
+
+    Checks the PDF/X version and output intent, RGB or Lab objects anywhere, embedded fonts,
+    TrimBox/BleedBox and bleed, image resolution (300 ppi), the total ink coverage maximum
+    (Ghostscript) and text in the safe zone. What it does not check: docs/print.md.
+    """
+    from .render.prepress import preflight as check
+    from .render.pressdata import press_data
+
+    data = press_data(obj.project.templates)
+    files = [folder] if folder.is_file() else sorted(folder.rglob("*.pdf"))
+    if not files:
+        raise ToolboxError(f"{display_path(folder)}: no PDF files to check")
+    problems: list[Problem] = []
+    reports = []
+    for file in files:
+        report = check(file.read_bytes(), display_path(file), data.papers.get(paper, 300),
+                       data.safe_zone if safe_zone is None else safe_zone, data.bleed)
+        reports.append(report)
+        obj.say(report.summary())
+        found = report.problems()
+        for problem in found:
+            click.echo(str(problem), err=True)
+        problems += found
+    failed = len({p.path for p in problems})
+    obj.say(f"preflight: {len(files)} file(s), {len(files) - failed} passed, {failed} with problems "
+            f"({len(problems)} in all)")
+    if strict and problems:
+        raise ToolboxError([Problem(p.path, p.line, p.message) for p in problems])
 
 
 class Progress:
@@ -250,12 +314,14 @@ def serve(obj: Ctx, campaigns: tuple[str, ...], port: int, host: str, no_open: b
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: dist/ in the project folder.")
 @click.option("--print", "press", is_flag=True, help="As given to the shard builds.")
+@click.option("--pdf-x", type=click.Choice(["x-4", "x-1a"]), default=None, help="As given to the shard builds.")
 @click.option("--archive", is_flag=True, help="As given to the shard builds.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="first", show_default=True,
               help="As given to the shard builds.")
 @output_options
 @pass_ctx
-def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, archive: bool, previews: str) -> None:
+def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, pdf_x: str | None, archive: bool,
+          previews: str) -> None:
     """Join the output folders of 'toolbox build --shard K/N' runs into one.
 
     Copies every shard's files, then builds the microsite and the manifest over
@@ -269,7 +335,7 @@ def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, arc
     out_dir = (out or obj.project.root / "dist").resolve()
     with output_lock(out_dir):
         copied = gather_shards([s.resolve() for s in shards], out_dir)
-    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "")
+    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or "")
     report = run_build(obj.project, out_dir, options=options, previews=previews, jobs=1)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
@@ -309,8 +375,11 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
 
     build_path = (build_dir or obj.project.root / "dist").resolve()
     out_dir = out.resolve()
+    from .formats import load as load_formats
+
     bundles = run_pack(build_path, out_dir, list(campaigns) or None, by_group, pdf_budget or None, image_budget or None,
-                       obj.project.templates if catalogue else None)
+                       obj.project.templates if catalogue else None,
+                       None if catalogue else load_formats(obj.project.templates))
     for bundle in bundles:
         obj.say(f"{out_dir / (bundle.name + '.zip')}  {kb(len(bundle.data))}, {len(bundle.files)} files")
         for f in bundle.files:

@@ -23,6 +23,8 @@ from jinja2 import meta
 from . import __version__
 from .campaign.contacts import shown_country
 from .campaign.model import Campaign
+from .formats import FILE as FORMATS_FILE
+from .formats import load as load_formats
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .i18n.locales import chain, resolve
 from .plan import Unit, template_name
@@ -30,7 +32,7 @@ from .project import Project
 from .render.context import created_date
 
 # Files beside the templates that print templates pull in by URL (styles, emblems).
-_ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml")
+_ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml", ".icc")
 
 
 def _plain(obj: Any) -> Any:
@@ -46,11 +48,18 @@ def _plain(obj: Any) -> Any:
     return obj if isinstance(obj, (str, int, float, bool, type(None))) else str(obj)
 
 
+def _guide_audio(project: Project, campaign: Campaign, unit: Unit) -> list[str]:
+    from .render.audio import voice_messages
+
+    return voice_messages(project, campaign, unit.locale, unit.country) if unit.locale and unit.country else []
+
+
 class KeyMaker:
     def __init__(self, project: Project, env: jinja2.Environment, options: object) -> None:
         self.project = project
         self.env = env
         self.options = repr(options)
+        self.formats = load_formats(project.templates)
         self._files: dict[Path, str] = {}
         self._templates: dict[str, frozenset[str]] = {}
         self._parts: dict[tuple, str] = {}
@@ -98,11 +107,17 @@ class KeyMaker:
         for partner in campaign.partners:
             if partner.logo:
                 yield partner.logo, self.file(campaign.folder / partner.logo)
+        profile = campaign.campaign.print_profile
+        if profile.lower().endswith((".icc", ".icm")):  # the print shop's own profile (built-in ones are templates)
+            yield profile, self.file(campaign.folder / profile)
 
     def _format_items(self, fmt: str) -> Iterator[tuple[str, object]]:
-        for name in sorted(self.templates(template_name(fmt))):
+        for name in sorted(self.templates(template_name(fmt, self.formats))):
             yield name, self.file(self.project.templates / name)
-        for folder in ("print", "share", "outreach", "partials", "fonts"):
+        # The folders of every drawn format's template (styles, emblems, formats.toml beside them),
+        # the partials and the fonts.
+        drawn = [f.template.split("/", 1)[0] for f in self.formats if f.template and "/" in f.template]
+        for folder in dict.fromkeys(drawn + ["partials", "fonts"]):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
                     yield f"{folder}/{path.name}", self.file(path)
@@ -134,11 +149,12 @@ class KeyMaker:
             self._part(("locale", cid, locale), lambda: self._locale_items(campaign, locale)),
             self._part(("group", cid, group), lambda: self._group_items(campaign, group)) if group
             else repr(_plain(campaign.groups)),  # the print guide lists every group's materials
+            "" if unit.group else repr(_guide_audio(self.project, campaign, unit)),  # and says whether audio is there
         ):
             h.update(part.encode("utf-8") + b"\0")
         return h.hexdigest()
 
-    def site_key(self, campaign: Campaign, downloads: dict) -> str:
+    def site_key(self, campaign: Campaign, downloads: dict, audio: list | None = None) -> str:
         """One key for a campaign's whole microsite: pages are cheap, but hundreds add up.
 
         Covers every group, country and text of the campaign, every catalog of
@@ -165,5 +181,9 @@ class KeyMaker:
         emblem = self.project.templates / "print" / "_eu-emblem.svg"  # every page of an EU-funded site includes it
         if emblem.is_file():
             add("print/_eu-emblem.svg", self.file(emblem))
+        # The downloads pages name each format as formats.toml does.
+        add(FORMATS_FILE, self.file(self.project.templates / FORMATS_FILE))
         add("downloads", _plain(downloads))
+        if audio:  # the group pages' players link the audio files
+            add("audio", _plain(audio))
         return h.hexdigest()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .campaign.model import Campaign
-from .campaign.validate import SITE_FORMAT
+from .campaign.model import Campaign, TargetGroup
+from .formats import SHARE, SITE_FORMAT, Formats
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Unit:
     country: str | None
     format: str
     path: str  # relative to the output folder, POSIX
-    paper: str | None = None  # poster only: "a3" or "a4" (one file each)
+    paper: str | None = None  # formats in several papers only (a poster's "a3", "a4": one file each)
 
     @property
     def is_print(self) -> bool:
@@ -43,57 +43,56 @@ def site_locales(campaign: Campaign) -> list[str]:
     return sorted(seen, key=lambda t: (t != source, t))
 
 
-#: Formats made in several paper sizes, one file each (…-poster-a3.pdf, …-poster-a4.pdf).
-PAPERS = {"poster": ("a3", "a4")}
-
-#: Share images for messaging apps (docs/outreach.md): format id → (template, width, height in px).
-#: Made for every group × locale × country that has print materials; rendered like print, then rasterised.
-SHARE_FORMATS = {
-    "share-square": ("share/square.html", 1080, 1080),
-    "share-portrait": ("share/portrait.html", 1080, 1350),
-}
-
-
-#: The one-page print guide per locale × country (which file, paper, sides, folding), for outreach bundles.
-GUIDE_FORMAT = "guide"
-
-
-def template_name(fmt: str) -> str:
+def template_name(fmt: str, formats: Formats) -> str:
     """The template a print, share or guide format is drawn from."""
-    if fmt == GUIDE_FORMAT:
-        return "outreach/guide.html"
-    return SHARE_FORMATS[fmt][0] if fmt in SHARE_FORMATS else f"print/{fmt}.html"
+    found = formats.get(fmt)
+    if found is None or found.template is None:
+        raise KeyError(f"format {fmt!r} is drawn by no template")
+    return found.template
 
 
-def printed(unit: Unit) -> bool:
+def printed(unit: Unit, formats: Formats) -> bool:
     """A print material proper (leaflet, poster, card, factsheet…): not a share image, guide or site page."""
-    return unit.is_print and unit.format not in SHARE_FORMATS and unit.format != GUIDE_FORMAT
+    found = formats.get(unit.format)
+    return found is not None and found.is_material
 
 
-def print_path(cid: str, group: str, locale: str, country: str, fmt: str, paper: str | None = None) -> str:
-    suffix = f"-{paper}" if paper else ""
-    return f"{cid}/{locale}/{group}/{cid}-{group}-{locale}-{country.lower()}-{fmt}{suffix}.pdf"
+def output_path(cid: str, group: str, locale: str, country: str, fmt: str, paper: str | None = None,
+                suffix: str = ".pdf") -> str:
+    """Where a group's output for one locale × country goes (…/<cid>-<group>-<locale>-<cc>-<fmt>[-<paper>]<suffix>)."""
+    tail = f"-{paper}" if paper else ""
+    return f"{cid}/{locale}/{group}/{cid}-{group}-{locale}-{country.lower()}-{fmt}{tail}{suffix}"
 
 
-def plan_campaign(campaign: Campaign) -> list[Unit]:
+def makes_print(group: TargetGroup) -> bool:
+    """A group with print materials also gets share images, text messages and a place in the print guide."""
+    return any(f != SITE_FORMAT for f in group.formats)
+
+
+def plan_campaign(campaign: Campaign, formats: Formats) -> list[Unit]:
     cid = campaign.id
     units: list[Unit] = []
+    shares = formats.family(SHARE)
     for group in campaign.groups:
         for tag in group.locales:
-            for fmt in group.formats:
-                if fmt == SITE_FORMAT:
+            for fid in group.formats:
+                fmt = formats.get(fid)
+                if fid == SITE_FORMAT or fmt is None:
                     continue
                 for cc in group.countries:
-                    for paper in PAPERS.get(fmt, (None,)):
-                        units.append(Unit(cid, group.id, tag, cc, fmt, print_path(cid, group.id, tag, cc, fmt, paper), paper))
-            if any(f != SITE_FORMAT for f in group.formats):
-                for fmt in SHARE_FORMATS:
+                    for paper in [p.size for p in fmt.papers] if fmt.split_papers else [None]:
+                        units.append(Unit(cid, group.id, tag, cc, fid,
+                                          output_path(cid, group.id, tag, cc, fid, paper, fmt.suffix), paper))
+            if makes_print(group):
+                for share in shares:
                     for cc in group.countries:
-                        path = print_path(cid, group.id, tag, cc, fmt)[: -len(".pdf")] + ".png"
-                        units.append(Unit(cid, group.id, tag, cc, fmt, path))
-    pairs = sorted({(u.locale, u.country) for u in units if printed(u)})
-    for tag, cc in pairs:
-        units.append(Unit(cid, None, tag, cc, GUIDE_FORMAT, f"{cid}/{tag}/{cid}-{tag}-{cc.lower()}-guide.pdf"))
+                        units.append(Unit(cid, group.id, tag, cc, share.id,
+                                          output_path(cid, group.id, tag, cc, share.id, None, share.suffix)))
+    guide = formats.guide
+    if guide is not None:
+        pairs = sorted({(u.locale or "", u.country or "") for u in units if printed(u, formats)})  # print units have both
+        for tag, cc in pairs:
+            units.append(Unit(cid, None, tag, cc, guide.id, f"{cid}/{tag}/{cid}-{tag}-{cc.lower()}-{guide.id}{guide.suffix}"))
     locales = site_locales(campaign)
     if locales:
         units.append(Unit(cid, None, None, None, SITE_FORMAT, f"{cid}/index.html"))

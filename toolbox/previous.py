@@ -17,10 +17,9 @@ import os
 import re
 from pathlib import Path
 
-from .campaign.countries import ACCEPTED as COUNTRIES
-from .campaign.paths import RESERVED, relative_problem
+from .campaign.paths import relative_problem
+from .manifest import MANIFEST, entry_problem
 
-MANIFEST = "manifest.json"
 LOCK = ".toolbox.lock"
 STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
 JOURNAL = ".toolbox-journal"  # files written since the last finished build (journaled below)
@@ -159,44 +158,5 @@ def ours(out: Path, digests: dict[str, set[str]]) -> list[str]:
 
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def entry_problem(entry: dict) -> str | None:
-    """Why a manifest entry is not one toolbox writes (a name or type that must not reach a file name), or None."""
-    from .campaign.validate import TAG_RE, id_problem
-
-    rel = entry.get("path")
-    if not isinstance(rel, str):
-        return "its path is not text"
-    why = relative_problem(rel)
-    if why:
-        return f"its path {why}"
-    if not isinstance(entry.get("format"), str) or not entry["format"]:
-        return "its format is not a name"
-    for key in ("campaign", "group"):
-        value = entry.get(key)
-        if value is not None and (not isinstance(value, str) or id_problem(value, key)):
-            return f"{key} {str(value)[:80]!r} is not an identifier (lowercase letters, digits and hyphens)"
-    tag = entry.get("locale")
-    if tag is not None and (not isinstance(tag, str) or not TAG_RE.match(tag) or tag.lower() in RESERVED):
-        return f"locale {str(tag)[:80]!r} is not a BCP 47 tag"
-    country = entry.get("country")
-    if country is not None and (not isinstance(country, str) or country not in COUNTRIES):
-        return f"country {str(country)[:80]!r} is not an ISO 3166 country code"
-    size = entry.get("bytes")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        return "its size ('bytes') is not a whole number"
-    if not isinstance(entry.get("sha256"), str) or not _SHA256.match(entry["sha256"]):
-        return "its 'sha256' is not a SHA-256 digest"
-    pages = entry.get("pages")
-    if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 0):
-        return "its page count is not a whole number"
-    translated = entry.get("translated")
-    if translated is not None and (not isinstance(translated, (int, float)) or isinstance(translated, bool)):
-        return "its share of translated text is not a number"
-    paper = entry.get("paper")
-    if paper is not None and (not isinstance(paper, str) or not re.fullmatch(r"[a-z0-9]{1,16}", paper)):
-        return f"its paper {str(paper)[:20]!r} is not a paper size such as a4"
-    return None
 
 

@@ -17,12 +17,14 @@ from typing import Any
 
 from .campaign.model import Campaign
 from .errors import Problem, ToolboxError, display_path
+from .formats import SHARE
+from .formats import load as load_formats
 from .i18n.localize import Localizer
-from .plan import GUIDE_FORMAT, SHARE_FORMATS, Unit, template_name
+from .plan import Unit, template_name
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
-from .render.print import PrintOptions, render_print
+from .render.print import PrintOptions, is_press, press_for, render_print
 from .render.templates import environment
 from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 
@@ -41,6 +43,7 @@ class PrintDone:
     translated: float
     problems: list[Problem] = field(default_factory=list)
     previews: dict[str, bytes] = field(default_factory=dict)
+    preflight: str = ""  # press PDFs: the preflight's one-line summary (render.prepress)
 
 
 class _Renderer:
@@ -55,6 +58,7 @@ class _Renderer:
         self.previews = previews
         self.env = environment(project.templates)
         self.fonts = load_fonts(project.templates)
+        self.formats = load_formats(project.templates)
 
     def __call__(self, job: PrintJob) -> PrintDone:
         try:
@@ -64,8 +68,8 @@ class _Renderer:
             from .render.pdf import forget_fonts
 
             forget_fonts()  # the interrupted render may have left WeasyPrint's font state half-updated
-            return PrintDone(job.unit, None, None, 0.0,
-                             [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit or 0)])
+            return PrintDone(job.unit, None, None, 0.0, [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit or 0,
+                                                                          template_name(job.unit.format, self.formats))])
 
     def _render(self, job: PrintJob) -> PrintDone:
         campaign = self.campaigns[job.campaign]
@@ -73,22 +77,35 @@ class _Renderer:
         assert unit.locale is not None  # print units have a locale (plan.py)
         localizer = Localizer(self.project, campaign, unit.locale)
         result, problems = render_print(self.project, self.env, self.fonts, campaign, unit, localizer, self.options)
-        if unit.format in SHARE_FORMATS:  # an image for messaging apps: rasterised, no preview
+        kind = self.formats[unit.format]
+        if kind.family == SHARE and kind.size:  # an image for messaging apps: rasterised, no preview
             from .render.share import rasterise
 
-            _, width, height = SHARE_FORMATS[unit.format]
+            width, height = kind.size
             return PrintDone(unit, rasterise(result.data, width, height), None, localizer.tr.usage.translated, problems)
+        summary = ""
+        if is_press(self.project, campaign, unit, self.options):
+            from .render.prepress import preflight
+            from .render.pressdata import PDFX_NAMES, press_data
+
+            press = press_for(self.project, campaign, self.options)
+            data = press_data(self.project.templates)
+            # The safe zone is measured on the layout (render_print), which sees the QR code and images too.
+            report = preflight(result.data, unit.path, press.profile.ink_limit, None, data.bleed)
+            problems = problems + report.problems(PDFX_NAMES[press.variant])
+            summary = report.summary()
         return PrintDone(unit, result.data, result.pages, localizer.tr.usage.translated, problems,
-                         make_previews(result.data, unit.path, self.previews if unit.format != GUIDE_FORMAT else "none"))
+                         make_previews(result.data, unit.path, self.previews if kind.is_material else "none"),
+                         summary)
 
 
-def _timeout_problem(campaign: Campaign, unit: Unit, limit: float) -> Problem:
+def _timeout_problem(campaign: Campaign, unit: Unit, limit: float, template: str) -> Problem:
     """What to look at when an output takes too long: its template, and the image it draws."""
     group = campaign.group(unit.group) if unit.group else None
     asset = campaign.asset(group.image) if group and group.image else None
     image = f" and the image {display_path(campaign.folder / asset.file)}" if asset else ""
     return Problem(unit.path, None, f"{unit.locale} {unit.format}: rendering took longer than {limit:g} s and was "
-                                    f"stopped; look at templates/{template_name(unit.format)}{image} (a loop, or "
+                                    f"stopped; look at templates/{template}{image} (a loop, or "
                                     "an image too complex to draw), or raise the limit with --time-limit "
                                     "if this machine is just slow")
 
@@ -127,6 +144,12 @@ def _subset_in_worker(task: tuple) -> bytes | None:
     from .render.fonts import subset_woff2
 
     return subset_woff2(*task)
+
+
+def _audio_in_worker(job):
+    from .render.audio import make_audio
+
+    return make_audio(job)
 
 
 class Workers:
@@ -173,6 +196,14 @@ class Workers:
             renderer = _Renderer(*self.args)
             return (renderer(job) for job in jobs)
         return _unbroken(_map(pool, _render_in_worker, jobs))
+
+    def audio(self, jobs: list) -> list:
+        """Synthesise and encode audio versions (render/audio.py AudioJob → AudioDone), in order."""
+        pool = self._parallel(len(jobs))
+        if pool is None:
+            return [_audio_in_worker(j) for j in jobs]
+        # Audio comes first in a build, so this is often where the pool starts: through _map, like the rest.
+        return list(_unbroken(_map(pool, _audio_in_worker, jobs)))
 
     def subsets(self, tasks: list[tuple]) -> list[bytes | None]:
         """Subset fonts: (font path, text) → WOFF2 bytes or None, in order."""

@@ -14,29 +14,13 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
 from .campaign.paths import inside
 from .errors import Problem, ToolboxError
-from .previous import JOURNAL, LOCK, MANIFEST, OWN, STATE, previous_state
-
-
-@dataclass
-class Entry:
-    campaign: str | None
-    group: str | None
-    locale: str | None
-    country: str | None
-    format: str
-    path: str
-    bytes: int
-    sha256: str
-    pages: int | None = None
-    translated: float | None = None
-    paper: str | None = None  # posters: "a3" or "a4"
-
+from .manifest import MANIFEST, Entry, Manifest, entry_problem
+from .previous import JOURNAL, LOCK, OWN, STATE, previous_state
 
 _FULL = "free some space (or write elsewhere with --out) and run the command again"
 _DENIED = "check the permissions of this file or folder, or write elsewhere with --out"
@@ -215,7 +199,7 @@ class OutputWriter:
         """Keep files of the previous build as they are, if every one is still intact on disk."""
         if not self.intact(entries):
             return None
-        kept = [Entry(**{k: e.get(k) for k in Entry.__dataclass_fields__}) for e in entries]
+        kept = [Entry.from_json(e) for e in entries]
         self.entries.extend(kept)
         return kept
 
@@ -236,10 +220,9 @@ class OutputWriter:
                 parent = parent.parent
         return removed
 
-    def write(self, rel: str, data: bytes, *, campaign: str | None = None, group: str | None = None,
-              locale: str | None = None, country: str | None = None,
+    def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
               format: str, pages: int | None = None, translated: float | None = None,  # noqa: A002 - the manifest field
-              paper: str | None = None) -> Entry:
+              paper: str | None = None, seconds: float | None = None) -> Entry:
         target = inside(self.out, rel)
         if target is None:  # never reached from valid input; a last line of defence
             raise ToolboxError(f"refusing to write {rel!r}: it is not inside the output folder {self.out}")
@@ -248,21 +231,16 @@ class OutputWriter:
         if not holds(target, data):
             self.journal.add(rel, digest)
             atomic_write(target, data)
-        entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper)
+        entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper, seconds)
         self.entries.append(entry)
         return entry
 
-    def manifest(self, meta: dict) -> dict:
-        outputs = [
-            {k: v for k, v in asdict(e).items() if v is not None or k in ("group", "locale", "country", "campaign")}
-            for e in sorted(self.entries, key=lambda e: e.path)
-        ]
-        return {**meta, "outputs": outputs}
+    def manifest(self, meta: dict) -> Manifest:
+        return Manifest(meta, tuple(self.entries))
 
     def write_manifest(self, meta: dict) -> Path:
         target = self.out / MANIFEST
-        text = json.dumps(self.manifest(meta), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-        atomic_write(target, text.encode("utf-8"))
+        atomic_write(target, self.manifest(meta).to_bytes())
         return target
 
 
@@ -320,26 +298,32 @@ def gather_shards(shards: list[Path], out: Path) -> int:
             problems.append(Problem(str(shard / MANIFEST), None,
                                     "no manifest with outputs here; is this a shard's output folder?"))
             continue
-        for entry in manifest["outputs"]:
-            rel, digest = (entry.get("path"), entry.get("sha256")) if isinstance(entry, dict) else (None, None)
+        for raw in manifest["outputs"]:
+            rel = raw.get("path") if isinstance(raw, dict) else None
             source = inside(shard, rel) if isinstance(rel, str) else None
-            if source is None or inside(out, rel) is None or not isinstance(digest, str) or not source.is_file():
+            if not isinstance(rel, str) or source is None or inside(out, rel) is None or not source.is_file():
                 problems.append(Problem(str(shard / MANIFEST), None, f"entry {str(rel)[:80]!r} is not a file inside the shard "
                                         "folder; is this manifest damaged?"))
                 continue
-            if seen.get(rel, digest) != digest:
+            why = entry_problem(raw)
+            if why:
+                problems.append(Problem(str(shard / MANIFEST), None, f"entry {str(rel)[:80]!r}: {why}; "
+                                        "is this manifest damaged?"))
+                continue
+            entry = Entry.from_json(raw)
+            if seen.get(rel, entry.sha256) != entry.sha256:
                 problems.append(Problem(str(shard / rel), None, "differs from the same file in another shard; build the shards "
                                                                 "from one checkout with the same options"))
                 continue
-            data = (shard / rel).read_bytes()
-            if hashlib.sha256(data).hexdigest() != digest:
+            data = source.read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry.sha256:
                 problems.append(Problem(str(shard / rel), None, "does not match its manifest entry (damaged or changed after the "
                                                                 "build)"))
                 continue
-            seen[rel] = digest
+            seen[rel] = entry.sha256
             target = out / rel
             if not holds(target, data):
-                journal.add(rel, digest)
+                journal.add(rel, entry.sha256)
                 atomic_write(target, data)
             copied += 1
         state.update(previous_state(shard))

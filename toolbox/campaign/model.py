@@ -125,11 +125,11 @@ class TargetGroup:
     name: str = field(metadata=doc("name of the group, as readers see it (translated)"))
     audience: str = field(default="", metadata=doc("who they are, for campaign staff (not printed)"))
     locales: list[str] = field(default_factory=list, metadata=doc("locales (BCP 47) this group reads"))
-    countries: list[str] = field(default_factory=list, metadata=doc("countries (ISO codes, XK for Kosovo) where the group is "
-                                                                    "reached"))
-    formats: list[str] = field(default_factory=lambda: ["site", "leaflet"], metadata=doc("formats to produce: site, leaflet, "
-                                                                                         "poster (A3 and A4), card (wallet "
-                                                                                         "card), factsheet (for professionals)"))
+    countries: list[str] = field(default_factory=list, metadata=doc(
+        "countries (ISO codes, XK for Kosovo) where the group is reached"))
+    formats: list[str] = field(default_factory=lambda: ["site", "leaflet"], metadata=doc(
+        "formats to produce: site, and print formats of templates/print/formats.toml: leaflet, poster (A3 and A4), card (wallet "
+        "card), factsheet (for professionals)"))
     key_message: str = field(default="", metadata=doc("one sentence: the key message (translated)"))
     call_to_action: str = field(default="", metadata=doc("one sentence: what to do now (translated)"))
     sms: str = field(default="", metadata=doc("short text to forward by SMS or messaging app (translated)"))
@@ -155,24 +155,37 @@ class CampaignInfo:
     publisher: str = field(default="", metadata=doc("who publishes the material (printed in the imprint)"))
     exit_url: str = field(default="https://www.wikipedia.org/", metadata=doc("neutral site the quick-exit button goes to"))
     disclaimer: str = field(default="", metadata=doc("funder disclaimer printed on every material (translated)"))
-    eu_funded: bool = field(default=False, metadata=doc("true for EU-funded material: prints the EU emblem and \"Funded by the "
-                                                        "European Union\" beside the disclaimer"))
-    print_marks: bool = field(default=False, metadata=doc("true to always build print files with 3 mm bleed and crop marks (as "
-                                                          "toolbox build --print)"))
-    pdf_variant: str = field(default="", metadata=doc("PDF variant of print files: pdf/ua-1 (tagged, accessible; the default) or "
-                                                      "pdf/a-3b (archiving)", choices=("", "pdf/ua-1", "pdf/a-3b")))
-    proper_names: list[str] = field(default_factory=list, metadata=doc("names never transliterated (organisations, places), e.g. "
-                                                                       "[\"ASTRA\", \"La Strada\"]"))
-    min_translated: float = field(default=0.8, metadata=doc("a locale whose campaign catalog is translated below this share "
-                                                            "(0-1) is not published; template strings (toolbox.po) are reported "
-                                                            "apart"))
-    no_fallback: list[str] = field(default_factory=list, metadata=doc("parts that must be translated, never shown in a fallback "
-                                                                      "language: contacts (hotline names, notes), safety, and "
-                                                                      "any section name"))
-    sms_segments: int = field(default=2,
-                              metadata=doc("SMS parts a text message (a group's sms text and the country's first hotline) may "
-                                           "take: 160 GSM-7 characters or 70 UCS-2 (Arabic, Cyrillic) for one, 153 or 67 per "
-                                           "part beyond; the build warns above it (0: no limit)"))
+    eu_funded: bool = field(default=False, metadata=doc(
+        "true for EU-funded material: prints the EU emblem and \"Funded by the European Union\" beside the disclaimer"))
+    print_marks: bool = field(default=False, metadata=doc(
+        "true to always build print-shop files: PDF/X in CMYK, 3 mm bleed and crop marks (as toolbox build --print)"))
+    pdf_variant: str = field(default="", metadata=doc(
+        "PDF variant of print files: pdf/ua-1 (tagged, accessible; the default) or pdf/a-3b (archiving)",
+        choices=("", "pdf/ua-1", "pdf/a-3b")))
+    print_profile: str = field(default="", metadata=doc(
+        "CMYK printing condition of print-shop files (toolbox build --print): fogra39 (built in, coated offset; the default) or "
+        "the path of the print shop's own ICC output profile in the campaign folder, e.g. \"profiles/shop.icc\""))
+    print_paper: str = field(default="", metadata=doc(
+        "paper of print-shop files, for the ink limit the preflight checks: coated (300 %) or uncoated (270 %); default: the "
+        "profile's", choices=("", "coated", "uncoated")))
+    pdf_x: str = field(default="", metadata=doc(
+        "PDF/X version of print-shop files: x-4 (the default) or x-1a (for shops that want no live transparency)",
+        choices=("", "x-4", "x-1a")))
+    proper_names: list[str] = field(default_factory=list, metadata=doc(
+        "names never transliterated (organisations, places), e.g. [\"ASTRA\", \"La Strada\"]"))
+    min_translated: float = field(default=0.8, metadata=doc(
+        "a locale whose campaign catalog is translated below this share (0-1) is not published; template strings (toolbox.po) "
+        "are reported apart"))
+    no_fallback: list[str] = field(default_factory=list, metadata=doc(
+        "parts that must be translated, never shown in a fallback language: contacts (hotline names, notes), safety, and any "
+        "section name"))
+    sms_segments: int = field(default=2, metadata=doc(
+        "SMS parts a text message (a group's sms text and the country's first hotline) may take: 160 GSM-7 characters or 70 "
+        "UCS-2 (Arabic, Cyrillic) for one, 153 or 67 per part beyond; the build warns above it (0: no limit)"))
+    audio: str = field(default="recorded-only", metadata=doc(
+        "audio versions of each group's page (docs/audio.md): recorded-only (the default: the campaign's recordings, where it "
+        "has them), synthetic (a recording where there is one, else a synthetic draft where a voice speaks the locale) or none",
+        choices=("synthetic", "recorded-only", "none")))
     key: KeyPath = field(default=(), metadata=internal())
 
 

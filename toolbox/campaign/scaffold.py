@@ -24,6 +24,7 @@ status = "draft"                 # draft -> review -> approved; drafts are marke
 date = {date}                    # edition date, printed on materials
 publisher = "Your organisation"
 exit_url = "https://www.wikipedia.org/"  # neutral site the quick-exit button opens
+# audio = "synthetic"            # audio versions: your recordings (campaigns/{id}/audio/), else synthetic drafts (docs/audio.md)
 
 # One [[groups]] table per target group.
 [[groups]]

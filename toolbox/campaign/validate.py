@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from ..errors import Collector, display_path
 from ..project import Project
@@ -24,11 +24,6 @@ _SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
-SITE_FORMAT = "site"
-def print_formats(project: Project) -> list[str]:
-    """Print formats are the templates under templates/print/ (leaflet.html → leaflet)."""
-    folder = project.templates / "print"
-    return sorted(p.stem for p in folder.glob("*.html") if not p.name.startswith("_")) if folder.is_dir() else []
 
 
 def id_problem(value: str, what: str) -> str | None:
@@ -63,7 +58,9 @@ def is_tag(tag: str) -> bool:
     return bool(TAG_RE.match(tag)) and tag.lower() not in RESERVED
 
 
-def validate_campaign(campaign: Campaign, project: Project, problems: Collector) -> None:
+def validate_campaign(campaign: Campaign, project: Project, problems: Collector, formats: Collection[str] | None) -> None:
+    """Every problem of the definition on its own. ``formats``: what a group may list in formats = [...]
+    (``formats.chosen``; None when formats.toml has problems, which are reported with the templates)."""
     shown = display_path(campaign.definition)
     root = project.root
 
@@ -141,7 +138,7 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             err(decl.key + ("plural_forms",), f"plural_forms = {decl.plural_forms!r} is not a gettext Plural-Forms "
                                               "expression; write e.g. \"nplurals=2; plural=(n != 1);\"")
 
-    formats = set(print_formats(project)) | {SITE_FORMAT}
+
     seen_groups: dict[str, KeyPath] = {}
     for group in campaign.groups:
         gk = group.key
@@ -165,10 +162,11 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector)
             elif info.countries and code not in info.countries:
                 err(gk + ("countries", i), f"country '{code}' is not among the campaign's countries {info.countries}")
         for i, fmt in enumerate(group.formats):
-            if fmt not in formats:
+            if formats is not None and fmt not in formats:
                 close = difflib.get_close_matches(fmt, sorted(formats), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "formats with a template: " + ", ".join(sorted(formats))
-                err(gk + ("formats", i), f"format '{fmt}' has no template (templates/print/{fmt}.html); {hint}")
+                hint = f"did you mean '{close[0]}'?" if close else "formats: " + ", ".join(sorted(formats))
+                err(gk + ("formats", i), f"format '{fmt}' is not in templates/print/formats.toml (a new print format "
+                                         f"needs a table there and its template); {hint}")
         for section, rel in group.content.items():
             check_file(gk + ("content", section), rel, "content file")
         if group.image and campaign.asset(group.image) is None:

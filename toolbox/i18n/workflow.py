@@ -20,6 +20,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
+from .. import formats
 from ..campaign.contacts import applies
 from ..campaign.model import SECTIONS, Campaign
 from ..campaign.tomlpos import line_of
@@ -50,7 +51,7 @@ def _new_catalog(domain: str, locale: str | None = None) -> Catalog:
 
 
 def extract_templates(project: Project) -> Catalog:
-    """Every ``_()``/``{% trans %}`` string in templates/."""
+    """Every ``_()``/``{% trans %}`` string in templates/, and the names in templates/print/formats.toml."""
     catalog = _new_catalog(TEMPLATE_DOMAIN)
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
     found = extract_from_dir(
@@ -60,6 +61,9 @@ def extract_templates(project: Project) -> Catalog:
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
+    # Display names and paper labels of the output formats, shown by the guide and the downloads pages.
+    for message, lineno in formats.messages(project.templates):
+        catalog.add(message, None, [(f"templates/{formats.FILE}", lineno)])
     return catalog
 
 

@@ -22,8 +22,9 @@ from pathlib import Path, PurePosixPath
 
 from ..campaign.paths import inside, relative_problem
 from ..errors import Problem, ToolboxError
-from ..plan import GUIDE_FORMAT, SHARE_FORMATS
-from ..previous import MANIFEST, entry_problem
+from ..formats import GUIDE, Formats
+from ..formats import load as load_formats
+from ..manifest import MANIFEST, Entry, entry_problem, parse
 from ..write import write_all
 
 #: Default size budgets, in KB (1024 bytes): a print PDF, a share image.
@@ -32,16 +33,13 @@ IMAGE_BUDGET_KB = 300
 
 #: Zip entries carry this date (the earliest a zip can hold), so bundles do not tell when or where they were made.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-#: Folder of each kind of file inside a bundle.
-FOLDERS = {"sms": "text", GUIDE_FORMAT: "", **{f: "share" for f in SHARE_FORMATS}}
-NOT_MATERIALS = {"site", "asset", "preview", *FOLDERS}
 
 
 @dataclass
 class BundleFile:
     path: str  # inside the bundle
     source: str  # in the build's output folder
-    entry: dict
+    entry: Entry
     data: bytes
 
 
@@ -56,17 +54,21 @@ class Bundle:
     data: bytes = b""  # the zip
 
 
-def kind(entry: dict) -> str | None:
-    """Where a manifest entry goes in a bundle: "print", "share", "text", "" (the print guide, at the top), or None."""
-    fmt = entry.get("format")
-    if fmt in FOLDERS:
-        return FOLDERS[fmt]
-    if fmt not in NOT_MATERIALS and str(entry.get("path", "")).endswith(".pdf"):
-        return "print"
-    return None
+def kind(entry: Entry, formats: Formats) -> str | None:
+    """Where a manifest entry goes in a bundle (its format's ``bundle`` in formats.toml): "print", "share",
+    "text", "" (the print guide, at the top), or None (not bundled, or a format this project does not know)."""
+    fmt = formats.get(entry.format)
+    if fmt is None or fmt.bundle is None or not entry.path.endswith(fmt.suffix):
+        return None
+    return fmt.bundle
 
 
-def read_build(build: Path) -> list[dict]:
+def _is_guide(entry: Entry, formats: Formats) -> bool:
+    fmt = formats.get(entry.format)
+    return fmt is not None and fmt.family == GUIDE
+
+
+def read_build(build: Path) -> list[Entry]:
     """The outputs of the build in ``build``; a clear error when there is none or it is damaged.
 
     The manifest is input like any other (anyone with access to the folder can
@@ -92,49 +94,50 @@ def read_build(build: Path) -> list[dict]:
                 for i, o in enumerate(outputs) for why in [entry_problem(o)] if why]
     if problems:
         raise ToolboxError(problems[:20])
-    return outputs
+    return list(parse(data).outputs)
 
 
-def plan_bundles(build: Path, campaigns: list[str] | None = None, by_group: bool = False) -> list[Bundle]:
+def plan_bundles(build: Path, formats: Formats, campaigns: list[str] | None = None, by_group: bool = False) -> list[Bundle]:
     """Group the build's materials into bundles and read (and check) every file."""
     outputs = read_build(build)
     problems: list[Problem] = []
     bundles: dict[tuple, Bundle] = {}
     guides: dict[tuple, BundleFile] = {}
     for entry in outputs:
-        where = kind(entry)
-        cid, cc, tag, group = (entry.get(k) for k in ("campaign", "country", "locale", "group"))
-        if where is None or not all(isinstance(v, str) and v for v in (cid, cc, tag)):
+        where = kind(entry, formats)
+        cid, cc, tag, group = entry.campaign, entry.country, entry.locale, entry.group
+        if where is None or not (cid and cc and tag):
             continue
-        if not (isinstance(group, str) and group) and entry.get("format") != GUIDE_FORMAT:
+        guide = _is_guide(entry, formats)
+        if not (isinstance(group, str) and group) and not guide:
             continue
         if campaigns and cid not in campaigns:
             continue
-        rel = entry.get("path")
-        source = inside(build, rel) if isinstance(rel, str) else None
+        rel = entry.path
+        source = inside(build, rel)
         if source is None or not source.is_file():
             problems.append(Problem(str(build / str(rel)), None, "listed in the manifest but missing; run 'toolbox build' again"))
             continue
         data = source.read_bytes()
-        if len(data) != entry.get("bytes") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        if len(data) != entry.bytes or hashlib.sha256(data).hexdigest() != entry.sha256:
             problems.append(Problem(str(source), None, "does not match the build's manifest (damaged or changed since "
                                     "the build); run 'toolbox build' again"))
             continue
         inside_path = f"{where}/{PurePosixPath(rel).name}" if where else PurePosixPath(rel).name
-        if entry.get("format") == GUIDE_FORMAT:  # one per locale × country: into every bundle of it, below
+        if guide:  # one per locale × country: into every bundle of it, below
             guides[(cid, cc, tag)] = BundleFile(inside_path, rel, entry, data)
             continue
         key = (cid, cc, tag, group if by_group else None)
-        name = "_".join([cid, cc.lower(), tag] + ([group] if by_group else []))
+        name = "_".join([cid, cc.lower(), tag] + ([group] if by_group and group else []))
         bundle = bundles.setdefault(key, Bundle(name, cid, cc, tag, group if by_group else None))
         bundle.files.append(BundleFile(inside_path, rel, entry, data))
     for (cid, cc, tag, _), bundle in bundles.items():
         if (cid, cc, tag) in guides:
             bundle.files.append(guides[(cid, cc, tag)])
     if campaigns:
-        known = {o.get("campaign") for o in outputs}
-        problems += [Problem(str(build / MANIFEST), None,
-                             f"no campaign '{c}' in this build") for c in campaigns if c not in known]
+        known = {o.campaign for o in outputs}
+        problems += [Problem(str(build / MANIFEST), None, f"no campaign '{c}' in this build")
+                     for c in campaigns if c not in known]
     if problems:
         raise ToolboxError(problems)
     if not bundles:
@@ -177,11 +180,11 @@ def kb(size: int) -> str:
 def bundle_manifest(bundle: Bundle, toolbox: str) -> bytes:
     files = []
     for f in bundle.files:
-        item = {"path": f.path, "format": f.entry.get("format"), "group": f.entry.get("group"),
-                "locale": f.entry.get("locale"), "country": f.entry.get("country")}
-        for k in ("paper", "pages"):
-            if f.entry.get(k) is not None:
-                item[k] = f.entry[k]
+        item: dict[str, object] = {"path": f.path, "format": f.entry.format, "group": f.entry.group,
+                "locale": f.entry.locale, "country": f.entry.country}
+        for k, v in (("paper", f.entry.paper), ("pages", f.entry.pages), ("seconds", f.entry.seconds)):
+            if v is not None:
+                item[k] = v
         item.update({"bytes": len(f.data), "sha256": hashlib.sha256(f.data).hexdigest(), "source": f.source})
         files.append(item)
     data = {"toolbox": toolbox, "bundle": bundle.name, "campaign": bundle.campaign, "country": bundle.country,
@@ -219,16 +222,23 @@ def make_zip(bundle: Bundle, toolbox: str) -> bytes:
 
 def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: bool = False,
          pdf_kb: int | None = PDF_BUDGET_KB, image_kb: int | None = IMAGE_BUDGET_KB,
-         templates: Path | None = None) -> list[Bundle]:
+         templates: Path | None = None, formats: Formats | None = None) -> list[Bundle]:
     """Write the bundles of the build in ``build`` into ``out``; nothing is written when a file is over budget.
 
     With ``templates`` (the project's templates folder, for its fonts), also
     write each campaign's catalogue for coordinators, ``<campaign>_catalogue.pdf``.
+    ``formats`` (the project's output kinds: which bundle folder each goes in)
+    is read from ``templates`` when not given.
     """
     if templates is not None and not (templates / "fonts" / "fonts.toml").is_file():
         raise ToolboxError(Problem(str(templates), None, "no templates folder with fonts/fonts.toml here, and the catalogue "
                                    "needs its fonts; run pack in the project folder (or with -C PROJECT), or add --no-catalogue"))
-    bundles = plan_bundles(build, campaigns, by_group)
+    if formats is None:
+        if templates is None:
+            raise ToolboxError("pack needs the project's output formats (templates/print/formats.toml): "
+                               "pass formats or templates")
+        formats = load_formats(templates)
+    bundles = plan_bundles(build, formats, campaigns, by_group)
     heavy = over_budget(bundles, pdf_kb, image_kb)
     if heavy:
         raise ToolboxError(heavy)
@@ -245,6 +255,6 @@ def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: b
 
         outputs = read_build(build)
         for cid in sorted({b.campaign for b in bundles}):
-            files[f"{cid}_catalogue.pdf"] = catalogue_pdf(templates, build, cid, outputs)
+            files[f"{cid}_catalogue.pdf"] = catalogue_pdf(templates, build, cid, outputs, formats)
     write_all(out, files)
     return bundles

@@ -12,7 +12,7 @@ parts than the campaign's ``sms_segments``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..campaign.model import Campaign
 from ..campaign.tomlpos import line_of
@@ -86,21 +86,41 @@ def sms_text(group: dict, country: dict, rtl: bool = False) -> str:
     return isolate_text(text) if rtl else text
 
 
+#: The manifest format of text messages (toolbox.formats.BUILTIN).
+FORMAT = "sms"
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    """One text message to forward: a group's SMS text and hotline in one locale × country."""
+
+    path: str  # relative to the output folder, POSIX
+    text: str
+    group: str
+    locale: str
+    country: str
+    translated: float  # share of the group's messages translated in this locale
+    problems: list[Problem] = field(default_factory=list)  # over sms_segments (warnings)
+    format: str = FORMAT
+
+
 def sms_path(cid: str, group: str, locale: str, country: str) -> str:
-    return f"{cid}/{locale}/{group}/{cid}-{group}-{locale}-{country.lower()}-sms.txt"
+    from ..plan import output_path
+
+    return output_path(cid, group, locale, country, FORMAT, None, ".txt")
 
 
-def texts(project: Project, campaign: Campaign) -> list[tuple[str, str, str, str, str, float, list[Problem]]]:
-    """Every text message of a campaign: (path, text, group, locale, country, translated share, problems)."""
+def texts(project: Project, campaign: Campaign) -> list[TextMessage]:
+    """Every text message of a campaign, for every group with print materials."""
     from ..campaign.contacts import shown_country
-    from ..campaign.validate import SITE_FORMAT
     from ..i18n.localize import Localizer
+    from ..plan import makes_print
 
     allowed = campaign.campaign.sms_segments
     where = display_path(campaign.definition)
     made = []
     for group in campaign.groups:
-        if not any(f != SITE_FORMAT for f in group.formats):
+        if not makes_print(group):
             continue
         for tag in group.locales:
             localizer = Localizer(project, campaign, tag)
@@ -118,5 +138,5 @@ def texts(project: Project, campaign: Campaign) -> list[tuple[str, str, str, str
                                             f"text message of '{group.id}' in {tag} ({cc}) needs {counted}, over "
                                             f"sms_segments = {allowed}; shorten the sms text (or its translation)",
                                             "warning"))
-                made.append((sms_path(campaign.id, group.id, tag, cc), text, group.id, tag, cc, translated, problems))
+                made.append(TextMessage(sms_path(campaign.id, group.id, tag, cc), text, group.id, tag, cc, translated, problems))
     return made

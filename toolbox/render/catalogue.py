@@ -3,8 +3,9 @@
 Made by ``toolbox pack`` from the build's manifest and files (print PDFs through
 their PNG previews, share images themselves), never from the definitions. It is
 for campaign staff, so it is in English and shows ids, paths, sizes and page
-counts rather than translated names. No date is written into it: the same build
-gives the same bytes.
+counts rather than translated names. Its layout is the designers' template
+``templates/outreach/catalogue.html``, styled with ``print/print.css``. No date is
+written into it: the same build gives the same bytes.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ import hashlib
 import io
 from pathlib import Path, PurePosixPath
 
+import jinja2
 from markupsafe import Markup
 
 from ..campaign.paths import inside
 from ..errors import Problem, ToolboxError
+from ..formats import AUDIO, GUIDE, PRINT, SHARE, Formats
+from ..manifest import Entry, previews_of
+from .templates import environment
 
 THUMB = 150  # px, the longer side of a thumbnail
 
@@ -33,18 +38,14 @@ def _thumbnail(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
-def _preview_of(entry: dict, previews: dict[str, dict]) -> str | None:
-    path: str = entry["path"]
-    if path.endswith(".png"):
-        return path
-    stem = path[: -len(".pdf")]
-    for candidate in (f"{stem}.png", f"{stem}-1.png"):
-        if candidate in previews:
-            return candidate
-    return None
+def _length(output: Entry) -> str:
+    """An audio file's duration as m:ss ('' for anything else)."""
+    if not isinstance(output.seconds, (int, float)):
+        return ""
+    return f"{int(round(output.seconds)) // 60}:{int(round(output.seconds)) % 60:02d}"
 
 
-def _thumbnail_source(build: Path, rel: str, outputs: dict[str, dict]) -> Path | None:
+def _thumbnail_source(build: Path, rel: str, outputs: dict[str, Entry]) -> Path | None:
     """The image to draw a thumbnail from, checked like every file pack reads; None: no thumbnail.
 
     A preview is decoded here (the bundled files are not): one changed since the build,
@@ -55,8 +56,8 @@ def _thumbnail_source(build: Path, rel: str, outputs: dict[str, dict]) -> Path |
     source = inside(build, rel)
     if source is None or not source.is_file():
         return None
-    data, entry = source.read_bytes(), outputs.get(rel, {})
-    if len(data) != entry.get("bytes") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+    data, entry = source.read_bytes(), outputs.get(rel)
+    if entry is None or len(data) != entry.bytes or hashlib.sha256(data).hexdigest() != entry.sha256:
         raise ToolboxError(Problem(str(source), None, "does not match the build's manifest (damaged or changed since "
                                    "the build); run 'toolbox build' again"))
     why = image_problem(source)
@@ -65,62 +66,48 @@ def _thumbnail_source(build: Path, rel: str, outputs: dict[str, dict]) -> Path |
     return source
 
 
-def catalogue_html(build: Path, campaign: str, outputs: list[dict], font_css: str, font_stack: str) -> str:
-    from ..outreach.pack import kind
+#: The catalogue's template, under templates/.
+TEMPLATE = "outreach/catalogue.html"
 
-    by_path = {o["path"]: o for o in outputs}
-    previews = {o["path"]: o for o in outputs if o.get("format") == "preview" and isinstance(o.get("path"), str)}
-    materials = [o for o in outputs if o.get("campaign") == campaign and kind(o) in ("print", "share", "")]
-    materials.sort(key=lambda o: (o.get("locale") or "", o.get("country") or "", o.get("group") or "", o.get("path", "")))
-    sections: dict[str, list[str]] = {}
+
+def catalogue_html(templates: Path, build: Path, campaign: str, outputs: list[Entry], font_css: str, font_stack: str,
+                   formats: Formats) -> str:
+    by_path = {o.path: o for o in outputs}
+    materials = [o for o in outputs if o.campaign == campaign and _listed(o, formats)]
+    materials.sort(key=lambda o: (o.locale or "", o.country or "", o.group or "", o.path))
+    sections: dict[str, list[dict]] = {}
     for o in materials:
-        rel = _preview_of(o, previews)
+        # A share image is its own thumbnail; a print PDF shows its first preview.
+        rel = o.path if o.path.endswith(".png") else next((p.path for p in previews_of(o, outputs)), None)
         source = _thumbnail_source(build, rel, by_path) if rel else None
-        thumb = Markup('<img src="{}" alt="">').format(_thumbnail(source)) if source else ""
-        what = o.get("format", "")
-        if o.get("paper"):
-            what = f"{what} {o['paper'].upper()}"
-        row = Markup(
-            "<tr><td class=\"thumb\">{}</td><td><b>{}</b><br><span class=\"path\">{}</span></td><td>{}</td>"
-            "<td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>"
-        ).format(thumb, PurePosixPath(o["path"]).name, o["path"], what, o.get("group") or "—", o.get("country") or "—",
-                 f"{o.get('bytes', 0) / 1024:.0f} KB", o.get("pages") or "")
-        sections.setdefault(o.get("locale") or "—", []).append(row)
-    body = Markup("").join(
-        Markup('<h2>{} <span>({} files)</span></h2><table><thead><tr><th></th><th>file</th><th>format</th>'
-               '<th>group</th><th>country</th><th>size</th><th>pages</th></tr></thead><tbody>{}</tbody></table>')
-        .format(tag, len(rows), Markup("").join(rows))
-        for tag, rows in sections.items()
-    )
-    return str(Markup("""<!DOCTYPE html>
-<html lang="en" dir="ltr"><head><meta charset="utf-8"><title>Catalogue of materials — {campaign}</title>
-<meta name="author" content="toolbox">
-<style>{fonts}
-@page {{ size: A4 portrait; margin: 12mm 12mm 14mm; @bottom-right {{ content: counter(page) " / " counter(pages); font-size: 8pt; }} }}
-html {{ font-family: {stack}; font-size: 8.5pt; color: #1a1a2e; }}
-h1 {{ font-size: 16pt; color: #0b6e69; margin: 0 0 2mm; }}
-h2 {{ font-size: 12pt; color: #0b6e69; margin: 6mm 0 2mm; break-after: avoid; }}
-h2 span {{ font-weight: normal; font-size: 9pt; color: #555; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th {{ text-align: left; font-size: 7.5pt; color: #555; border-bottom: 0.8pt solid #0b6e69; }}
-td {{ vertical-align: top; padding: 1.5mm 1.5mm; border-bottom: 0.4pt solid #ccc; }}
-tr {{ break-inside: avoid; }}
-td.thumb {{ width: 30mm; }}
-td.thumb img {{ max-width: 28mm; max-height: 28mm; border: 0.4pt solid #999; }}
-.path {{ font-size: 6.5pt; color: #555; overflow-wrap: anywhere; }}
-.num {{ text-align: right; white-space: nowrap; }}
-</style></head><body>
-<h1>Catalogue of materials — {campaign}</h1>
-<p>{count} files: print PDFs (thumbnail of the first page), share images, print guides. Text messages are in the bundles.</p>
-{body}
-</body></html>
-""").format(campaign=campaign, fonts=Markup(font_css), stack=Markup(font_stack), count=len(materials), body=body))
+        sections.setdefault(o.locale or "—", []).append({
+            "thumb": _thumbnail(source) if source else "", "file": PurePosixPath(o.path).name, "path": o.path,
+            "format": o.format, "paper": o.paper or "", "group": o.group, "country": o.country,
+            "size": f"{o.bytes / 1024:.0f} KB", "pages": o.pages or _length(o),
+        })
+    env = environment(templates)
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # English, for staff
+    context = {"campaign": campaign, "count": len(materials), "font_faces": Markup(font_css),
+               "font_stack": Markup(font_stack),
+               "sections": [{"locale": tag, "rows": rows} for tag, rows in sections.items()]}
+    try:
+        return env.get_template(TEMPLATE).render(context)
+    except jinja2.TemplateError as exc:
+        raise ToolboxError(Problem(f"templates/{TEMPLATE}", getattr(exc, "lineno", None),
+                                   f"template error: {exc}; see docs/templates.md")) from None
 
 
-def catalogue_pdf(templates: Path, build: Path, campaign: str, outputs: list[dict]) -> bytes:
+def _listed(entry: Entry, formats: Formats) -> bool:
+    """Print materials, share images, print guides and voice messages are listed; pages, texts, assets and previews are not."""
+    fmt = formats.get(entry.format)
+    return (fmt is not None and fmt.family in (PRINT, SHARE, GUIDE, AUDIO)
+            and (fmt.family == AUDIO or entry.path.endswith(fmt.suffix)))
+
+
+def catalogue_pdf(templates: Path, build: Path, campaign: str, outputs: list[Entry], formats: Formats) -> bytes:
     from .fonts import load_fonts, print_css
     from .pdf import render_pdf
 
     fonts = load_fonts(templates)
-    html = catalogue_html(build, campaign, outputs, print_css(fonts, "Latn"), fonts.stack("Latn"))
-    return render_pdf(html, build, [build, templates], "pdf/ua-1").data
+    html = catalogue_html(templates, build, campaign, outputs, print_css(fonts, "Latn"), fonts.stack("Latn"), formats)
+    return render_pdf(html, templates / "print", [build, templates], "pdf/ua-1").data

@@ -20,8 +20,10 @@ from typing import Any
 # it takes a quarter of a second, and a rebuild with nothing to render needs
 # none of it.
 
-#: PDF variants a build may ask for. PDF/UA-1 (tagged, accessible) is the default.
-VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+#: PDF variants a build may ask for. PDF/UA-1 (tagged, accessible) is the default; PDF/X for the print shop.
+VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/x-4", "pdf/x-1a")
+#: Raster images are converted to CMYK on their way into a press render (cmyk.Converter.image).
+_RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp")
 
 #: Tolerance, in CSS px (1/96 in), before content counts as pushed out of its box.
 FIT_TOLERANCE = 1.0
@@ -82,6 +84,26 @@ class PdfResult:
     overflows: list[FitBox] = field(default_factory=list)
     collisions: list[Collision] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # files the HTML asked to embed: left out
+    images: list[Placed] = field(default_factory=list)  # raster images as laid out (press renders)
+    near_trim: list[NearTrim] = field(default_factory=list)  # text and images inside the safe zone (press renders)
+
+
+@dataclass
+class Placed:
+    """A raster image as printed: its source and its effective resolution at its laid-out size."""
+
+    src: str
+    page: int
+    ppi: float
+
+
+@dataclass
+class NearTrim:
+    """Text or an image closer to the trim than the safe zone."""
+
+    page: int
+    what: str  # the text, or "an image", "the QR code"
+    distance: float  # mm from the nearest trim edge (negative: beyond it)
 
 
 class _Capture(logging.Handler):
@@ -93,11 +115,13 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def project_fetcher(roots: list[Path]) -> Any:
+def project_fetcher(roots: list[Path], converter=None):
     """A URL fetcher that reads only ``file:`` and ``data:`` URLs, and files only inside ``roots``: no network.
 
     The scheme is compared in lowercase (``FILE:`` is ``file:``), and a file is
-    opened by the path that was checked, never by the URL as given.
+    opened by the path that was checked, never by the URL as given. With a
+    ``converter`` (press renders), stylesheets, SVG and raster images come back
+    in CMYK (``cmyk.Converter``).
     """
     from weasyprint.urls import URLFetcher
 
@@ -111,7 +135,7 @@ def project_fetcher(roots: list[Path]) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             kind = scheme(url)
             if kind == "data":
-                return super().fetch(url, headers)
+                return self._convert(url, super().fetch(url, headers))
             if kind != "file":
                 raise ValueError(f"refusing to load {url[:80]}: only files inside the project are allowed")
             path = file_path(url)
@@ -120,12 +144,38 @@ def project_fetcher(roots: list[Path]) -> Any:
             path = path.resolve()
             if not any(path.is_relative_to(r) for r in self.roots):
                 raise ValueError(f"refusing to read {path}: only files inside the project are allowed")
-            return super().fetch(path.as_uri(), headers)
+            return self._convert(url, super().fetch(path.as_uri(), headers))
+
+        def _convert(self, url, response):
+            if converter is None:
+                return response
+            from weasyprint.urls import URLFetcherResponse
+
+            kind = response.content_type or ""
+            name = url.split("?")[0].lower()
+            if kind == "text/css" or name.endswith(".css"):
+                body = converter.css(response.read().decode(response.charset or "utf-8"))
+            elif kind == "image/svg+xml" or name.endswith(".svg"):
+                body = converter.svg(response.read().decode(response.charset or "utf-8"))
+            elif kind.startswith("image/") or name.endswith(_RASTER):
+                data = response.read()
+                converted = converter.image(data)
+                response.close()
+                if converted is None:
+                    return URLFetcherResponse(response.url, data, response.headers)
+                # Not a file: URL, or WeasyPrint reads the original (RGB) file again from disk.
+                return URLFetcherResponse("cmyk:" + url, converted, {"Content-Type": "image/jpeg"})
+            else:
+                return response
+            response.close()
+            return URLFetcherResponse(response.url, body, response.headers)
 
     return ProjectFetcher()
 
 
-def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1") -> PdfResult:
+def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1",
+               press=None) -> PdfResult:
+    """Render ``html``. With ``press`` (a ``pressdata.PressSetup``): PDF/X in CMYK with the profile as output intent."""
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
@@ -136,11 +186,23 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     try:
         from weasyprint import HTML
 
-        document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
-            font_config=font_config()
+        fetcher = project_fetcher(allowed_roots, press.converter if press else None)
+        color_profiles: dict = {}
+        if press is not None:
+            html = press.converter.html(html)
+            variant = press.variant
+            # The output intent. WeasyPrint counts the profile's components from this list (pdfx.finish sets /N 4).
+            rule = f"@color-profile device-cmyk {{ src: url({press.profile.path.resolve().as_uri()}); components: c m y k }}"
+            html = html.replace("</head>", f"<style>{rule}</style>\n</head>", 1)
+        document = HTML(string=html, base_url=str(base_url), url_fetcher=fetcher).render(
+            font_config=font_config(), color_profiles=color_profiles
         )
         attachments = _drop_attachments(document)
         data = document.write_pdf(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=False)
+        if press is not None:
+            from .pdfx import finish
+
+            data = finish(data, press.profile, press.converter, opaque=press.variant == "pdf/x-1a")
     finally:
         logger.removeHandler(capture)
         logger.setLevel(level)
@@ -158,8 +220,11 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     for font in document.fonts.values():
         chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
         fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
-    return PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document),
-                     attachments)
+    result = PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document),
+                       attachments)
+    if press is not None:
+        result.images, result.near_trim = _placed(document, press.safe_zone)
+    return result
 
 
 def _drop_attachments(document: Any) -> list[str]:
@@ -297,3 +362,49 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 def _summary(covered: list[str]) -> str:
     words = " ".join(dict.fromkeys(covered))  # in reading order, each text once
     return words if len(words) <= 80 else words[:79] + "…"
+
+
+def _placed(document, safe_zone: float) -> tuple[list[Placed], list[NearTrim]]:
+    """Raster images with their effective resolution, and what lies inside the safe zone, per page."""
+    images: list[Placed] = []
+    near: list[NearTrim] = []
+    zone = safe_zone / _PX_TO_MM
+    for number, page in enumerate(document.pages, 1):
+        width, height = page.width, page.height
+        for box, inside_mark, in_qr in _boxes(page._page_box):  # noqa: SLF001 - no public layout tree
+            kind = type(box).__name__
+            if kind in _REPLACED:
+                rect = (box.content_box_x(), box.content_box_y(), box.width, box.height)
+                image = getattr(box, "replacement", None)
+                pixels = getattr(image, "width", None)
+                if type(image).__name__ == "RasterImage" and pixels and box.width:
+                    images.append(Placed(box.element.get("src", "an image") if box.element is not None else "an image",
+                                         number, round(pixels / (box.width / 96), 0)))
+                what = "the QR code" if in_qr else "an image"
+            elif kind == "TextBox" and box.text.strip():
+                rect = (box.position_x, box.position_y, box.width, box.height)
+                what = " ".join(box.text.split())
+            else:
+                continue
+            if inside_mark:
+                continue  # the draft mark: a draft is not for the press anyway
+            x, y, w, h = rect
+            if x + w <= 0 or y + h <= 0 or x >= width or y >= height or w <= 0 or h <= 0:
+                continue  # clipped away (the overflow check reports it)
+            distance = min(x, y, width - (x + w), height - (y + h))
+            if distance < zone - FIT_TOLERANCE:
+                near.append(NearTrim(number, what if len(what) <= 60 else what[:59] + "…", round(distance * _PX_TO_MM, 1)))
+    return images, near
+
+
+def _boxes(box, inside_mark: bool = False, in_qr: bool = False):
+    """Every box under ``box``, with whether it is inside a mark (``data-mark``) or a QR code (class ``qr``)."""
+    if type(box).__name__ == "AbsolutePlaceholder":  # a positioned box stands in the tree behind a placeholder
+        box = box._box  # noqa: SLF001 - WeasyPrint's placeholder has no public accessor
+    element = getattr(box, "element", None)
+    if element is not None and getattr(box, "element_tag", None):
+        inside_mark = inside_mark or bool(element.get("data-mark"))
+        in_qr = in_qr or "qr" in (element.get("class") or "").split()
+    yield box, inside_mark, in_qr
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child, inside_mark, in_qr)

@@ -13,6 +13,8 @@ from markupsafe import Markup
 from ..campaign.contacts import shown_country
 from ..campaign.model import Campaign
 from ..errors import Problem
+from ..formats import SHARE, Formats
+from ..formats import load as load_formats
 from ..i18n.catalog import TEMPLATE_DOMAIN, po_path
 from ..i18n.locales import chain, resolve
 from ..i18n.localize import Localizer
@@ -22,25 +24,40 @@ from .checks import check_print
 from .context import created_date, page_url, qr_svg
 from .fonts import FontSet, letters, print_css
 from .pdf import VARIANTS, PdfResult, render_pdf
+from .pressdata import PDF_X, press_data, press_setup
 from .templates import render
 
 #: The review flag translators (and machine drafts) put on entries nobody has checked yet.
 REVIEW_FLAG = "needs-review"
-
-#: Scale of every length per paper size (plan.PAPERS lists which formats come in which): A3 is A4 × √2.
-_ZOOM = {"a4": 1.0, "a3": 1.4142}
 
 
 @dataclass(frozen=True)
 class PrintOptions:
     """How print outputs are made for one build."""
 
-    press: bool = False  # 3 mm bleed and crop marks, for the print shop
+    press: bool = False  # for the print shop: PDF/X in CMYK, 3 mm bleed and crop marks
     variant: str = ""  # "pdf/a-3b" for archiving; "": the campaign's pdf_variant, else PDF/UA-1
+    pdf_x: str = ""  # press builds: "x-4" or "x-1a"; "": the campaign's pdf_x, else X-4
 
     def __post_init__(self) -> None:
         if self.variant and self.variant not in VARIANTS:
             raise ValueError(f"unknown PDF variant {self.variant!r}; use one of {', '.join(VARIANTS)}")
+        if self.pdf_x and self.pdf_x not in PDF_X:
+            raise ValueError(f"unknown PDF/X version {self.pdf_x!r}; use one of {', '.join(PDF_X)}")
+
+
+def is_press(project: Project, campaign: Campaign, unit: Unit, options: PrintOptions) -> bool:
+    """A PDF for the print shop: asked for (--print, print_marks), and not a share image (those stay RGB PNGs)."""
+    if not (options.press or getattr(campaign.campaign, "print_marks", False)):
+        return False
+    kind = load_formats(project.templates).get(unit.format)
+    return kind is not None and kind.family != SHARE
+
+
+def press_for(project: Project, campaign: Campaign, options: PrintOptions):
+    info = campaign.campaign
+    return press_setup(project.templates, campaign.folder, info.print_profile, info.print_paper,
+                       options.pdf_x or info.pdf_x)
 
 
 @lru_cache(maxsize=256)
@@ -70,12 +87,17 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
                  unit: Unit, localizer: Localizer,
                  options: PrintOptions = PrintOptions()) -> tuple[PdfResult, list[Problem]]:
     html, variant = print_html(project, env, fonts, campaign, unit, localizer, options)
-    assert unit.locale is not None  # print units have a locale and a country (plan.py)
-    result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
+    press = press_for(project, campaign, options) if is_press(project, campaign, unit, options) else None
+    result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant,
+                        press=press)
     script, tag = localizer.info.script, localizer.info.tag
     problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
                            expected=(fonts.script_face(script, tag), letters(script, tag)))
+    if press is not None:
+        from .prepress import layout_problems
+
+        problems += layout_problems(result, unit.path, f"{unit.locale} {unit.format}", press.safe_zone)
     return result, problems
 
 
@@ -88,15 +110,19 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
     info = campaign.campaign
     draft = info.status != "approved" or needs_review(project, campaign, unit.locale)
     script = localizer.info.script
+    formats = load_formats(project.templates)
+    kind = formats[unit.format]
     context = {
         "campaign": localizer.campaign_data(),
         "locale": localizer.locale_data(),
         "group": localizer.group(group, unit.country) if group else None,
-        "materials": guide_materials(campaign, unit, localizer) if group is None else [],
+        "materials": guide_materials(campaign, unit, localizer, formats) if group is None else [],
+        "voice_messages": _voice_messages(project, campaign, unit) if group is None else [],
+        "formats": {f.id: f for f in formats},
         "country": localizer.country(shown_country(campaign, unit.country)),
         "format": unit.format,
         "paper": (unit.paper or "").upper(),
-        "zoom": _ZOOM.get(unit.paper or "", 1.0),
+        "zoom": kind.zoom(unit.paper),
         "site_url": url,
         "qr": qr_svg(url),
         # Generated by us from templates/fonts/fonts.toml, not user text: safe in <style>.
@@ -104,22 +130,40 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
         "font_stack": Markup(fonts.stack(script, unit.locale)),
         "created": created_date(campaign),
         "draft": draft,
-        "press": options.press or getattr(info, "print_marks", False),
+        "press": is_press(project, campaign, unit, options),
+        # Roll-fold leaflet panels (templates/print/press.toml [geometry.leaflet]), in every build: the same sheet
+        # folds the same way from an office printer; the print guide tells where the folds are.
+        "fold": {"panel": press_data(project.templates).leaflet_panel,
+                 "fold_in": press_data(project.templates).leaflet_fold_in},
         "eu_funded": getattr(info, "eu_funded", False),
         # Kosovo is named when the output's contacts are Kosovo's (or the group is reached there).
         "names_kosovo": unit.country == "XK",
     }
-    html = render(env, template_name(unit.format), context, localizer.tr)
+    html = render(env, template_name(unit.format, formats), context, localizer.tr)
     return html, options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]
 
 
-def guide_materials(campaign: Campaign, unit: Unit, localizer: Localizer) -> list[dict]:
-    """The print materials of the guide's locale and country: file name, format, paper, group name."""
-    return [
-        {"file": u.path.rsplit("/", 1)[-1], "format": u.format, "paper": (u.paper or "").upper(),
-         "group": localizer.text(campaign.group(u.group).name)}
-        for u in plan_campaign(campaign) if printed(u) and u.group and u.locale == unit.locale and u.country == unit.country
-    ]
+def _voice_messages(project: Project, campaign: Campaign, unit: Unit) -> list[str]:
+    from .audio import voice_messages
+
+    return voice_messages(project, campaign, unit.locale, unit.country) if unit.locale and unit.country else []
+
+
+def guide_materials(campaign: Campaign, unit: Unit, localizer: Localizer, formats: Formats) -> list[dict]:
+    """The print materials of the guide's locale and country.
+
+    Each: file name, format id, ``kind`` (its :class:`~toolbox.formats.Format`: name, sides, folding), paper
+    ("A3" for a format made in several papers, else ""), ``label`` (the paper's msgid for the guide), group name.
+    """
+    items = []
+    for u in plan_campaign(campaign, formats):
+        if printed(u, formats) and u.group and u.locale == unit.locale and u.country == unit.country:
+            kind = formats[u.format]
+            paper = kind.paper(u.paper)
+            items.append({"file": u.path.rsplit("/", 1)[-1], "format": u.format, "kind": kind,
+                          "paper": (u.paper or "").upper(), "label": paper.label if paper else "",
+                          "group": localizer.text(campaign.group(u.group).name)})
+    return items
 
 
 def _shown(localizer: Localizer) -> dict[str, str]:

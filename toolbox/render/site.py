@@ -6,7 +6,6 @@ import base64
 import hashlib
 import html as htmllib
 import json
-import re
 from dataclasses import dataclass, replace
 
 import jinja2
@@ -14,6 +13,8 @@ from markupsafe import Markup
 
 from ..campaign.contacts import shown_country
 from ..campaign.model import Campaign
+from ..formats import SITE_FORMAT
+from ..formats import load as load_formats
 from ..i18n.locales import resolve
 from ..i18n.localize import Localizer
 from ..i18n.numbers import Hotline
@@ -32,12 +33,6 @@ class Page:
     unit: Unit
     html: str
     translated: float
-
-
-def _paper(path: str) -> str | None:
-    """Paper size from a print file's name (…-poster-a3.pdf), or None."""
-    match = re.search(r"-(a[0-9])\.pdf$", path)
-    return match.group(1) if match else None
 
 
 def _unlinked(hotline: Hotline | None) -> Hotline | None:
@@ -71,17 +66,19 @@ def _suffix(unit: Unit) -> str:
 
 class SiteRenderer:
     def __init__(self, project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign,
-                 downloads: dict[str, list[dict]], units: list[Unit] | None = None) -> None:
+                 downloads: dict[str, list[dict]], units: list[Unit] | None = None, audio: list[dict] | None = None) -> None:
         self.project = project
         self.env = env
         self.fonts = fonts
         self.campaign = campaign
-        self.downloads = downloads  # locale → [{group, country, format, path, bytes, pages, preview}]
+        self.downloads = downloads  # locale → [{group, country, format, paper, path, bytes, pages, preview}]
+        self.formats = {f.id: f for f in load_formats(project.templates)}
         self.exit_js = (project.templates / "site" / "exit.js").read_text(encoding="utf-8")
         sw_path = project.templates / "site" / "sw-register.js"
         self.sw_js = sw_path.read_text(encoding="utf-8") if sw_path.is_file() else ""
         self.locales = site_locales(campaign)
         self.units = units or []
+        self.audio = audio or []  # [{group, locale, country, ogg, mp3, bytes, seconds, synthetic}] (toolbox/audio.py)
         self.base_url = campaign.campaign.base_url.rstrip("/")
 
     def url(self, path: str) -> str:
@@ -124,7 +121,7 @@ class SiteRenderer:
         return files
 
     def offline_groups(self) -> list:
-        return [g for g in self.campaign.groups if "site" in g.formats and getattr(g, "offline", False)]
+        return [g for g in self.campaign.groups if SITE_FORMAT in g.formats and getattr(g, "offline", False)]
 
     def _common(self, unit: Unit, localizer: Localizer | None) -> dict:
         cid = self.campaign.id
@@ -156,13 +153,14 @@ class SiteRenderer:
             "og_image": "",
             "eu_funded": self.campaign.campaign.eu_funded,
             "names_kosovo": False,
+            "formats": self.formats,
         }
 
     def _materials(self, localizer: Localizer, tag: str) -> list[dict]:
         return [
             {**d, "group_name": localizer.text(self.campaign.group(d["group"]).name),
              "country_name": _kosovo_mark(d["country"], localizer.country_name(d["country"])),
-             "paper": d.get("paper") or _paper(d["path"])}
+             "paper": d.get("paper")}
             for d in self.downloads.get(tag, [])
         ]
 
@@ -194,7 +192,7 @@ class SiteRenderer:
         localizer = Localizer(self.project, self.campaign, unit.locale)
         ctx = self._common(unit, localizer)
         tag = unit.locale
-        groups = [g for g in self.campaign.groups if "site" in g.formats and tag in g.locales]
+        groups = [g for g in self.campaign.groups if SITE_FORMAT in g.formats and tag in g.locales]
         ctx.update(
             campaign=localizer.campaign_data(),
             locale=localizer.locale_data(),
@@ -212,6 +210,9 @@ class SiteRenderer:
             ctx["group"] = localizer.group(group)
             ctx["materials"] = [m for m in self._materials(localizer, tag) if m["group"] == group.id]
             ctx["material_sets"] = self._material_sets(ctx["materials"])
+            ctx["listen"] = [{**a, "country_name": _kosovo_mark(a["country"], localizer.country_name(a["country"])),
+                              "minutes": f"{int(round(a['seconds'])) // 60}:{int(round(a['seconds'])) % 60:02d}"}
+                             for a in self.audio if a["group"] == group.id and a["locale"] == tag]
             name = "site/group.html"
         elif unit.country:
             model = shown_country(self.campaign, unit.country)

@@ -6,6 +6,7 @@ template or a font file renamed must be a ``path:line`` message from
 
 - every template under templates/ compiles (syntax, unknown filters and tests);
 - the files the build reads directly exist (site.css, exit.js, fonts.toml);
+- templates/print/formats.toml declares every output format correctly (``toolbox.formats``);
 - templates/fonts/fonts.toml parses, uses known style names, and every font it
   names exists inside templates/fonts/ and is a font file;
 - no symbolic link inside templates/ leads out of the project (a warning; an
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import jinja2
 
+from .. import formats
 from ..campaign.limits import read_text
 from ..campaign.model import Campaign
 from ..campaign.paths import reference_problem, resolved
@@ -57,6 +59,7 @@ def check_designs(templates: Path, problems: Collector) -> None:
                                                                 f"repository")
     check_templates(templates, problems)
     check_fonts(templates, problems)
+    formats.read(templates, problems)
     check_links(templates, problems)
 
 
@@ -219,3 +222,35 @@ def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector
                     problems.error(shown, line_of(campaign.lines, hotline.key + ("languages", i)),
                                    f"the name of language '{tag}' ({info.name}) is printed in its own script, but no "
                                    f"font in templates/fonts/fonts.toml draws {lost!r}; add a font for {info.script}")
+
+
+def print_profile_problem(campaign: Campaign, project: Project) -> str | None:
+    """What is wrong with ``[campaign] print_profile`` (a built-in id or an ICC file in the campaign folder), or None."""
+    from .cmyk import is_cmyk_profile
+    from .pressdata import press_data
+
+    setting = campaign.campaign.print_profile
+    if not setting:
+        return None
+    known = press_data(project.templates).profiles
+    if setting in known:
+        return None
+    if not setting.lower().endswith((".icc", ".icm")):
+        return (f"print_profile {setting!r} is neither a built-in profile ({', '.join(sorted(known))}) nor an ICC file; "
+                "give the path of the print shop's profile in the campaign folder, e.g. \"profiles/shop.icc\"")
+    unsafe = reference_problem(campaign.folder, setting, project.root)
+    if unsafe:
+        return f"print_profile {setting!r} {unsafe}"
+    target = campaign.folder / setting
+    if not target.is_file():
+        return (f"print_profile '{setting}' does not exist (looked for {display_path(target)}); put the print shop's "
+                f"ICC profile there, or use a built-in one: {', '.join(sorted(known))}")
+    wrong = is_cmyk_profile(target)
+    return f"print_profile '{setting}' {wrong}" if wrong else None
+
+
+def check_print_profile(campaign: Campaign, project: Project, problems: Collector) -> None:
+    """``[campaign] print_profile`` names a built-in profile or a CMYK ICC file in the campaign folder."""
+    wrong = print_profile_problem(campaign, project)
+    if wrong:
+        problems.error(display_path(campaign.definition), line_of(campaign.lines, ("campaign", "print_profile")), wrong)

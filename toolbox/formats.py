@@ -1,0 +1,355 @@
+"""Output kinds: what each format is, from the designers' ``templates/print/formats.toml``.
+
+One frozen :class:`Format` per kind (a leaflet, a share image, the print
+guide, a microsite page, a text message…) says which family it belongs to,
+which template draws it, which papers it comes in, how it is printed and
+where it goes in an outreach bundle. Planning, rendering, the downloads
+pages, the print guide, the catalogue and ``toolbox pack`` all ask this
+registry instead of keeping tables of their own, so a new print format is a
+template and a table in ``formats.toml``, with no Python to change.
+
+The kinds the code makes by itself (microsite pages, text messages, assets,
+previews) are built in (:data:`BUILTIN`); ``formats.toml`` holds the ones a
+template draws.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from .campaign.tomlpos import key_lines, line_of
+from .errors import Collector, Problem, display_path
+
+#: Where the registry lives, relative to templates/.
+FILE = "print/formats.toml"
+
+PRINT, SHARE, GUIDE, SITE, SMS, AUDIO, ASSET = "print", "share", "guide", "site", "sms", "audio", "asset"
+FAMILIES = (PRINT, SHARE, GUIDE, SITE, SMS, AUDIO, ASSET)
+#: The families formats.toml may declare: the ones a template draws.
+DRAWN = (PRINT, SHARE, GUIDE)
+#: How a print material is printed (the guide names it in the reader's language).
+SIDES = ("single", "long-edge", "short-edge")
+#: How a print material is folded ("thirds": a tri-fold leaflet; the guide explains it).
+FOLDINGS = ("", "thirds")
+
+#: The format id of microsite pages (also what a group lists in formats = [...] for a site).
+SITE_FORMAT = "site"
+#: The format id of PNG previews beside their print PDF (manifest format "preview").
+PREVIEW_FORMAT = "preview"
+
+_ID = re.compile(r"[a-z][a-z0-9-]*\Z")
+_PAPER = re.compile(r"[a-z][a-z0-9]*\Z")
+_DEFAULT_SUFFIX = {PRINT: ".pdf", SHARE: ".png", GUIDE: ".pdf", SITE: ".html", SMS: ".txt", AUDIO: ".ogg", ASSET: ""}
+#: Bundle folder by family: "" is the top of the bundle, None: not bundled.
+_DEFAULT_BUNDLE: dict[str, str | None] = {PRINT: "print", SHARE: "share", GUIDE: "", SMS: "text", AUDIO: "audio",
+                                          SITE: None, ASSET: None}
+_KEYS = {"family", "name", "template", "suffix", "papers", "panels", "sides", "folding", "size", "bundle", "downloads"}
+_PAPER_KEYS = {"size", "zoom", "label"}
+
+
+@dataclass(frozen=True)
+class Paper:
+    size: str  # "a4", "a3", "a5": CSS's page size name, lower case
+    zoom: float = 1.0  # scale of every length the template draws (A3 is A4 × √2)
+    label: str = ""  # msgid: what the print guide says about the paper, e.g. "A4 landscape"
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str
+    family: str  # one of FAMILIES
+    template: str | None = None  # relative to templates/; None: made by code
+    suffix: str = ".pdf"  # of the output file's name
+    name: str = ""  # msgid of the display name (downloads pages, print guide)
+    papers: tuple[Paper, ...] = ()
+    panels: int = 1
+    sides: str = "single"
+    folding: str = ""
+    size: tuple[int, int] | None = None  # share images: width, height in px
+    bundle: str | None = None  # folder inside an outreach bundle ("" its top); None: not bundled
+    downloads: bool = False  # listed on the microsite's downloads pages
+    line: int | None = None  # where formats.toml declares it (for messages)
+
+    @property
+    def is_material(self) -> bool:
+        """A print material proper: previews, the downloads pages, the print guide, the catalogue."""
+        return self.family == PRINT
+
+    @property
+    def split_papers(self) -> bool:
+        """One file per paper (…-poster-a3.pdf, …-poster-a4.pdf) instead of one file."""
+        return len(self.papers) > 1
+
+    def paper(self, size: str | None) -> Paper | None:
+        """The paper of a file (its ``size``, or the format's only paper)."""
+        if size is None:
+            return self.papers[0] if len(self.papers) == 1 else None
+        return next((p for p in self.papers if p.size == size), None)
+
+    def zoom(self, size: str | None) -> float:
+        paper = self.paper(size)
+        return paper.zoom if paper else 1.0
+
+
+BUILTIN = (
+    Format(SITE_FORMAT, SITE, suffix=".html"),
+    Format("sms", SMS, suffix=".txt", bundle="text"),
+    Format("audio", AUDIO, suffix=".ogg", bundle="audio"),  # and .mp3 beside it (toolbox/audio.py)
+    Format(ASSET, ASSET, suffix=""),
+    Format(PREVIEW_FORMAT, ASSET, suffix=".png"),
+)
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Every output kind of a project, in the order formats.toml lists them (built-ins last)."""
+
+    path: Path
+    kinds: tuple[Format, ...] = field(default=BUILTIN)
+
+    def __iter__(self) -> Iterator[Format]:
+        return iter(self.kinds)
+
+    def __contains__(self, fid: object) -> bool:
+        return any(f.id == fid for f in self.kinds)
+
+    def get(self, fid: str | None) -> Format | None:
+        return next((f for f in self.kinds if f.id == fid), None)
+
+    def __getitem__(self, fid: str) -> Format:
+        found = self.get(fid)
+        if found is None:
+            raise KeyError(fid)
+        return found
+
+    def family(self, family: str) -> list[Format]:
+        return [f for f in self.kinds if f.family == family]
+
+    @property
+    def chosen(self) -> list[str]:
+        """What a group may list in formats = [...]: the print formats and the microsite."""
+        return [f.id for f in self.kinds if f.family == PRINT] + [SITE_FORMAT]
+
+    @property
+    def guide(self) -> Format | None:
+        found = self.family(GUIDE)
+        return found[0] if found else None
+
+    def bundle_folder(self, fid: str | None) -> str | None:
+        found = self.get(fid)
+        return found.bundle if found else None
+
+
+def load(templates: Path) -> Formats:
+    """The registry of ``templates``; a ``ToolboxError`` with every problem of formats.toml."""
+    problems = Collector()
+    formats = read(templates, problems)
+    problems.raise_if_errors()
+    assert formats is not None
+    return formats
+
+
+_cache: dict[tuple[Path, int, int], Formats | list[Problem]] = {}
+
+
+def chosen(templates: Path) -> list[str] | None:
+    """What a group may list in formats = [...]; None when formats.toml has problems (reported with the templates)."""
+    found = read(templates, Collector())
+    return found.chosen if found is not None else None
+
+
+def read(templates: Path, problems: Collector) -> Formats | None:
+    """The registry of ``templates``, its problems added to ``problems`` (None when it has errors)."""
+    path = templates / FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        problems.error(display_path(path), None, f"templates/{FILE} is missing: it lists the output formats; "
+                                                 "restore it from the toolbox repository")
+        return None
+    key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+    if key not in _cache:
+        found = Collector()
+        kinds = _parse(templates, path, found)
+        _cache.clear()  # one project at a time: a long 'toolbox serve' keeps only the current file
+        _cache[key] = found.problems if found.errors else Formats(path, kinds + BUILTIN)
+    cached = _cache[key]
+    if isinstance(cached, Formats):
+        return cached
+    problems.problems.extend(cached)
+    return None
+
+
+def _parse(templates: Path, path: Path, problems: Collector) -> tuple[Format, ...]:
+    shown = display_path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        reason = re.sub(r" ?\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        problems.error(shown, int(m.group(1)) if m else 1, f"cannot read formats.toml: {reason}; see docs/templates.md")
+        return ()
+    lines = key_lines(source)
+
+    def err(key: tuple, message: str) -> None:
+        problems.error(shown, line_of(lines, key), f"{message}; see docs/templates.md (formats.toml)")
+
+    kinds: list[Format] = []
+    builtin = {f.id for f in BUILTIN}
+    for fid, table in data.items():
+        if not isinstance(table, dict):
+            err((fid,), f"'{fid}' must be a table: [{fid}] with family = \"print\" and the keys below it")
+            continue
+        if fid in builtin:
+            err((fid,), f"'{fid}' is made by toolbox itself and cannot be declared here; choose another id")
+            continue
+        if not _ID.match(fid):
+            err((fid,), f"format id '{fid}' must be lower-case letters, digits and '-', starting with a letter")
+            continue
+        made = _format(templates, fid, table, partial(_within, err, fid))
+        if made is not None:
+            kinds.append(made if made.line is not None else _at(made, line_of(lines, (fid,))))
+    if not data:
+        err((), "formats.toml declares no format; add a table per format, e.g. [leaflet] family = \"print\"")
+    if sum(f.family == GUIDE for f in kinds) > 1:
+        err((), "formats.toml declares more than one format of family \"guide\"; keep one")
+    return tuple(kinds)
+
+
+def _at(fmt: Format, line: int | None) -> Format:
+    from dataclasses import replace
+
+    return replace(fmt, line=line)
+
+
+def _within(err: Callable[[tuple, str], None], fid: str, key: tuple, message: str) -> None:
+    """A problem of a key of table ``fid``."""
+    err((fid, *key), message)
+
+
+def _format(templates: Path, fid: str, table: dict, err: Callable[[tuple, str], None]) -> Format | None:
+    ok = True
+    for key in table:
+        if key not in _KEYS:
+            err((key,), f"unknown key '{key}' in [{fid}]; known keys: {', '.join(sorted(_KEYS))}")
+            ok = False
+    family = table.get("family")
+    if family not in DRAWN:
+        err(("family",) if "family" in table else (), f"[{fid}] needs family = one of {', '.join(repr(f) for f in DRAWN)} "
+            "(microsite pages, text messages and assets are built in)")
+        return None
+    template = table.get("template", f"print/{fid}.html" if family == PRINT else None)
+    if not isinstance(template, str) or not template.endswith(".html") or ".." in template.split("/") \
+            or template.startswith("/"):
+        err(("template",), f"[{fid}] needs template = a file under templates/, e.g. \"print/{fid}.html\"")
+        return None
+    if not (templates / template).is_file():
+        err(("template",) if "template" in table else (),
+            f"format '{fid}' has no template (templates/{template}); add it, or remove the [{fid}] table")
+        ok = False
+    name = table.get("name", "")
+    if not isinstance(name, str):
+        err(("name",), f"name of [{fid}] must be text: the display name, e.g. name = \"Leaflet\"")
+        ok = False
+    if family == PRINT and not name:
+        err(("name",) if "name" in table else (), f"[{fid}] needs name = its display name (a message id of "
+                                                   "toolbox.po), e.g. name = \"Flyer (A5)\"")
+        ok = False
+    papers = _papers(fid, table.get("papers", []), family, err)
+    if papers is None:
+        ok = False
+    panels = table.get("panels", 1)
+    if isinstance(panels, bool) or not isinstance(panels, int) or not 1 <= panels <= 12:
+        err(("panels",), f"panels of [{fid}] must be a whole number from 1 to 12 (a tri-fold leaflet has 3)")
+        ok = False
+    sides = table.get("sides", "single")
+    if sides not in SIDES:
+        err(("sides",), f"sides of [{fid}] must be one of {', '.join(repr(s) for s in SIDES)}")
+        ok = False
+    folding = table.get("folding", "")
+    if folding not in FOLDINGS:
+        err(("folding",), f"folding of [{fid}] must be one of {', '.join(repr(s) for s in FOLDINGS)}")
+        ok = False
+    size = table.get("size")
+    if family == SHARE:
+        if not (isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                                   and 100 <= v <= 4000 for v in size)):
+            err(("size",) if "size" in table else (), f"[{fid}] needs size = [width, height] in pixels (100 to 4000), "
+                                                      "e.g. size = [1080, 1080]")
+            ok = False
+    elif size is not None:
+        err(("size",), f"size is for share images (family = \"share\"); remove it from [{fid}]")
+        ok = False
+    bundle = table.get("bundle", _DEFAULT_BUNDLE[family])
+    if bundle is not None and (not isinstance(bundle, str) or not re.fullmatch(r"[a-z0-9-]*", bundle)):
+        err(("bundle",), f"bundle of [{fid}] must be a folder name of lower-case letters, digits and '-' (\"\": the "
+                         "top of the bundle)")
+        ok = False
+    downloads = table.get("downloads", family == PRINT)
+    if not isinstance(downloads, bool):
+        err(("downloads",), f"downloads of [{fid}] must be true or false")
+        ok = False
+    if not ok:
+        return None
+    return Format(fid, family, template, _DEFAULT_SUFFIX[family], name, papers or (), panels, sides, folding,
+                  tuple(size) if size else None, bundle, downloads)
+
+
+def _papers(fid: str, value: object, family: str, err: Callable[[tuple, str], None]) -> tuple[Paper, ...] | None:
+    example = 'papers = [{ size = "a4", label = "A4 portrait" }]'
+    if not isinstance(value, list):
+        err(("papers",), f"papers of [{fid}] must be a list of tables, e.g. {example}")
+        return None
+    if family == PRINT and not value:
+        err(("papers",), f"[{fid}] needs at least one paper, e.g. {example}")
+        return None
+    papers: list[Paper] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            err(("papers", i), f"paper {i + 1} of [{fid}] must be a table, e.g. {{ size = \"a4\", label = \"A4 portrait\" }}")
+            return None
+        unknown = sorted(set(item) - _PAPER_KEYS)
+        size, zoom, label = item.get("size"), item.get("zoom", 1.0), item.get("label", "")
+        if unknown:
+            err(("papers", i), f"unknown key '{unknown[0]}' in paper {i + 1} of [{fid}]; known: size, zoom, label")
+        elif not isinstance(size, str) or not _PAPER.match(size):
+            err(("papers", i), f"paper {i + 1} of [{fid}] needs size = a paper name in lower case, e.g. \"a4\"")
+        elif isinstance(zoom, bool) or not isinstance(zoom, (int, float)) or not 0.1 <= zoom <= 10:
+            err(("papers", i), f"zoom of paper {size} of [{fid}] must be a number from 0.1 to 10 (1: as drawn)")
+        elif not isinstance(label, str) or not label:
+            err(("papers", i), f"paper {size} of [{fid}] needs label = what the print guide says, e.g. \"A4 portrait\"")
+        elif any(p.size == size for p in papers):
+            err(("papers", i), f"paper {size} is listed twice in [{fid}]")
+        else:
+            papers.append(Paper(size, float(zoom), label))
+            continue
+        return None
+    return tuple(papers)
+
+
+def messages(templates: Path) -> list[tuple[str, int]]:
+    """The msgids formats.toml holds (display names, paper labels) with their lines, for 'toolbox i18n extract'."""
+    path = templates / FILE
+    try:
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    lines = key_lines(source)
+    found = []
+    for fid, table in data.items():
+        if not isinstance(table, dict):
+            continue
+        if isinstance(table.get("name"), str) and table["name"]:
+            found.append((table["name"], line_of(lines, (fid, "name")) or 1))
+        for i, paper in enumerate(table.get("papers") or []):
+            if isinstance(paper, dict) and isinstance(paper.get("label"), str) and paper["label"]:
+                found.append((paper["label"], line_of(lines, (fid, "papers", i)) or 1))
+    return found
+
