@@ -16,15 +16,22 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import jinja2
 
 from .campaign.contacts import shown_country
-from .campaign.model import Campaign
+from .campaign.model import Campaign, TargetGroup
 from .errors import Problem, display_path
 from .i18n.localize import Localizer
 from .project import Project
 from .render import audio as sound
 from .render.audio import wanted
 from .render.templates import render
+
+if TYPE_CHECKING:  # handed in by the build, never imported from here
+    from .schedule import Workers
+    from .write import OutputWriter
 
 log = logging.getLogger("toolbox")
 
@@ -55,7 +62,7 @@ class AudioPlan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def plan_audio(project: Project, env, campaigns: list[Campaign]) -> AudioPlan:
+def plan_audio(project: Project, env: jinja2.Environment, campaigns: list[Campaign]) -> AudioPlan:
     """Every audio version the build makes, with its script rendered and its key."""
     plan = AudioPlan()
     voices = sound.load_voices(project.templates)
@@ -103,7 +110,8 @@ def plan_audio(project: Project, env, campaigns: list[Campaign]) -> AudioPlan:
     return plan
 
 
-def _script(project: Project, env, campaign: Campaign, localizer: Localizer, group, cc: str):
+def _script(project: Project, env: jinja2.Environment, campaign: Campaign, localizer: Localizer, group: TargetGroup,
+            cc: str) -> list[list[tuple[str, str]]]:
     ctx = {
         "group": localizer.group(group, cc),
         "country": localizer.country(shown_country(campaign, cc)),
@@ -114,7 +122,7 @@ def _script(project: Project, env, campaign: Campaign, localizer: Localizer, gro
     return sound.script_text(render(env, SCRIPT_TEMPLATE, ctx, localizer.tr))
 
 
-def _fell_back(paragraphs, localizer: Localizer, text: str) -> bool:
+def _fell_back(paragraphs: list[list[tuple[str, str]]], localizer: Localizer, text: str) -> bool:
     """True when the script holds text of another language (a fallback), which this voice would mispronounce."""
     return localizer.tr.usage.translated < 1.0 and localizer.info.tag != localizer.campaign.campaign.source_locale
 
@@ -124,8 +132,8 @@ def seconds_label(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def build_audio(project: Project, env, campaigns: list[Campaign], workers, writer, state: dict, new_state: dict,
-                report) -> dict[str, list[dict]]:
+def build_audio(project: Project, env: jinja2.Environment, campaigns: list[Campaign], workers: Workers, writer: OutputWriter,
+                state: dict, new_state: dict, report: Any) -> dict[str, list[dict]]:
     """Make (or keep) every audio version; campaign → [{group, locale, country, ogg, mp3, bytes, seconds, synthetic}]."""
     from dataclasses import asdict
 

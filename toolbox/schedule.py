@@ -13,7 +13,7 @@ import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .campaign.model import Campaign
 from .errors import Problem, ToolboxError, display_path
@@ -25,6 +25,9 @@ from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
 from .render.print import PrintOptions, is_press, press_for, render_print
+
+if TYPE_CHECKING:
+    from .render.audio import AudioDone, AudioJob
 from .render.templates import environment
 from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 
@@ -146,7 +149,7 @@ def _subset_in_worker(task: tuple) -> bytes | None:
     return subset_woff2(*task)
 
 
-def _audio_in_worker(job):
+def _audio_in_worker(job: AudioJob) -> AudioDone:
     from .render.audio import make_audio
 
     return make_audio(job)

@@ -220,7 +220,8 @@ class OutputWriter:
                 parent = parent.parent
         return removed
 
-    def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
+    def write(self, rel: str, data: bytes, *, campaign: str | None = None, group: str | None = None,
+              locale: str | None = None, country: str | None = None,
               format: str, pages: int | None = None, translated: float | None = None,  # noqa: A002 - the manifest field
               paper: str | None = None, seconds: float | None = None) -> Entry:
         target = inside(self.out, rel)

@@ -98,19 +98,19 @@ class _Script(html.parser.HTMLParser):
         self.parts: list[tuple[str, str]] = []
         self.digits = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == _DIGITS_TAG:
             self.digits = True
         elif tag in _BLOCK:
             self.parts.append(("break", ""))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == _DIGITS_TAG:
             self.digits = False
         elif tag in _BLOCK:
             self.parts.append(("break", ""))
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.parts.append(("digits" if self.digits else "text", data.translate(_INVISIBLE)))
 
 

@@ -14,7 +14,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where a press render needs them
+    from .cmyk import Converter
+    from .pressdata import PressSetup
 
 # WeasyPrint is imported when the first PDF is rendered, not with this module:
 # it takes a quarter of a second, and a rebuild with nothing to render needs
@@ -115,7 +119,7 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def project_fetcher(roots: list[Path], converter=None):
+def project_fetcher(roots: list[Path], converter: Converter | None = None) -> Any:
     """A URL fetcher that reads only ``file:`` and ``data:`` URLs, and files only inside ``roots``: no network.
 
     The scheme is compared in lowercase (``FILE:`` is ``file:``), and a file is
@@ -146,7 +150,7 @@ def project_fetcher(roots: list[Path], converter=None):
                 raise ValueError(f"refusing to read {path}: only files inside the project are allowed")
             return self._convert(url, super().fetch(path.as_uri(), headers))
 
-        def _convert(self, url, response):
+        def _convert(self, url: str, response: Any) -> Any:
             if converter is None:
                 return response
             from weasyprint.urls import URLFetcherResponse
@@ -174,7 +178,7 @@ def project_fetcher(roots: list[Path], converter=None):
 
 
 def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1",
-               press=None) -> PdfResult:
+               press: PressSetup | None = None) -> PdfResult:
     """Render ``html``. With ``press`` (a ``pressdata.PressSetup``): PDF/X in CMYK with the profile as output intent."""
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
@@ -364,7 +368,7 @@ def _summary(covered: list[str]) -> str:
     return words if len(words) <= 80 else words[:79] + "…"
 
 
-def _placed(document, safe_zone: float) -> tuple[list[Placed], list[NearTrim]]:
+def _placed(document: Any, safe_zone: float) -> tuple[list[Placed], list[NearTrim]]:
     """Raster images with their effective resolution, and what lies inside the safe zone, per page."""
     images: list[Placed] = []
     near: list[NearTrim] = []
@@ -397,7 +401,7 @@ def _placed(document, safe_zone: float) -> tuple[list[Placed], list[NearTrim]]:
     return images, near
 
 
-def _boxes(box, inside_mark: bool = False, in_qr: bool = False):
+def _boxes(box: Any, inside_mark: bool = False, in_qr: bool = False) -> Iterator[tuple[Any, bool, bool]]:
     """Every box under ``box``, with whether it is inside a mark (``data-mark``) or a QR code (class ``qr``)."""
     if type(box).__name__ == "AbsolutePlaceholder":  # a positioned box stands in the tree behind a placeholder
         box = box._box  # noqa: SLF001 - WeasyPrint's placeholder has no public accessor

@@ -26,8 +26,12 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
+
+if TYPE_CHECKING:
+    from .pdf import PdfResult
 
 #: Lowest effective resolution of a raster image at its printed size.
 MIN_PPI = 300
@@ -146,7 +150,7 @@ def _profile_name(icc: bytes) -> str:
         return "an unreadable profile"
 
 
-def _space_name(space) -> str:
+def _space_name(space: Any) -> str:
     import pikepdf
 
     if isinstance(space, pikepdf.Name):
@@ -163,7 +167,7 @@ def _space_name(space) -> str:
     return ""
 
 
-def _colour_objects(obj, where: str, report: FileReport, seen: set) -> None:
+def _colour_objects(obj: Any, where: str, report: FileReport, seen: set) -> None:
     """RGB/Lab colour spaces, images, groups, shadings and operators under a page or form."""
     import pikepdf
 
@@ -188,7 +192,8 @@ def _colour_objects(obj, where: str, report: FileReport, seen: set) -> None:
             report.transparency = True
     try:
         target = pikepdf.Page(obj) if obj.get("/Type") == "/Page" else obj
-        for operands, operator in pikepdf.parse_content_stream(target, "rg RG"):
+        instructions: list[Any] = list(pikepdf.parse_content_stream(target, "rg RG"))  # (operands, operator) pairs
+        for operands, operator in instructions:
             report.rgb.append(f"{where} {operator} operator ({' '.join(str(o) for o in operands)})")
             break  # one per stream is enough to name it
     except Exception:  # noqa: BLE001 - a content stream pikepdf cannot parse is checked no further
@@ -209,7 +214,7 @@ def _colour_objects(obj, where: str, report: FileReport, seen: set) -> None:
             report.rgb.append(f"{where} pattern {name}")
 
 
-def _boxes(page, number: int, bleed: float, report: FileReport) -> None:
+def _boxes(page: Any, number: int, bleed: float, report: FileReport) -> None:
     trim, bleed_box = page.obj.get("/TrimBox"), page.obj.get("/BleedBox")
     if trim is None or bleed_box is None:
         missing = " and ".join(n for n, b in (("TrimBox", trim), ("BleedBox", bleed_box)) if b is None)
@@ -222,7 +227,7 @@ def _boxes(page, number: int, bleed: float, report: FileReport) -> None:
         report.boxes.append(f"page {number}: bleed {least:.1f} mm, the print shop wants {bleed:g} mm")
 
 
-def _unembedded(pdf) -> list[str]:
+def _unembedded(pdf: Any) -> list[str]:
     names = set()
     for page in pdf.pages:
         for font in ((page.obj.get("/Resources") or {}).get("/Font") or {}).values():
@@ -274,7 +279,8 @@ def ink_coverage(file: Path, dpi: int = INK_DPI) -> tuple[float, int] | None:
                 c, m, y, k = image.convert("CMYK").split()
                 # Sum in steps that cannot overflow 8 bits: halves, then compare.
                 half = ImageChops.add(ImageChops.add(c, m, scale=2), ImageChops.add(y, k, scale=2), scale=2)
-                top = half.getextrema()[1] * 4 / 255 * 100
+                extrema: Any = half.getextrema()  # (lowest, highest) of one band
+                top = extrema[1] * 4 / 255 * 100
             if top > best:
                 best, where = top, number
         return round(best, 0), where
@@ -316,7 +322,7 @@ def _near_trim(file: Path, safe_zone: float) -> list[str]:
     return found
 
 
-def layout_problems(result, path: str, where: str, safe_zone: float) -> list[Problem]:
+def layout_problems(result: PdfResult, path: str, where: str, safe_zone: float) -> list[Problem]:
     """Press problems measured on the laid-out document (``pdf.render_pdf`` with ``press``): images, safe zone."""
     from ..campaign.urls import file_path
 

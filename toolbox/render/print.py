@@ -24,7 +24,7 @@ from .checks import check_print
 from .context import created_date, page_url, qr_svg
 from .fonts import FontSet, letters, print_css
 from .pdf import VARIANTS, PdfResult, render_pdf
-from .pressdata import PDF_X, press_data, press_setup
+from .pressdata import PDF_X, PressSetup, press_data, press_setup
 from .templates import render
 
 #: The review flag translators (and machine drafts) put on entries nobody has checked yet.
@@ -54,7 +54,7 @@ def is_press(project: Project, campaign: Campaign, unit: Unit, options: PrintOpt
     return kind is not None and kind.family != SHARE
 
 
-def press_for(project: Project, campaign: Campaign, options: PrintOptions):
+def press_for(project: Project, campaign: Campaign, options: PrintOptions) -> PressSetup:
     info = campaign.campaign
     return press_setup(project.templates, campaign.folder, info.print_profile, info.print_paper,
                        options.pdf_x or info.pdf_x)
@@ -91,7 +91,7 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
     result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant,
                         press=press)
     script, tag = localizer.info.script, localizer.info.tag
-    problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.full_stack(script, tag),
+    problems = check_print(result, html, unit.path, unit.locale or "", unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
                            expected=(fonts.script_face(script, tag), letters(script, tag)))
     if press is not None:
