@@ -6,10 +6,11 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup
 
 from . import __version__
@@ -33,7 +34,7 @@ from .manifest import Entry, previews_of
 from .plan import Unit, plan_campaign
 from .previous import journaled, ours, previous_outputs, previous_state
 from .project import Project
-from .render.fonts import load_fonts
+from .render.fonts import FontSet, load_fonts
 from .render.print import PrintOptions
 from .render.site import SiteRenderer, sitemap
 from .render.templates import environment
@@ -175,6 +176,7 @@ def translation_gate(project: Project, campaigns: list[Campaign], strict: bool) 
         for tag in sorted({t for g in campaign.groups for t in g.locales} - {source, PSEUDO}):
             cov = coverage(project, campaign, tag)
             content, templates = cov.content, cov.templates
+            assert content.path is not None and templates.path is not None  # set for every locale but the source
             where = display_path(content.path)
             if cov.share < campaign.campaign.min_translated:
                 skipped.setdefault(campaign.id, set()).add(tag)
@@ -280,7 +282,7 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
         key = keys.print_key(campaign, unit)
         old = state.get(unit.path)
         kept = writer.reuse(old["entries"]) if old and old.get("key") == key else None
-        if kept:
+        if kept and old is not None:
             made[unit.path] = kept[0]
             new_state[unit.path] = old
             _replay(old.get("problems", []), report, failures)
@@ -313,8 +315,8 @@ def _build_into(project: Project, out: Path, campaigns: list[Campaign], report: 
     report.outputs = len(writer.entries)
 
 
-def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], plans: dict, pending: list,
-                     made: dict[str, Entry], workers: Workers, writer: OutputWriter, keys: KeyMaker, state: dict,
+def _render_and_site(project: Project, env: jinja2.Environment, fonts: FontSet, campaigns: list[Campaign], plans: dict,
+                     pending: list, made: dict[str, Entry], workers: Workers, writer: OutputWriter, keys: KeyMaker, state: dict,
                      new_state: dict, report: BuildReport, failures: list[Problem], shard: Shard | None,
                      progress: ProgressFn | None, total: int, audio: dict[str, list[dict]]) -> None:
     """Render the print outputs that changed, then each campaign's microsite."""
@@ -346,9 +348,10 @@ def _render_and_site(project: Project, env, fonts, campaigns: list[Campaign], pl
     for campaign in campaigns:
         downloads: dict[str, list[dict]] = {}
         for unit in plans[campaign.id]:
-            entry = made.get(unit.path)
-            if entry is None:
+            listed = made.get(unit.path)
+            if listed is None:
                 continue
+            entry = listed
             kind = formats[unit.format]
             if kind.family == SHARE:  # images for messaging apps: in bundles (toolbox pack), not on downloads pages
                 report.images += 1
@@ -410,10 +413,10 @@ def _attach_previews(campaign: Campaign, downloads: dict[str, list[dict]], write
             item["preview"] = min(best, key=lambda e: e.path).path if best else None
 
 
-def _build_site(project: Project, env, fonts, campaign: Campaign, units: list[Unit],
+def _build_site(project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign, units: list[Unit],
                 downloads: dict[str, list[dict]], writer: OutputWriter, keys: KeyMaker,
                 state: dict, new_state: dict, workers: Workers, failures: list[Problem],
-                listen: list[dict] = ()) -> list[PageWeight]:
+                listen: Sequence[dict] = ()) -> list[PageWeight]:
     if not units:
         return []
     site = SiteRenderer(project, env, fonts, campaign, downloads, units, audio=list(listen))

@@ -6,8 +6,10 @@ import logging
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -15,7 +17,13 @@ from . import __version__
 from .errors import Problem, ToolboxError, display_path
 from .render.timelimit import DEFAULT_TIME_LIMIT
 
+if TYPE_CHECKING:
+    from .build import BuildReport
+    from .campaign.model import Campaign
+
 log = logging.getLogger("toolbox")
+#: A click command function, kept as it is by the decorators that add options to it.
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -46,7 +54,7 @@ class Ctx:
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-def _verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
+def _verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
     """-v/-q work after the subcommand too (toolbox build -q)."""
     obj = ctx.find_object(Ctx)
     if obj is None or not value:
@@ -58,7 +66,7 @@ def _verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
     _setup_logging(obj.verbose, obj.quiet)
 
 
-def output_options(f):
+def output_options(f: F) -> F:
     f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity,
                      help="Print only warnings and errors.")(f)
     return click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbosity, help="Say more (-vv: debug).")(f)
@@ -259,7 +267,7 @@ class Progress:
         click.echo(f"\r[{bar:<{width}}] {done}/{total} print files{eta}   ", err=True, nl=done == total)
 
 
-def _say_weights(obj: Ctx, report) -> None:
+def _say_weights(obj: Ctx, report: BuildReport) -> None:
     """Microsite page weights: every page with -v, else the heaviest and the budget."""
     from .render.weight import kb
 
@@ -410,7 +418,7 @@ def i18n() -> None:
     """Translation catalogs: extract, init, update, status (see docs/translating.md)."""
 
 
-def _i18n_scope(obj: Ctx, locales: tuple[str, ...]):
+def _i18n_scope(obj: Ctx, locales: tuple[str, ...]) -> tuple[list[Campaign], list[str], list[str], dict]:
     from .build import load_all
     from .i18n.catalog import TEMPLATE_DOMAIN
 
