@@ -107,3 +107,43 @@ def test_template_text_in_attributes_and_titles_is_plain() -> None:
             if used_in_attribute and not m.group(3):
                 bad.append(f"{path.name}: {m.group(0)}")
     assert not bad, "use .plain: " + "; ".join(bad)
+
+
+def test_a_catalog_edited_between_two_builds_in_one_process_is_read_again(tmp_path: Path) -> None:
+    """What ``toolbox serve`` does all day: build, a translator saves a catalog, build again.
+
+    The edit keeps the file's size and modification time, as unpacking an archive of
+    translations or ``cp -p`` does: the catalogs kept in memory must follow the content.
+    """
+    import os
+
+    from conftest import make_project
+    from toolbox.campaign.scaffold import create_campaign
+    from toolbox.project import Project
+    from toolbox.serve import Preview
+
+    root = make_project(tmp_path / "project", own_locales=True)
+    project = Project(root)
+    toml = create_campaign(project, "demo") / "campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('formats = ["site", "leaflet"]', 'formats = ["site"]')
+                    .replace('locales = ["en"]', 'locales = ["en", "sq"]')
+                    .replace("[campaign]\n", "[campaign]\nmin_translated = 0.0\n"), encoding="utf-8")  # sq: templates only
+    po = root / "locales/sq/LC_MESSAGES/toolbox.po"
+    out = tmp_path / "out"
+    preview = Preview(project, out, say=lambda message: None)
+    page = out / "demo/sq/index.html"
+
+    preview.rebuild()
+    assert preview.state.error == ""
+    assert "Dalje e shpejtë" in page.read_text(encoding="utf-8")
+    stat = po.stat()
+    text = po.read_text(encoding="utf-8")
+    assert text.count('msgstr "Dalje e shpejtë"') == 1
+    po.write_text(text.replace('msgstr "Dalje e shpejtë"', 'msgstr "DALJE E SHPEJTË"'), encoding="utf-8")
+    os.utime(po, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (po.stat().st_size, po.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+
+    preview.rebuild()
+    assert preview.state.error == ""
+    html = page.read_text(encoding="utf-8")
+    assert "DALJE E SHPEJTË" in html and "Dalje e shpejtë" not in html

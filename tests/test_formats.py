@@ -22,15 +22,6 @@ from toolbox.formats import FILE, PRINT, SHARE, SITE_FORMAT, load, read
 from toolbox.manifest import Entry, previews_of
 from toolbox.plan import plan_campaign
 
-#: The product's A5 flyer, enabled as formats.toml's comment says (its template ships in templates/print/).
-FLYER_TABLE = """
-[flyer]
-family = "print"
-name = "Flyer (A5)"
-papers = [{ size = "a5", label = "A5 portrait" }]
-sides = "long-edge"
-"""
-
 HANDBILL_TABLE = """
 [handbill]
 family = "print"
@@ -79,7 +70,7 @@ def _problems(templates: Path, toml: str) -> list[str]:
 
 def test_the_registry_lists_every_kind_the_product_makes() -> None:
     formats = load(ROOT / "templates")
-    assert [f.id for f in formats.family(PRINT)] == ["leaflet", "poster", "card", "factsheet"]
+    assert [f.id for f in formats.family(PRINT)] == ["leaflet", "poster", "card", "factsheet", "flyer"]
     assert [(f.id, f.size) for f in formats.family(SHARE)] == [("share-square", (1080, 1080)), ("share-portrait", (1080, 1350))]
     assert formats.guide is not None and formats.guide.template == "outreach/guide.html" and formats.guide.bundle == ""
     poster = formats["poster"]
@@ -87,6 +78,7 @@ def test_the_registry_lists_every_kind_the_product_makes() -> None:
     assert poster.zoom("a3") == 1.4142 and formats["leaflet"].zoom(None) == 1.0
     assert formats["leaflet"].folding == "thirds" and formats["leaflet"].panels == 3
     assert formats.bundle_folder("sms") == "text" and formats.bundle_folder("preview") is None
+    assert formats.bundle_folder("audio") == "audio" and formats["audio"].family == "audio"
     assert SITE_FORMAT in formats.chosen and "share-square" not in formats.chosen and "guide" not in formats.chosen
 
 
@@ -152,7 +144,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_a_new_print_format_needs_a_template_and_a_table_only(tmp_path: Path) -> None:
-    """The A5 flyer, and a handbill in A5 and A6 unknown to the code, show wherever print formats show."""
+    """The product's A5 flyer, and a handbill in A5 and A6 unknown to the code, show wherever print formats show."""
     from pypdf import PdfReader
 
     project = tmp_path / "project"
@@ -161,7 +153,7 @@ def test_a_new_print_format_needs_a_template_and_a_table_only(tmp_path: Path) ->
     make_project(project)
     (project / "templates/print/handbill.html").write_text(HANDBILL, encoding="utf-8")
     with (project / "templates" / FILE).open("a", encoding="utf-8") as fh:
-        fh.write(FLYER_TABLE + HANDBILL_TABLE)
+        fh.write(HANDBILL_TABLE)  # the flyer is in the product's formats.toml already
     assert run_toolbox("new", "demo", cwd=project).returncode == 0
     definition = project / "campaigns/demo/campaign.toml"
     definition.write_text(definition.read_text(encoding="utf-8").replace(

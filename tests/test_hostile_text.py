@@ -72,6 +72,10 @@ HOSTILE = [
     ("See astra.rs.", "Shih astra.com.", "web address differs: source ['astra.rs'], translation ['astra.com']"),
     ('Call <a href="tel:080011111">0800 11111</a>.', 'Thirrni <a href="&#116;el:080011112">0800 11111</a>.', "dials '080011112'"),
     ('Write to <sos@help.example.org>.', 'Shkruani [sos@help.example.org](MAILTO:x@evil.example.net).', "link target differs"),
+    # 4. numbers found as numbers.py finds them (i18n/numbers.py: EXACT_DIGITS, DIALLED_DIGITS)
+    ("Call [112](tel:112).", "Thirrni [112](tel:113).", "the link '112' dials '113'"),  # a short code is dialled too
+    ("Since 2020-2026", "Që nga 2020-2027", "phone number differs: source ['2020-2026'], translation ['2020-2027']"),
+    ("Call (011) 785-0000.", "Thirrni (011) 785-0001.", "source ['(011) 785-0000'], translation ['(011) 785-0001']"),
     # 5. placeholders as Jinja's %-formatting reads them
     ("Help in %(country)s", "Ndihmë në %(countri)s", "placeholders differ"),
 ]
@@ -98,6 +102,11 @@ FINE = [
     ("Write to <sos@help.example.org>.", "Shkruani <sos@help.example.org>."),
     ("See astra.rs and šuma.rs.", "Vidi astra.rs i šuma.rs."),
     ("100%% free", "100% falas"),
+    ("Free of charge", "100% falas"),  # a short number is the translator's to write
+    (CALL, "Thirrni 0800  11111 tani."),  # a run of spaces reads as one
+    (CALL, "Thirrni 0800\u00a011111 tani."),
+    ("Open 08:00–20:00", "Hapur 8:00–20:00"),  # times of day are written the local way
+    ("See [Law 97/2013](https://help.example.org/law).", "Shih [Ligji 97/2013](https://help.example.org/law)."),
     ("End. Next", "Fund. Tjetri"),
     # a source's own odd link is the campaign's to fix (validate checks its Markdown), not the translator's
     ("See [0800 11111](https://help.example.org/call).", "Shih [0800 11111](https://help.example.org/call)."),

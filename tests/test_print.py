@@ -209,14 +209,14 @@ def test_overflow_is_reported_with_locale_format_and_text(tmp_path: Path) -> Non
     project = demo_project(tmp_path)
     signs = project / "campaigns" / DEMO.name / "content" / "warning_signs.md"
     signs.write_text("".join(f"- Sign {i}: someone asks you to pay a fee before you travel and keeps your passport.\n"
-                             for i in range(40)), encoding="utf-8")
+                             for i in range(120)), encoding="utf-8")  # more than fits even at 9.5 pt
     out = tmp_path / "out"
     relaxed = run_toolbox("build", "--out", str(out), cwd=project)
     assert relaxed.returncode == 0, relaxed.stderr
     lines = [line for line in relaxed.stderr.splitlines() if "overflow" in line]
-    assert any("warning: en leaflet: overflow in inside panel 2 (warning signs)" in line and "“Sign " in line
+    # The inside flows over three columns: text that does not fit even at the smallest size runs off its side.
+    assert any("warning: en leaflet: overflow in inside panels (about, warning signs, rights)" in line and "“Sign " in line
                for line in lines), relaxed.stderr
-    assert any("en leaflet: overflow: 3 pages, the format has 2" in line for line in lines)
     assert any("en factsheet: overflow" in line for line in lines)
     assert not any(" card" in line for line in lines)  # the card shows five signs: they fit
     strict = run_toolbox("build", "--strict", "--out", str(tmp_path / "strict"), cwd=project)
@@ -236,9 +236,11 @@ def test_overflow_names_the_translated_message_and_its_locale(tmp_path: Path) ->
         f'msgid "Someone wants to keep your passport."\nmsgstr "{long}"\n', encoding="utf-8")
     result = run_toolbox("build", "--out", str(tmp_path / "out"), cwd=project)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"-sq-mk-leaflet\.pdf: warning: sq leaflet: overflow in inside panel 2 \(warning signs\).*“Dikush .*” "
+    # The leaflet's inside flows over three columns and shrinks to fit; the card is already at its smallest size.
+    assert re.search(r"-sq-mk-card\.pdf: warning: sq card: overflow in card back \(warning signs, rights\).*“Dikush .*” "
                      r"is pushed out \(message “Someone wants to keep your passport\.”\)", result.stderr), result.stderr
-    assert not re.search(r"-en-mk-leaflet\.pdf: .*overflow", result.stderr)
+    assert not re.search(r"-en-mk-card\.pdf: .*overflow", result.stderr)
+    assert not re.search(r"-sq-mk-leaflet\.pdf: .*overflow", result.stderr)
 
 
 def test_an_address_wider_than_its_panel_is_reported(tmp_path: Path) -> None:
@@ -389,4 +391,4 @@ def test_card_back_keeps_five_signs_and_one_rights_sentence(demo_build: Path) ->
     assert "Nobody answers questions" not in card  # the sixth is left out
     assert "Help is free" in card and "keep your own passport" not in card
     leaflet = " ".join(text(next(demo_build.rglob("*-leaflet.pdf"))).split())
-    assert "Nobody answers questions" in leaflet
+    assert "Nobody answers" in leaflet  # (the point may break across the inside's columns)

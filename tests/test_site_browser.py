@@ -66,13 +66,29 @@ class Browser:
         self.driver.get_log("performance")
         self.driver.get_log("browser")
 
-    def requests(self) -> list[str]:
-        urls = []
-        for entry in self.driver.get_log("performance"):
-            message = json.loads(entry["message"])["message"]
-            if message["method"] == "Network.requestWillBeSent":
-                urls.append(message["params"]["request"]["url"])
-        return urls
+    def requests(self, timeout: float = 10) -> list[str]:
+        """Every URL requested since the last read, once each request has finished or failed.
+
+        A test that says "no request left the site" must not look while one is still on its
+        way: this waits for the requests in flight instead of a fixed time.
+        """
+        urls: list[str] = []
+        pending: set[str] = set()
+        deadline = time.monotonic() + timeout
+        while True:
+            for entry in self.driver.get_log("performance"):
+                message = json.loads(entry["message"])["message"]
+                params = message["params"]
+                if message["method"] == "Network.requestWillBeSent":
+                    urls.append(params["request"]["url"])
+                    pending.add(params["requestId"])
+                elif message["method"] in ("Network.loadingFinished", "Network.loadingFailed"):
+                    pending.discard(params["requestId"])
+            if not pending:
+                return urls
+            if time.monotonic() > deadline:
+                raise AssertionError(f"requests still unfinished after {timeout} s: {urls}")
+            time.sleep(0.02)
 
     def load(self, path: Path, javascript: bool = True) -> tuple[list[str], list[dict]]:
         """Open a page from disk; (every URL requested, console messages)."""
@@ -81,11 +97,17 @@ class Browser:
         self.drain()
         self.driver.get(path.as_uri())
         self.driver.execute_script("return document.fonts ? document.fonts.ready.then(() => true) : true") if javascript else None
-        time.sleep(0.05)
         return self.requests(), self.driver.get_log("browser")
 
     def js(self, script: str, *args):
         return self.driver.execute_script(script, *args)
+
+
+def _wait(condition, timeout: float = 5) -> None:
+    """Poll ``condition`` until it holds or ``timeout`` passes (the assertion after says what failed)."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
@@ -182,13 +204,11 @@ def test_quick_exit_replaces_history(browser: Browser, sample_build: Path, tmp_p
 
             for _ in range(3):
                 ActionChains(browser.driver).key_down(Keys.SHIFT).key_up(Keys.SHIFT).perform()
-        deadline = time.time() + 5
-        while browser.driver.current_url != neutral.as_uri() and time.time() < deadline:
-            time.sleep(0.05)
+        _wait(lambda: browser.driver.current_url == neutral.as_uri())
         assert browser.driver.current_url == neutral.as_uri(), how
         assert browser.js("return history.length") == before, f"{how}: the exit added a history entry"
         browser.driver.back()
-        time.sleep(0.2)
+        _wait(lambda: browser.driver.current_url != neutral.as_uri())  # Back has gone somewhere
         assert browser.driver.current_url != page.as_uri(), f"{how}: Back returned to the campaign page"
         assert browser.driver.current_url == home.as_uri()
 

@@ -75,9 +75,10 @@ def _serving(tmp_path: Path):
             raise AssertionError("serve did not stop on Ctrl+C") from None
 
 
-@pytest.fixture
-def served(tmp_path: Path):
-    with _serving(tmp_path) as (project, out, base, _proc):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One server for the tests that leave the project as they found it (a start costs a build)."""
+    with _serving(tmp_path_factory.mktemp("served")) as (project, out, base, _proc):
         yield project, out, base
 
 
@@ -103,14 +104,17 @@ def test_serve_shows_template_errors_and_recovers(served) -> None:
     home = project / "templates/site/home.html"
     good = home.read_text(encoding="utf-8")
     before = _version(base)
+    line = next(n for n, text in enumerate(good.splitlines(), 1) if "{{ campaign.summary }}" in text)
     home.write_text(good.replace("{{ campaign.summary }}", "{{ campaign.sumary }}"), encoding="utf-8")
-    after = _wait_version(base, before)
-    status, page = _get(base + "demo/en/index.html")
-    assert status == 500
-    assert "templates/site/home.html:4" in page and "sumary" in page
-    assert "__toolbox/version" in page  # the error page reloads itself once fixed
-    assert _get(base + "__toolbox/version")[0] == 200  # the server keeps running
-    home.write_text(good, encoding="utf-8")
+    try:
+        after = _wait_version(base, before)
+        status, page = _get(base + "demo/en/index.html")
+        assert status == 500
+        assert f"templates/site/home.html:{line}" in page and "sumary" in page
+        assert "__toolbox/version" in page  # the error page reloads itself once fixed
+        assert _get(base + "__toolbox/version")[0] == 200  # the server keeps running
+    finally:
+        home.write_text(good, encoding="utf-8")  # the server is shared with other tests
     _wait_version(base, after)
     status, page = _get(base + "demo/en/index.html")
     assert status == 200 and 'id="quick-exit"' in page

@@ -329,7 +329,7 @@ def _render_and_site(project: Project, env: jinja2.Environment, fonts: FontSet, 
             continue
         entry = writer.write(unit.path, done.data, campaign=job.campaign, group=unit.group, locale=unit.locale,
                              country=unit.country, format=unit.format, pages=done.pages,
-                             translated=done.translated, paper=unit.paper)
+                             translated=done.translated, paper=unit.paper, scale=done.scale)
         entries = [entry] + [
             writer.write(rel, png, campaign=job.campaign, group=unit.group, locale=unit.locale,
                          country=unit.country, format=PREVIEW_FORMAT, paper=unit.paper)

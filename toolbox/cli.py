@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .errors import Problem, ToolboxError, display_path
 from .render.timelimit import DEFAULT_TIME_LIMIT
+from .render.weight import DEFAULT_BUDGET, IMAGE_BUDGET, PDF_BUDGET
 
 if TYPE_CHECKING:
     from .build import BuildReport
@@ -137,7 +138,7 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
                    "'toolbox merge'.")
 @click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find "
                                              "untranslatable strings and overflow.")
-@click.option("--page-budget", type=click.FloatRange(min=0), default=30, show_default=True, metavar="KB",
+@click.option("--page-budget", type=click.FloatRange(min=0), default=DEFAULT_BUDGET // 1024, show_default=True, metavar="KB",
               help="Fail when a microsite page weighs more than KB compressed (HTML + CSS, fonts aside); 0: no budget.")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True,
               metavar="SECONDS", envvar="TOOLBOX_TIME_LIMIT",
@@ -360,9 +361,9 @@ def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, pdf
 @click.option("--by-group", is_flag=True, help="One bundle per country × locale × target group instead of per country × locale.")
 @click.option("--catalogue/--no-catalogue", default=True, show_default=True,
               help="Also write CAMPAIGN_catalogue.pdf: every material with a thumbnail, for coordinators.")
-@click.option("--pdf-budget", type=click.IntRange(min=0), default=1024, show_default=True, metavar="KB",
+@click.option("--pdf-budget", type=click.IntRange(min=0), default=PDF_BUDGET // 1024, show_default=True, metavar="KB",
               help="Fail when a print PDF weighs more than KB; 0: no budget.")
-@click.option("--image-budget", type=click.IntRange(min=0), default=300, show_default=True, metavar="KB",
+@click.option("--image-budget", type=click.IntRange(min=0), default=IMAGE_BUDGET // 1024, show_default=True, metavar="KB",
               help="Fail when a share image weighs more than KB; 0: no budget.")
 @output_options
 @pass_ctx
@@ -378,8 +379,8 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
     file is checked against the build's manifest and the size budgets first;
     nothing is written when one fails. Layout: docs/outreach.md.
     """
-    from .outreach.pack import kb
     from .outreach.pack import pack as run_pack
+    from .render.weight import kb
 
     build_path = (build_dir or obj.project.root / "dist").resolve()
     out_dir = out.resolve()

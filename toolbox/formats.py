@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .campaign.tomlpos import key_lines, line_of
+from .campaign.tomlpos import key_lines, line_of, syntax_error
 from .errors import Collector, Problem, display_path
 
 #: Where the registry lives, relative to templates/.
@@ -190,10 +190,12 @@ def _parse(templates: Path, path: Path, problems: Collector) -> tuple[Format, ..
     try:
         source = path.read_text(encoding="utf-8")
         data = tomllib.loads(source)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        reason = re.sub(r" ?\(at (line \d+, column \d+|end of document)\)", "", str(exc))
-        problems.error(shown, int(m.group(1)) if m else 1, f"cannot read formats.toml: {reason}; see docs/templates.md")
+    except tomllib.TOMLDecodeError as exc:
+        line, reason = syntax_error(exc, source)
+        problems.error(shown, line, f"cannot read formats.toml: {reason}; see docs/templates.md")
+        return ()
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
+        problems.error(shown, 1, f"cannot read formats.toml: {exc}; see docs/templates.md")
         return ()
     lines = key_lines(source)
 

@@ -117,7 +117,7 @@ class KeyMaker:
         # The folders of every drawn format's template (styles, emblems, formats.toml beside them),
         # the partials and the fonts.
         drawn = [f.template.split("/", 1)[0] for f in self.formats if f.template and "/" in f.template]
-        for folder in dict.fromkeys(drawn + ["partials", "fonts"]):
+        for folder in dict.fromkeys(drawn + ["partials", "fonts", "pictograms"]):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
                     yield f"{folder}/{path.name}", self.file(path)
@@ -174,7 +174,7 @@ class KeyMaker:
             add("group", self._part(("group", campaign.id, group.id), partial(self._group_items, campaign, group.id)))
         for tag in sorted({t for g in campaign.groups for t in g.locales}):
             add("locale", self._part(("locale", campaign.id, tag), partial(self._locale_items, campaign, tag)))
-        for folder in ("site", "partials", "fonts"):
+        for folder in ("site", "partials", "fonts", "pictograms"):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.is_file():
                     add(f"{folder}/{path.name}", self.file(path))

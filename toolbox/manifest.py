@@ -43,6 +43,7 @@ class Entry:
     translated: float | None = None
     paper: str | None = None  # formats made in several papers: "a3", "a4"
     seconds: float | None = None  # audio only: its duration
+    scale: float | None = None  # fitted formats: the type scale copyfitting chose (1: the template's design)
 
     def as_json(self) -> dict:
         """The entry as manifest.json holds it: empty optional fields left out."""
@@ -158,4 +159,7 @@ def entry_problem(entry: dict) -> str | None:
     paper = entry.get("paper")
     if paper is not None and (not isinstance(paper, str) or not re.fullmatch(r"[a-z0-9]{1,16}", paper)):
         return f"its paper {str(paper)[:20]!r} is not a paper size such as a4"
+    scale = entry.get("scale")
+    if scale is not None and (not isinstance(scale, (int, float)) or isinstance(scale, bool) or not 0 < scale < 100):
+        return "its type scale is not a number"
     return None

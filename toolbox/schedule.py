@@ -47,6 +47,7 @@ class PrintDone:
     problems: list[Problem] = field(default_factory=list)
     previews: dict[str, bytes] = field(default_factory=dict)
     preflight: str = ""  # press PDFs: the preflight's one-line summary (render.prepress)
+    scale: float | None = None  # copyfitting: the output's smallest type scale (None: not fitted)
 
 
 class _Renderer:
@@ -85,7 +86,8 @@ class _Renderer:
             from .render.share import rasterise
 
             width, height = kind.size
-            return PrintDone(unit, rasterise(result.data, width, height), None, localizer.tr.usage.translated, problems)
+            return PrintDone(unit, rasterise(result.data, width, height), None, localizer.tr.usage.translated, problems,
+                             scale=result.scale)
         summary = ""
         if is_press(self.project, campaign, unit, self.options):
             from .render.prepress import preflight
@@ -99,7 +101,7 @@ class _Renderer:
             summary = report.summary()
         return PrintDone(unit, result.data, result.pages, localizer.tr.usage.translated, problems,
                          make_previews(result.data, unit.path, self.previews if kind.is_material else "none"),
-                         summary)
+                         summary, result.scale)
 
 
 def _timeout_problem(campaign: Campaign, unit: Unit, limit: float, template: str) -> Problem:

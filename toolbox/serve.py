@@ -13,8 +13,6 @@ writes.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import http.server
 import ipaddress
@@ -39,6 +37,7 @@ from .campaign.paths import resolved
 from .campaign.validate import ID_RE
 from .errors import ToolboxError
 from .project import Project
+from .render.site import script_hash
 from .schedule import default_jobs
 from .write import os_problem
 
@@ -60,17 +59,12 @@ RELOAD_SCRIPT = """(function () {
 })();"""
 
 
-def _hash(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
 @dataclass
 class State:
     """What the server shows: the latest build's version and, if it failed, why."""
 
     version: int = 0
     error: str = ""  # plain text: problems as path:line: message, or an internal error
-    building: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -106,7 +100,6 @@ class Preview:
 
     def rebuild(self) -> None:
         started = time.perf_counter()
-        self.state.building = True
         error = ""
         try:
             # Incremental: only outputs whose inputs changed are rendered again.
@@ -127,7 +120,6 @@ class Preview:
         with self.state.lock:
             self.state.error = error
             self.state.version += 1
-            self.state.building = False
 
     def watch(self, stop: threading.Event) -> None:
         before = snapshot(self.project.root)
@@ -246,7 +238,7 @@ def inject(page: str, version: int) -> bytes:
 
     def widen(match: re.Match[str]) -> str:
         policy = match.group(2).replace("&#39;", "'")
-        policy = re.sub(r"script-src ", f"script-src {_hash(script)} ", policy, count=1)
+        policy = re.sub(r"script-src ", f"script-src {script_hash(script)} ", policy, count=1)
         policy = policy.replace("default-src 'none';", "default-src 'none'; connect-src 'self';", 1)
         return match.group(1) + policy.replace("&", "&amp;").replace("\"", "&quot;") + match.group(3)
 
@@ -262,7 +254,7 @@ def error_page(error: str, version: int) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; connect-src 'self'; "
-        f"style-src 'unsafe-inline'; script-src {html.escape(_hash(script))}\">"
+        f"style-src 'unsafe-inline'; script-src {html.escape(script_hash(script))}\">"
         "<title>Build error — toolbox serve</title>"
         "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;color:#1a1a2e}"
         "pre{white-space:pre-wrap;background:#fdecea;border-inline-start:6px solid #b3261e;padding:1rem;font-size:15px}</style>"

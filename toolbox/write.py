@@ -223,7 +223,7 @@ class OutputWriter:
     def write(self, rel: str, data: bytes, *, campaign: str | None = None, group: str | None = None,
               locale: str | None = None, country: str | None = None,
               format: str, pages: int | None = None, translated: float | None = None,  # noqa: A002 - the manifest field
-              paper: str | None = None, seconds: float | None = None) -> Entry:
+              paper: str | None = None, seconds: float | None = None, scale: float | None = None) -> Entry:
         target = inside(self.out, rel)
         if target is None:  # never reached from valid input; a last line of defence
             raise ToolboxError(f"refusing to write {rel!r}: it is not inside the output folder {self.out}")
@@ -232,7 +232,8 @@ class OutputWriter:
         if not holds(target, data):
             self.journal.add(rel, digest)
             atomic_write(target, data)
-        entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper, seconds)
+        entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper, seconds,
+                      scale)
         self.entries.append(entry)
         return entry
 

@@ -20,6 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+#: C0 control characters and DEL: never part of a name, path or address.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 #: Needed between letters by some scripts: allowed away from numbers.
 IN_WORDS = {0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0x00AD}
 #: ZWNJ and ZWJ join or separate letters of non-Latin scripts; never Latin letters or digits.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import re
 import tomllib
 import types
 import typing
@@ -21,7 +20,7 @@ from ..errors import Collector, display_path
 from .invisible import hidden_characters
 from .limits import MAX_DEFINITION_BYTES, read_text
 from .model import Campaign
-from .tomlpos import KeyPath, key_lines, line_of
+from .tomlpos import KeyPath, key_lines, line_of, syntax_error
 
 DEFINITION = "campaign.toml"
 
@@ -160,9 +159,6 @@ def _unknown(name: str, key: KeyPath, allowed: list[str]) -> str:
     return f"unknown key '{name}' {where}; {hint}"
 
 
-_TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
 def load_campaign(folder: Path, problems: Collector) -> Campaign | None:
     """Load one campaign folder; report problems into ``problems``."""
     path = folder / DEFINITION
@@ -181,10 +177,7 @@ def load_campaign(folder: Path, problems: Collector) -> Campaign | None:
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        m = _TOML_LINE.search(message)
-        line = int(m.group(1)) if m else max(1, len(source.splitlines()))  # "(at end of document)"
-        reason = _TOML_LINE.sub("", message).replace("(at end of document)", "at the end of the file").strip()
+        line, reason = syntax_error(exc, source)
         problems.error(shown, line, f"TOML syntax error: {reason}; see docs/campaign-format.md")
         return None
     except RecursionError:

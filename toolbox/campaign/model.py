@@ -129,7 +129,7 @@ class TargetGroup:
         "countries (ISO codes, XK for Kosovo) where the group is reached"))
     formats: list[str] = field(default_factory=lambda: ["site", "leaflet"], metadata=doc(
         "formats to produce: site, and print formats of templates/print/formats.toml: leaflet, poster (A3 and A4), card (wallet "
-        "card), factsheet (for professionals)"))
+        "card), factsheet (for professionals), easyread (Easy Read edition)"))
     key_message: str = field(default="", metadata=doc("one sentence: the key message (translated)"))
     call_to_action: str = field(default="", metadata=doc("one sentence: what to do now (translated)"))
     sms: str = field(default="", metadata=doc("short text to forward by SMS or messaging app (translated)"))
@@ -137,8 +137,12 @@ class TargetGroup:
     offline: bool = field(default=False, metadata=doc(
         "save this group's microsite page on readers' phones so it opens without internet (a service worker). "
         "It leaves traces someone checking the phone could find: only for groups whose safety allows it"))
-    content: dict[str, str] = field(default_factory=dict,
-                                    metadata=doc("Markdown file per section: " + ", ".join(SECTIONS), keys=SECTIONS))
+    content: dict[str, str] = field(default_factory=dict, metadata=doc(
+        "Markdown file per section: " + ", ".join(SECTIONS), keys=SECTIONS))
+    pictograms: dict[str, list[str]] = field(default_factory=dict, metadata=doc(
+        "pictogram per point of a section's list, in order (\"\" for none), e.g. warning_signs = [\"fee\", \"passport\"]: "
+        "names of the files in templates/pictograms/ (docs/print.md#pictograms); drawn beside the text, never translated",
+        keys=SECTIONS))
     key: KeyPath = field(default=(), metadata=internal())
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from .invisible import CONTROL
+
 #: Names Windows reserves for devices, with or without an extension (``con``, ``aux.md``): its
 #: documentation lists COM0-9 and LPT0-9 with the superscript digits ¹ ² ³ too (Windows reads
 #: ``COM¹`` as ``COM1``), and the console's ``CONIN$`` and ``CONOUT$``.
@@ -21,7 +23,6 @@ RESERVED = frozenset(
 )
 #: Characters Windows (or Windows file sharing) does not allow in a file name.
 _FORBIDDEN = set('<>:"|?*\\')
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Longest file name most file systems accept, in bytes.
 MAX_NAME_BYTES = 255
 
@@ -30,7 +31,7 @@ def name_problem(name: str) -> str | None:
     """Why ``name`` (one path component) is not a portable file name, or None."""
     if not name:
         return "is empty"
-    if _CONTROL.search(name):
+    if CONTROL.search(name):
         return "contains a control character"
     bad = sorted(set(name) & _FORBIDDEN)
     if bad:
@@ -50,7 +51,7 @@ def reference_problem(base: Path, rel: str, root: Path) -> str | None:
     Refused: absolute paths, ``..``, backslashes, names that are not portable, and
     symbolic links (anywhere along the path) that lead outside ``root``.
     """
-    if _CONTROL.search(rel):
+    if CONTROL.search(rel):
         return "contains a control character; retype the path"
     if rel.startswith(("/", "\\", "~")) or PureWindowsPath(rel).drive or PureWindowsPath(rel).root:
         return "is an absolute path; give a path relative to the campaign folder, e.g. content/about.md"
@@ -81,7 +82,7 @@ def relative_problem(rel: str) -> str | None:
     """
     if not rel:
         return "is empty"
-    if _CONTROL.search(rel):
+    if CONTROL.search(rel):
         return "contains a control character"
     if rel.startswith("/") or "\\" in rel or PureWindowsPath(rel).drive:
         return "is absolute, or uses \\ or a drive letter"
@@ -104,7 +105,7 @@ def resolved(path: Path) -> Path | None:
 
 def inside(folder: Path, rel: str) -> Path | None:
     """``folder / rel`` if it stays inside ``folder`` (no absolute path, no '..', no link out), else None."""
-    if not rel or _CONTROL.search(rel) or rel.startswith("/") or "\\" in rel or PureWindowsPath(rel).drive:
+    if not rel or CONTROL.search(rel) or rel.startswith("/") or "\\" in rel or PureWindowsPath(rel).drive:
         return None
     if ".." in PurePosixPath(rel).parts:
         return None

@@ -3,55 +3,145 @@
 ``tomllib`` parses TOML but forgets where each value came from. NGO staff need
 ``campaign.toml:42: ...`` to find a mistake, so this module scans the source
 once and maps every key path (``("groups", 1, "locales", 2)``) to the line it
-starts on. It understands what campaign files use: tables, arrays of tables,
-dotted and quoted keys, multi-line arrays and strings, inline tables.
-Anything it cannot place is reported at the nearest enclosing key.
+starts on: tables, arrays of tables, dotted and quoted keys (escapes decoded as
+``tomllib`` decodes them), strings of every kind, arrays and inline tables over
+several lines, comments. It reads documents ``tomllib`` accepts; on anything
+else it records what it can. Lines are counted as TOML counts them, at ``\\n``
+only: U+2028 or U+0085 in a string or comment does not start a line.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from collections.abc import Callable
 
 KeyPath = tuple[str | int, ...]
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+_SCALAR = re.compile(r"[^,\]}#\n]*")
+_TOML_LINE = re.compile(r" ?\(at line (\d+), column \d+\)")
 
 
-def _parse_key(text: str, i: int) -> tuple[list[str], int] | None:
-    """Parse a dotted key starting at ``text[i]``; return parts and the end index."""
-    parts: list[str] = []
-    while True:
-        while i < len(text) and text[i] in " \t":
-            i += 1
-        if i >= len(text):
-            return None
-        ch = text[i]
-        if ch in "\"'":
-            end = text.find(ch, i + 1)
-            if end < 0:
-                return None
-            parts.append(text[i + 1 : end])
-            i = end + 1
-        else:
-            m = _BARE.match(text, i)
-            if not m:
-                return None
-            parts.append(m.group(0))
-            i = m.end()
-        while i < len(text) and text[i] in " \t":
-            i += 1
-        if i < len(text) and text[i] == ".":
-            i += 1
-            continue
-        return parts, i
+def count_lines(source: str) -> int:
+    """How many lines a TOML document has (at least 1)."""
+    return source.count("\n") + (0 if source.endswith("\n") else 1)
+
+
+def syntax_error(exc: tomllib.TOMLDecodeError, source: str) -> tuple[int, str]:
+    """The line ``tomllib`` names in ``exc`` and its message without the position.
+
+    "(at end of document)" becomes the last line and the words "at the end of the file".
+    """
+    message = str(exc)
+    m = _TOML_LINE.search(message)
+    line = int(m.group(1)) if m else count_lines(source)
+    reason = _TOML_LINE.sub("", message).replace(" (at end of document)", " at the end of the file")
+    return line, reason.strip()
 
 
 class _Scanner:
+    """One pass over the characters; ``self.line`` follows ``self.i``."""
+
     def __init__(self, source: str) -> None:
+        self.s = source
+        self.i = 0
+        self.line = 1
         self.lines: dict[KeyPath, int] = {}
         self.array_counts: dict[KeyPath, int] = {}
         self.table: KeyPath = ()
-        self.source = source
+
+    # -- characters ------------------------------------------------------------------------
+
+    def _peek(self, n: int = 0) -> str:
+        j = self.i + n
+        return self.s[j] if j < len(self.s) else ""
+
+    def _advance(self, n: int = 1) -> None:
+        end = min(self.i + n, len(self.s))
+        self.line += self.s.count("\n", self.i, end)
+        self.i = end
+
+    def _spaces(self) -> None:
+        while self.i < len(self.s) and self.s[self.i] in " \t":
+            self.i += 1
+
+    def _comment(self) -> None:
+        if self._peek() == "#":
+            end = self.s.find("\n", self.i)
+            self.i = len(self.s) if end < 0 else end
+
+    def _blank(self) -> None:
+        """Spaces, newlines and comments (between array elements and statements)."""
+        while self.i < len(self.s):
+            ch = self.s[self.i]
+            if ch in " \t\r":
+                self.i += 1
+            elif ch == "\n":
+                self._advance()
+            elif ch == "#":
+                self._comment()
+            else:
+                return
+
+    def _rest_of_line(self) -> None:
+        end = self.s.find("\n", self.i)
+        self._advance(len(self.s) - self.i if end < 0 else end + 1 - self.i)
+
+    # -- strings and keys ------------------------------------------------------------------
+
+    def _string(self) -> str:
+        """Read a string of any of the four kinds at ``self.i``; return its value (basic escapes decoded)."""
+        quote = self._peek()
+        if self.s.startswith(quote * 3, self.i):
+            self._advance(3)
+            end = self._find_close(quote * 3, escapes=quote == '"')
+            # A closing """ may be followed by one or two more quotes that belong to the string.
+            while self.s.startswith(quote, end + 3) and end + 3 < len(self.s):
+                end += 1
+            value = self.s[self.i:end]
+            self._advance(end + 3 - self.i)
+            return value
+        self.i += 1
+        end = self._find_close(quote, escapes=quote == '"')
+        value = self.s[self.i:end]
+        self._advance(end + 1 - self.i)
+        return _unescape(value) if quote == '"' else value
+
+    def _find_close(self, closing: str, escapes: bool) -> int:
+        j = self.i
+        while j < len(self.s):
+            if escapes and self.s[j] == "\\":
+                j += 2
+                continue
+            if self.s.startswith(closing, j):
+                return j
+            if len(closing) == 1 and self.s[j] == "\n":
+                return j  # an unterminated one-line string: tomllib refuses it; stop at the line's end
+            j += 1
+        return len(self.s)
+
+    def _key(self) -> list[str] | None:
+        """A dotted key at ``self.i``; None if there is none."""
+        parts: list[str] = []
+        while True:
+            self._spaces()
+            ch = self._peek()
+            if ch in ('"', "'"):
+                parts.append(self._string())
+            else:
+                m = _BARE.match(self.s, self.i)
+                if not m:
+                    return None
+                parts.append(m.group(0))
+                self.i = m.end()
+            self._spaces()
+            if self._peek() != ".":
+                return parts
+            self.i += 1
+
+    # -- structure -------------------------------------------------------------------------
 
     def _resolve(self, parts: list[str]) -> KeyPath:
         """Resolve a header path: arrays of tables along it point at their last element."""
@@ -67,103 +157,123 @@ class _Scanner:
         self.lines.setdefault(path, line)
 
     def scan(self) -> dict[KeyPath, int]:
-        lines = self.source.splitlines()
-        n = 0
-        while n < len(lines):
-            n = self._line(lines, n)
-        return self.lines
+        while True:
+            self._blank()
+            if self.i >= len(self.s):
+                return self.lines
+            start = self.i
+            self._statement()
+            if self.i == start:
+                self._rest_of_line()  # not TOML; go on at the next line
+            else:
+                self._spaces()
+                self._comment()
 
-    def _line(self, lines: list[str], n: int) -> int:
-        raw = lines[n]
-        text = raw.strip()
-        lineno = n + 1
-        if not text or text.startswith("#"):
-            return n + 1
-        if text.startswith("[["):
-            parsed = _parse_key(text, 2)
-            if parsed:
-                parent = self._resolve(parsed[0][:-1]) + (parsed[0][-1],)
+    def _statement(self) -> None:
+        line = self.line
+        if self.s.startswith("[[", self.i):
+            self.i += 2
+            parts = self._key()
+            if parts:
+                parent = self._resolve(parts[:-1]) + (parts[-1],)
                 count = self.array_counts.get(parent, 0) + 1
                 self.array_counts[parent] = count
                 self.table = parent + (count - 1,)
-                self.record(parent, lineno)
-                self.record(self.table, lineno)
-            return n + 1
-        if text.startswith("["):
-            parsed = _parse_key(text, 1)
-            if parsed:
-                self.table = self._resolve(parsed[0])
-                self.record(self.table, lineno)
-            return n + 1
-        parsed = _parse_key(raw, 0)
-        if not parsed or parsed[1] >= len(raw) or raw[parsed[1]] != "=":
-            return n + 1
-        path = self.table + tuple(parsed[0])
-        self.record(path, lineno)
-        return self._value(lines, n, raw[parsed[1] + 1 :], path)
+                self.record(parent, line)
+                self.record(self.table, line)
+            self._rest_of_line()
+        elif self._peek() == "[":
+            self.i += 1
+            parts = self._key()
+            if parts:
+                self.table = self._resolve(parts)
+                self.record(self.table, line)
+            self._rest_of_line()
+        else:
+            self._pair(self.table)
 
-    def _value(self, lines: list[str], n: int, rest: str, path: KeyPath) -> int:
-        """Skip over a value, recording element lines of arrays and inline tables."""
-        stripped = rest.lstrip()
-        for quote in ('"""', "'''"):
-            if stripped.startswith(quote):
-                if stripped.count(quote) >= 2:
-                    return n + 1
-                n += 1
-                while n < len(lines) and quote not in lines[n]:
-                    n += 1
-                return n + 1
-        if not stripped.startswith(("[", "{")):
-            return n + 1
-        # Walk brackets character by character across lines, tracking element
-        # indexes of arrays and the keys of inline tables.
-        stack: list[list] = []  # [bracket, owner path, element index, last key path]
-        line_text, col = rest, 0
+    def _pair(self, owner: KeyPath) -> bool:
+        """``key = value`` at ``self.i``, its key under ``owner``; False if there is none."""
+        start, line = self.i, self.line
+        parts = self._key()
+        if parts is None or self._peek() != "=":
+            self.i, self.line = start, line
+            return False
+        path = owner + tuple(parts)
+        self.record(path, line)
+        self.i += 1
+        self._spaces()
+        self._value(path)
+        return True
+
+    def _value(self, path: KeyPath) -> None:
+        ch = self._peek()
+        if ch in ('"', "'"):
+            self._string()
+        elif ch == "[":
+            self._array(path)
+        elif ch == "{":
+            self._inline_table(path)
+        else:
+            # A number, boolean or date and time (which may hold one space): up to what ends a value.
+            self.i = _SCALAR.match(self.s, self.i).end()  # type: ignore[union-attr]  # it matches the empty string
+
+    def _array(self, path: KeyPath) -> None:
+        index = 0
+
+        def element() -> None:
+            nonlocal index
+            self.record(path + (index,), self.line)
+            self._value(path + (index,))
+            index += 1
+
+        self._items("]", element)
+
+    def _inline_table(self, path: KeyPath) -> None:
+        self._items("}", lambda: self._pair(path))
+
+    def _items(self, closing: str, item: Callable[[], object]) -> None:
+        """Comma-separated items after the opening bracket at ``self.i``, up to ``closing``."""
+        self.i += 1
         while True:
-            while col < len(line_text):
-                ch = line_text[col]
-                top = stack[-1] if stack else None
-                if ch == "#":
-                    break
-                if top and top[0] == "[" and ch not in " \t,]":
-                    self.record(top[1] + (top[2],), n + 1)
-                if ch in "\"'":
-                    end = line_text.find(ch, col + 1)
-                    while ch == '"' and end > 0 and line_text[end - 1] == "\\":
-                        end = line_text.find(ch, end + 1)
-                    col = len(line_text) if end < 0 else end + 1
-                    continue
-                if top and top[0] == "{" and ch not in " \t,{}[]":
-                    parsed = _parse_key(line_text, col)
-                    if parsed and parsed[1] < len(line_text) and line_text[parsed[1]] == "=":
-                        top[3] = top[1] + tuple(parsed[0])
-                        self.record(top[3], n + 1)
-                        col = parsed[1] + 1
-                        continue
-                if ch in "[{":
-                    if top is None:
-                        owner = path
-                    elif top[0] == "[":
-                        owner = top[1] + (top[2],)
-                        self.record(owner, n + 1)
-                    else:
-                        owner = top[3]
-                    stack.append([ch, owner, 0, owner])
-                    col += 1
-                    continue
-                if ch in "]}":
-                    stack.pop()
-                    col += 1
-                    if not stack:
-                        return n + 1
-                    continue
-                if ch == "," and top and top[0] == "[":
-                    top[2] += 1
-                col += 1
-            n += 1
-            if n >= len(lines):
-                return n
-            line_text, col = lines[n], 0
+            self._blank()
+            ch = self._peek()
+            if not ch:
+                return
+            if ch == closing:
+                self.i += 1
+                return
+            if ch == ",":
+                self.i += 1
+                continue
+            start = self.i
+            item()
+            if self.i == start:
+                self.i += 1  # not an item: skip a character rather than loop
+
+
+def _unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
+    out, j = [], 0
+    while j < len(value):
+        ch = value[j]
+        if ch != "\\" or j + 1 >= len(value):
+            out.append(ch)
+            j += 1
+            continue
+        code = value[j + 1]
+        width = {"u": 4, "U": 8}.get(code)
+        if width:
+            try:
+                out.append(chr(int(value[j + 2:j + 2 + width], 16)))
+            except ValueError:
+                out.append(value[j:j + 2 + width])
+            j += 2 + width
+        else:
+            out.append(_ESCAPES.get(code, "\\" + code))
+            j += 2
+    return "".join(out)
 
 
 def key_lines(source: str) -> dict[KeyPath, int]:

@@ -11,6 +11,7 @@ from ..project import Project
 from .contacts import shown_hotlines
 from .countries import country_problem
 from .hours import ACCEPTED, HoursError, parse_hours
+from .invisible import CONTROL
 from .limits import image_problem
 from .model import REGIONAL_KINDS, Campaign, Hotline, RegionalHotline
 from .paths import RESERVED, reference_problem, resolved
@@ -21,9 +22,14 @@ ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 #: BCP 47 syntax (language, then subtags of letters and digits): a tag becomes a folder name.
 TAG_RE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,6}$")
 _SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: Addresses that may become links in a reader's browser.
 URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
+
+
+def pictogram_names(project: Project) -> set[str]:
+    """Pictograms are the SVG files under templates/pictograms/ (passport.svg → passport)."""
+    folder = project.templates / "pictograms"
+    return {p.stem for p in folder.glob("*.svg")} if folder.is_dir() else set()
 
 
 def id_problem(value: str, what: str) -> str | None:
@@ -98,7 +104,7 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector,
         elif link and has_userinfo(value):
             err(key, f"{name} {value!r} has a user name before its host (…@); browsers go to the host after "
                      "the @, not the one a reader sees first; write the address without it")
-        elif not link and (_SCHEME.match(value) and not URL_RE.match(value) or _CONTROL.search(value)):
+        elif not link and (_SCHEME.match(value) and not URL_RE.match(value) or CONTROL.search(value)):
             err(key, f"{name} {value!r} must be a web address (https://...) or plain text, not a {value.split(':')[0]}: link")
 
     info = campaign.campaign
@@ -169,6 +175,16 @@ def validate_campaign(campaign: Campaign, project: Project, problems: Collector,
                                          f"needs a table there and its template); {hint}")
         for section, rel in group.content.items():
             check_file(gk + ("content", section), rel, "content file")
+        known = pictogram_names(project)
+        for section, names in group.pictograms.items():
+            if section not in group.content:
+                err(gk + ("pictograms", section), f"pictograms for '{section}', but the group has no {section} text; "
+                                                  f"add content.{section} or remove these pictograms")
+            for i, name in enumerate(names):
+                if name and name not in known:
+                    close = difflib.get_close_matches(name, sorted(known), n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else "pictograms: " + ", ".join(sorted(known))
+                    err(gk + ("pictograms", section, i), f"no pictogram '{name}' (templates/pictograms/{name}.svg); {hint}")
         if group.image and campaign.asset(group.image) is None:
             err(gk + ("image",), f"image '{group.image}' is not an asset id; add it under [[assets]]")
 

@@ -8,6 +8,8 @@ catalog can never be used by mistake. Fuzzy entries are not used.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,13 +26,12 @@ from .text import Text, formatted
 TEMPLATE_DOMAIN = "toolbox"
 #: The language the templates' strings (the msgids of toolbox.pot) are written in.
 TEMPLATE_SOURCE = "en"
+#: The flag translators (and machine drafts) put on entries nobody has checked yet.
+REVIEW_FLAG = "needs-review"
 
 
 def po_path(locales_dir: Path, tag: str, domain: str) -> Path:
     return locales_dir / tag / "LC_MESSAGES" / f"{domain}.po"
-
-
-_cache: dict[tuple[Path, float, int], dict] = {}
 
 
 _PO_LINE = re.compile(
@@ -48,31 +49,39 @@ def syntax_error(text: str) -> tuple[int, str] | None:
     return None
 
 
-_parsed: dict[tuple, Catalog] = {}
+# What is kept from one .po file to the next read of it, one entry per file: parsed catalogs, the
+# tables made from them, their transliterations. A catalog is known by its bytes, not its
+# modification time, which an unpacked archive or `cp -p` keeps across a change; an entry is
+# replaced when its file changes, so a long `toolbox serve` keeps one version of each file.
+_parsed: dict[Path, tuple[bytes, Catalog]] = {}
+_tables: dict[Path, tuple[Catalog, dict]] = {}
+_transliterated: dict[tuple[Path, str, tuple[str, ...]], tuple[dict, dict]] = {}
 
 
 def read_catalog(path: Path, problems: Collector | None = None, fresh: bool = False) -> Catalog | None:
     """Parse one ``.po`` file; syntax errors become ``path:line`` problems.
 
-    A build reads the same catalogs in several stages: parsed ones are kept
-    (per file, size and modification time). Pass ``fresh`` to get an object of
-    your own to change.
+    A build reads the same catalogs in several stages: a parsed one is kept
+    while its file's content stays the same. Pass ``fresh`` to get an object
+    of your own to change.
     """
     if not path.is_file():
         return None
-    stat = path.stat()
-    key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
-    if not fresh and key in _parsed:
-        return _parsed[key]
-    catalog = _parse_catalog(path, problems)
+    data = path.read_bytes()
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    key = path.resolve()
+    kept = _parsed.get(key)
+    if not fresh and kept is not None and kept[0] == digest:
+        return kept[1]
+    catalog = _parse_catalog(path, data, problems)
     if catalog is not None and not fresh:
-        _parsed[key] = catalog
+        _parsed[key] = (digest, catalog)
     return catalog
 
 
-def _parse_catalog(path: Path, problems: Collector | None) -> Catalog | None:
+def _parse_catalog(path: Path, data: bytes, problems: Collector | None) -> Catalog | None:
     try:
-        bad: tuple[int | None, str] | None = syntax_error(path.read_text(encoding="utf-8"))
+        bad: tuple[int | None, str] | None = syntax_error(data.decode("utf-8"))
     except UnicodeDecodeError:
         bad = (None, "the file is not UTF-8 text; save it as UTF-8")
     if bad is not None:
@@ -80,8 +89,7 @@ def _parse_catalog(path: Path, problems: Collector | None) -> Catalog | None:
             problems.error(display_path(path), bad[0], f"cannot parse this .po file: {bad[1]}")
         return None
     try:
-        with path.open("rb") as fh:
-            return read_po(fh, abort_invalid=True)
+        return read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:
         if problems is not None:
             line = getattr(exc, "lineno", None)  # Babel counts from 0
@@ -103,14 +111,14 @@ def singular(msgid: str | tuple[str, ...] | list[str]) -> str:
 
 def messages(path: Path, problems: Collector | None = None) -> dict[str, str | tuple[str, ...]]:
     """msgid → translation for the usable (translated, not fuzzy) entries of a ``.po`` file."""
-    if not path.is_file():
+    catalog = read_catalog(path, problems)
+    if catalog is None:
         return {}
-    stat = path.stat()
-    key = (path.resolve(), stat.st_mtime, stat.st_size)
-    if key not in _cache:
-        catalog = read_catalog(path, problems)
+    key = path.resolve()
+    kept = _tables.get(key)
+    if kept is None or kept[0] is not catalog:
         table: dict[str, str | tuple[str, ...]] = {}
-        for msg in catalog or ():
+        for msg in catalog:
             if not msg.id or msg.fuzzy:
                 continue
             if isinstance(msg.id, tuple):
@@ -119,8 +127,8 @@ def messages(path: Path, problems: Collector | None = None) -> dict[str, str | t
                     table[msg.id[0]] = strings
             elif msg.string and isinstance(msg.id, str) and isinstance(msg.string, str):
                 table[msg.id] = msg.string
-        _cache[key] = table
-    return _cache[key]
+        kept = _tables[key] = (catalog, table)
+    return kept[1]
 
 
 def catalog_tag(tag: str, declared: dict | None = None) -> str:
@@ -138,14 +146,15 @@ def locale_messages(locales_dir: Path, tag: str, domain: str, declared: dict | N
     from .translit import transliterate
 
     source = catalog_tag(tag, declared)
-    table = messages(po_path(locales_dir, source, domain))
+    path = po_path(locales_dir, source, domain)
+    table = messages(path)
     if source == tag:
         return table
     info = resolve(tag, declared)
     assert info is not None, f"{tag}: only known locales are transliterated"
     script = info.script
     names = tuple(proper_names or ())
-    cache_key = (id(table), script, names)
+    cache_key = (path.resolve(), script, names)
     if cache_key not in _transliterated or _transliterated[cache_key][0] is not table:
 
         def convert(value: str | tuple[str, ...]) -> str | tuple[str, ...]:
@@ -155,9 +164,6 @@ def locale_messages(locales_dir: Path, tag: str, domain: str, declared: dict | N
 
         _transliterated[cache_key] = (table, {k: convert(v) for k, v in table.items()})
     return _transliterated[cache_key][1]
-
-
-_transliterated: dict[tuple, tuple[dict, dict]] = {}
 
 
 @dataclass

@@ -41,13 +41,13 @@ from ..campaign.limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
 from ..campaign.urls import DOMAIN
 from ..errors import Collector, display_path
 from .catalog import read_catalog
+from .numbers import DIALLED_DIGITS, find_numbers, find_phones
 from .segments import inline_html
 from .translit import transliterate
 
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{.*?\}\}|\{\w+\}")
 _URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'<]+", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*\w")
-_PHONE = re.compile(r"(?<![\w/])\+?\d[\d \u00a0\-/().]{3,}\d(?![\w/])")
 # A tag name ends at a space, "/" or ">": <https://…> and <info@astra.rs> are Markdown autolinks, not tags.
 _TAG = re.compile(r"</?\s*([a-zA-Z][\w-]*)(?=[\s/>])[^>]*>")
 _DANGER = re.compile(r"<\s*(script|style|iframe|object|embed|link|meta|form)\b|\bon\w+\s*=|javascript:", re.I)
@@ -57,8 +57,8 @@ _HIDDEN_MARKUP = re.compile(r"<[!?]")
 
 
 def _phones(text: str) -> Counter:
-    return Counter(re.sub(r"[ \u00a0]+", " ", m.group(0)).strip() for m in _PHONE.finditer(_URL.sub(" ", text))
-                   if sum(ch.isdigit() for ch in m.group(0)) >= 3 and not re.fullmatch(r"\d{1,2}[-–/.]\d{1,2}", m.group(0)))
+    # In the raw text a character reference (&#8238;) is not a number; the reader's view decodes it.
+    return Counter(find_numbers(re.sub(r"&#\d+;?", " ", text)))
 
 
 def _strip_url(u: str) -> str:
@@ -171,7 +171,9 @@ def link_problems(links: tuple[tuple[str, str], ...]) -> list[str]:
         label = folded(label)
         scheme, _, rest = href.partition(":")
         scheme = scheme.lower() if rest and "/" not in scheme else ""
-        phones = list(_phones(label))
+        # A tel: or sms: link must dial every number it shows; any other link is wrong when it
+        # shows a phone number (a date or a short number in a label is fine).
+        phones = find_numbers(label, DIALLED_DIGITS) if scheme in ("tel", "sms") else find_phones(label)
         if phones:
             if scheme not in ("tel", "sms"):
                 problems.append(f"the link {label.strip()!r} shows a phone number but goes to {href!r}; "

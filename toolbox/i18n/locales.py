@@ -29,10 +29,6 @@ class LocaleInfo:
     transliterate: str = ""  # built from this locale's translation by transliteration
 
     @property
-    def rtl(self) -> bool:
-        return self.direction == "rtl"
-
-    @property
     def babel(self) -> BabelLocale:
         return BabelLocale.parse(self.cldr)
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..campaign.hours import Hours, HoursError, Labels, format_hours, parse_hours
 from ..campaign.model import SECTIONS, Campaign, Country, TargetGroup
+from ..campaign.pictograms import with_pictograms
 from ..project import Project
 from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages
 from .hotlines import hotline_for, tel
@@ -121,10 +122,6 @@ class Localizer:
     def country_name(self, code: str) -> str:
         return str(self.babel.territories.get(code, code))
 
-    def language_name(self, tag: str) -> str:
-        info = resolve(tag, self.campaign.locales)
-        return info.name if info else tag
-
     def language_label(self, tag: str) -> Markup:
         info = resolve(tag, self.campaign.locales)
         if info is None:
@@ -190,7 +187,8 @@ class Localizer:
             "call_to_action": self.text(group.call_to_action, hotline),
             "sms": self.sms(group, hotline),
             # Every section is present (empty when the group has none) so templates can test it.
-            "sections": {name: self.markdown(group.content[name], hotline) if name in group.content else Markup("")
+            "sections": {name: with_pictograms(self.markdown(group.content[name], hotline), group.pictograms.get(name, []),
+                                               self.project.templates) if name in group.content else Markup("")
                          for name in SECTIONS},
             "image": {"path": (self.campaign.folder / asset.file).resolve(), "alt": self.text(asset.alt)} if asset else None,
             "countries": group.countries,

@@ -32,6 +32,19 @@ PDI = "\u2069"  # POP DIRECTIONAL ISOLATE
 #: The placeholder a group's texts use for the output country's main hotline ("Call {hotline}").
 HOTLINE = "{hotline}"
 
+#: A number of this many digits or more, not a date, time, year range or amount, is a phone
+#: number (:func:`looks_like_phone`): a number a text names is checked against the country's
+#: hotlines. Shorter ones are too often house numbers, articles of law or counts to warn about.
+PHONE_DIGITS = 6
+#: A number of this many digits or more must be copied exactly into a translation (and must not
+#: stand inside a right-to-left element): every national phone number has this many. Shorter
+#: numbers in running text are mostly percentages, counts and years, which a translation may
+#: rightly write in another order or calendar ("100%" is "%100" in Turkish).
+EXACT_DIGITS = 5
+#: A tel: or sms: link must dial every number of this many digits or more that its text shows:
+#: short codes such as 112, 192 or 1517 are dialled too.
+DIALLED_DIGITS = 3
+
 _SP = "[ \u00a0\u202f]"  # space, no-break space, narrow no-break space (French, CLDR)
 _GROUP = r"(?:\d++|\(\d++\))"
 # Between two groups: one space; a hyphen, slash or dash with optional spaces; a dot or colon
@@ -75,14 +88,14 @@ _THOUSANDS = re.compile(rf"[1-9]\d{{0,2}}(?:[{_SP[1:-1]},.]\d{{3}})+")
 
 
 def looks_like_phone(number: str) -> bool:
-    """True when a number reads as a phone number: six digits or more, not a date, time, year range or amount.
+    """True when a number reads as a phone number: PHONE_DIGITS or more, not a date, time, year range or amount.
 
     ``116 xxx`` (the EU's harmonised help lines, e.g. 116 006) counts as a phone
     number even though it is grouped like an amount.
     """
     ascii_ = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in number)
     plain = digits(ascii_)
-    if len(plain) < 6 or ":" in ascii_:
+    if len(plain) < PHONE_DIGITS or ":" in ascii_:
         return False
     if _DATE.fullmatch(ascii_):
         return False
@@ -120,6 +133,17 @@ def find_spans(text: str) -> list[Span]:
 def find_phones(text: str) -> list[str]:
     """The phone numbers written in ``text`` (see :func:`looks_like_phone`)."""
     return [s.text for s in find_spans(text) if s.kind == "phone"]
+
+
+def find_numbers(text: str, min_digits: int = EXACT_DIGITS) -> list[str]:
+    """Every number in ``text`` with ``min_digits`` digits or more, phone numbers included; not
+    times of day ("08:00–20:00"), which are not dialled and are written the local way.
+
+    Spaces are read as a reader reads them: a run of them, or a no-break space, between two
+    digit groups is one space ("0800  11111" is the number "0800 11111").
+    """
+    return [s.text for s in find_spans(re.sub(rf"{_SP}+", " ", text))
+            if s.kind in ("phone", "number") and ":" not in s.text and len(digits(s.text)) >= min_digits]
 
 
 def find_urls(text: str) -> list[str]:
@@ -257,4 +281,5 @@ def isolate_plain_html(text: str, hotline: Hotline | None = None) -> Markup:
 
 
 __all__ = ["LRI", "PDI", "HOTLINE", "Span", "Hotline", "digits", "looks_like_phone", "find_spans", "find_phones",
+           "find_numbers", "PHONE_DIGITS", "EXACT_DIGITS", "DIALLED_DIGITS",
            "find_urls", "find_emails", "isolate_text", "isolate_html", "isolate_plain_html", "fill_plain"]

@@ -27,7 +27,7 @@ from ..campaign.tomlpos import line_of
 from ..errors import Collector, Problem, ToolboxError, display_path
 from ..project import Project
 from ..write import atomic_write
-from .catalog import TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog, singular
+from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_tag, po_path, read_catalog, singular
 from .locales import resolve
 from .numbers import HOTLINE
 from .segments import split_blocks
@@ -268,9 +268,6 @@ class Status:
     @property
     def percent(self) -> float:
         return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
-
-
-REVIEW_FLAG = "needs-review"
 
 
 def status(project: Project, tags: list[str], domains: list[str], declared: dict | None = None) -> list[Status]:

@@ -25,11 +25,8 @@ from ..errors import Problem, ToolboxError
 from ..formats import GUIDE, Formats
 from ..formats import load as load_formats
 from ..manifest import MANIFEST, Entry, entry_problem, parse
+from ..render.weight import IMAGE_BUDGET, PDF_BUDGET, kb
 from ..write import write_all
-
-#: Default size budgets, in KB (1024 bytes): a print PDF, a share image.
-PDF_BUDGET_KB = 1024
-IMAGE_BUDGET_KB = 300
 
 #: Zip entries carry this date (the earliest a zip can hold), so bundles do not tell when or where they were made.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -173,10 +170,6 @@ def over_budget(bundles: list[Bundle], pdf_kb: int | None, image_kb: int | None)
     return problems
 
 
-def kb(size: int) -> str:
-    return f"{size / 1024:.1f} KB"
-
-
 def bundle_manifest(bundle: Bundle, toolbox: str) -> bytes:
     files = []
     for f in bundle.files:
@@ -221,7 +214,7 @@ def make_zip(bundle: Bundle, toolbox: str) -> bytes:
 
 
 def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: bool = False,
-         pdf_kb: int | None = PDF_BUDGET_KB, image_kb: int | None = IMAGE_BUDGET_KB,
+         pdf_kb: int | None = PDF_BUDGET // 1024, image_kb: int | None = IMAGE_BUDGET // 1024,
          templates: Path | None = None, formats: Formats | None = None) -> list[Bundle]:
     """Write the bundles of the build in ``build`` into ``out``; nothing is written when a file is over budget.
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .fit import MAX_LAYOUTS, Fill, FitRange, Fitter, scale_css
 
 if TYPE_CHECKING:  # imported where a press render needs them
     from .cmyk import Converter
@@ -31,6 +33,7 @@ _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp")
 
 #: Tolerance, in CSS px (1/96 in), before content counts as pushed out of its box.
 FIT_TOLERANCE = 1.0
+
 
 _NOTDEF = re.compile(r"\.notdef glyph rendered.*\(U\+([0-9A-F]{4,6})\)")
 #: Warnings we know and accept. print.css keeps `unicode-bidi: embed` on <bdi> for other renderers
@@ -79,6 +82,20 @@ class Collision:
 
 
 @dataclass
+class TextLine:
+    """One laid-out line of text and how it is set (for the Easy Read check, render/easyread.py)."""
+
+    page: int  # 1-based
+    text: str
+    sizes: list[float]  # font sizes of its runs, pt
+    italic: bool  # a run is set oblique or italic
+    hyphens: str  # "auto" when the line's block may be hyphenated
+    align: str  # the block's text-align: start, end, left, right, center, justify
+    direction: str  # ltr or rtl
+    capitals: bool  # a run is set in capitals by text-transform
+
+
+@dataclass
 class PdfResult:
     data: bytes
     pages: int
@@ -88,8 +105,16 @@ class PdfResult:
     overflows: list[FitBox] = field(default_factory=list)
     collisions: list[Collision] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # files the HTML asked to embed: left out
+    scales: dict[str, float] = field(default_factory=dict)  # fitted boxes (data-fit label) → type scale
+    layouts: int = 1  # how many times the document was laid out (copyfitting measures, then lays out again)
+    lines: list[TextLine] = field(default_factory=list)  # only when asked for (render_pdf(lines=True))
     images: list[Placed] = field(default_factory=list)  # raster images as laid out (press renders)
     near_trim: list[NearTrim] = field(default_factory=list)  # text and images inside the safe zone (press renders)
+
+    @property
+    def scale(self) -> float | None:
+        """The smallest type scale of the output (its fitted boxes'), None when nothing was fitted."""
+        return min(self.scales.values()) if self.scales else None
 
 
 @dataclass
@@ -178,8 +203,9 @@ def project_fetcher(roots: list[Path], converter: Converter | None = None) -> An
 
 
 def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1",
-               press: PressSetup | None = None) -> PdfResult:
-    """Render ``html``. With ``press`` (a ``pressdata.PressSetup``): PDF/X in CMYK with the profile as output intent."""
+               press: PressSetup | None = None, fit: FitRange | None = None, lines: bool = False) -> PdfResult:
+    """Render ``html``. With ``press`` (a ``pressdata.PressSetup``): PDF/X in CMYK with the profile as output intent.
+    With ``fit``, copyfit its ``data-fit`` boxes first (render/fit.py); with ``lines``, report every laid-out line."""
     capture = _Capture()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(capture)
@@ -198,9 +224,16 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
             # The output intent. WeasyPrint counts the profile's components from this list (pdfx.finish sets /N 4).
             rule = f"@color-profile device-cmyk {{ src: url({press.profile.path.resolve().as_uri()}); components: c m y k }}"
             html = html.replace("</head>", f"<style>{rule}</style>\n</head>", 1)
-        document = HTML(string=html, base_url=str(base_url), url_fetcher=fetcher).render(
-            font_config=font_config(), color_profiles=color_profiles
-        )
+        source = HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
+
+        def lay_out(stylesheets: Iterable[Any] = ()) -> Any:
+            return source.render(font_config=font_config(), color_profiles=color_profiles, stylesheets=list(stylesheets))
+
+        document = lay_out()
+        scales: dict[str, float] = {}
+        layouts = 1
+        if fit is not None:
+            document, scales, layouts = _copyfit(lay_out, document, fit, capture)
         attachments = _drop_attachments(document)
         data = document.write_pdf(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=False)
         if press is not None:
@@ -225,10 +258,123 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
         chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
         fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
     result = PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document),
-                       attachments)
+                       attachments, scales, layouts, _lines(document) if lines else [])
     if press is not None:
         result.images, result.near_trim = _placed(document, press.safe_zone)
     return result
+
+
+def _lines(document: Any) -> list[TextLine]:
+    """Every line of text, page by page, with the style of its runs; marks (data-mark) left out."""
+    found: list[TextLine] = []
+    for number, page in enumerate(document.pages, 1):
+        _collect_lines(page._page_box, number, found, False)  # noqa: SLF001 - no public layout tree
+    return found
+
+
+def _collect_lines(box: Any, page: int, found: list[TextLine], marked: bool) -> None:
+    element = getattr(box, "element", None)
+    if element is not None and getattr(box, "element_tag", None) and element.get("data-mark"):
+        marked = True
+    if _is_line(box):
+        runs = [d for d in box.descendants() if type(d).__name__ == "TextBox" and d.text.strip()]
+        marked = marked or any(getattr(d, "element", None) is not None and getattr(d, "element_tag", None)
+                               and d.element.get("data-mark") for d in box.descendants())
+        if runs and not marked:
+            style = box.style
+            found.append(TextLine(
+                page, " ".join(" ".join(r.text for r in runs).split()),
+                sorted({round(r.style["font_size"] * 0.75, 2) for r in runs}),
+                any(r.style["font_style"] != "normal" for r in runs), str(style["hyphens"]),
+                str(style["text_align_all"]), str(style["direction"]),
+                any(r.style["text_transform"] in ("uppercase", "capitalize") for r in runs)))
+        return
+    for child in getattr(box, "children", ()):
+        _collect_lines(child, page, found, marked)
+
+
+def _copyfit(lay_out: Callable[..., Any], document: Any, fit: FitRange, capture: _Capture) -> tuple[Any, dict[str, float], int]:
+    """Lay the document out again with each fitted box's scale until all fit: (document, scales, layouts)."""
+    from weasyprint import CSS
+
+    fitter = Fitter(fit)
+    fills = measure_fills(document)
+    scales: dict[str, float] = {label: 1.0 for label in fills}
+    layouts = 1
+    while layouts < MAX_LAYOUTS:
+        chosen = fitter.next_scales(fills)
+        if chosen is None:
+            break
+        scales = {**scales, **chosen}
+        # Each layout logs the same warnings (a missing glyph, an unknown property): keep one copy.
+        seen = len(capture.messages)
+        document = lay_out([CSS(string=scale_css(scales, fitter.leading))])
+        del capture.messages[seen:]
+        fills = measure_fills(document)
+        layouts += 1
+    else:
+        settled = fitter.settle(fills)
+        if settled is not None:  # the last try overflowed: go back to the largest scale that fitted
+            scales = {**scales, **settled}
+            seen = len(capture.messages)
+            document = lay_out([CSS(string=scale_css(scales, fitter.leading))])
+            del capture.messages[seen:]
+            layouts += 1
+    return document, {label: round(scale, 3) for label, scale in scales.items()}, layouts
+
+
+def measure_fills(document: Any) -> dict[str, Fill]:
+    """How much of each ``data-fit`` box (by label) its content takes, free space (``.push``) left out.
+
+    A box split across pages adds up its content on every page; the columns of a
+    multi-column box (boxes of the same element on one page) count once, by the tallest.
+    """
+    fills: dict[str, Fill] = {}
+    for page in document.pages:
+        extents: dict[int, tuple[str, float, float]] = {}  # element → (label, available, needed) on this page
+        for box in page._page_box.descendants():  # noqa: SLF001 - no public layout tree
+            element: Any = getattr(box, "element", None)
+            if element is None or not element.get("data-fit") or getattr(box, "element_tag", None) is None:
+                continue
+            top = box.content_box_y()
+            bottom, free = top, 0.0
+            for child, _ in _walk(box):
+                if not hasattr(child, "margin_height") or type(child).__name__ in _INLINE:
+                    continue
+                if getattr(child, "element", None) is element:
+                    continue  # a column of this box: its lines count, not its height
+                if _is_push(child):
+                    free += child.margin_height()
+                    continue
+                bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
+            label, available, needed = extents.get(id(element), (element.get("data-fit"), box.height, 0.0))
+            needed = max(needed, bottom - top - free)
+            columns = _columns(box)
+            if columns:  # more columns than the box has: they run off its side, each a full height
+                needed = max(needed, box.height * len(columns) / box.style["column_count"])
+            extents[id(element)] = (label, available, needed)
+        for label, available, needed in extents.values():
+            if label in fills:
+                fills[label].needed += needed
+            else:
+                fills[label] = Fill(available, max(0.0, needed))
+    return fills
+
+
+def _columns(box: Any) -> list:
+    """The columns of a multi-column box when there are more than it has room for (WeasyPrint adds them beside it)."""
+    count = box.style["column_count"]
+    if not isinstance(count, int):
+        return []
+    columns = [c for c in getattr(box, "children", ()) if getattr(c, "element", None) is box.element]
+    return columns if len(columns) > count else []
+
+
+def _is_push(box: Any) -> bool:
+    """``<div class="push">``: the free space of a fixed-height column, not content."""
+    element = getattr(box, "element", None)
+    return element is not None and getattr(box, "element_tag", None) is not None \
+        and "push" in (element.get("class") or "").split()
 
 
 def _drop_attachments(document: Any) -> list[str]:
@@ -290,6 +436,13 @@ def _overflows(document: Any) -> list[FitBox]:
                     text = _text(parent)
                     if len(text) > 3:  # not a list marker's own line
                         tallest[id(element)] = (parent.height, text)
+            columns = _columns(box)
+            if columns:
+                extra = columns[box.style["column_count"]]
+                found.append(FitBox(element.get("data-fit"), number, round(box.height * _PX_TO_MM, 1),
+                                    round(box.height * len(columns) / box.style["column_count"] * _PX_TO_MM, 1),
+                                    _text(next((c for c in extra.children if _text(c)), extra))))
+                continue
             if id(element) in seen:
                 # The box was split: its content ran on to this page (the page count check reports the page).
                 # Name the tallest paragraph of the box, on any page: the likeliest too-long text.

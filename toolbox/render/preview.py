@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .raster import pages, png
 
-MODES = ("none", "first", "all")
 #: Resolution of previews, in dots per inch: a 297 mm wide page becomes ~700 px.
 DPI = 60
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from babel.messages.pofile import read_po
 from markupsafe import Markup
 
 from ..campaign.contacts import shown_country
@@ -15,20 +13,20 @@ from ..campaign.model import Campaign
 from ..errors import Problem
 from ..formats import SHARE, Formats
 from ..formats import load as load_formats
-from ..i18n.catalog import TEMPLATE_DOMAIN, po_path
+from ..i18n.catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, po_path, read_catalog
 from ..i18n.locales import chain, resolve
 from ..i18n.localize import Localizer
 from ..plan import Unit, plan_campaign, printed, template_name
 from ..project import Project
 from .checks import check_print
 from .context import created_date, page_url, qr_svg
+from .easyread import FORMAT as EASY_READ
+from .easyread import check_easy_read
+from .fit import fit_range
 from .fonts import FontSet, letters, print_css
 from .pdf import VARIANTS, PdfResult, render_pdf
 from .pressdata import PDF_X, PressSetup, press_data, press_setup
 from .templates import render
-
-#: The review flag translators (and machine drafts) put on entries nobody has checked yet.
-REVIEW_FLAG = "needs-review"
 
 
 @dataclass(frozen=True)
@@ -60,11 +58,8 @@ def press_for(project: Project, campaign: Campaign, options: PrintOptions) -> Pr
                        options.pdf_x or info.pdf_x)
 
 
-@lru_cache(maxsize=256)
-def _flagged(path: Path, mtime: float) -> bool:
-    with path.open("rb") as fh:
-        catalog = read_po(fh)
-    return any(REVIEW_FLAG in m.flags and m.id and m.string for m in catalog)
+def _flagged(path: Path) -> bool:
+    return any(REVIEW_FLAG in m.flags and m.id and m.string for m in read_catalog(path) or ())
 
 
 def needs_review(project: Project, campaign: Campaign, tag: str) -> bool:
@@ -78,7 +73,7 @@ def needs_review(project: Project, campaign: Campaign, tag: str) -> bool:
             continue
         for domain in (TEMPLATE_DOMAIN, campaign.id):
             path = po_path(project.locales, t, domain)
-            if path.is_file() and _flagged(path, path.stat().st_mtime):
+            if path.is_file() and _flagged(path):
                 return True
     return False
 
@@ -89,7 +84,7 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
     html, variant = print_html(project, env, fonts, campaign, unit, localizer, options)
     press = press_for(project, campaign, options) if is_press(project, campaign, unit, options) else None
     result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant,
-                        press=press)
+                        press=press, fit=fit_range(project.templates, unit.format), lines=unit.format == EASY_READ)
     script, tag = localizer.info.script, localizer.info.tag
     problems = check_print(result, html, unit.path, unit.locale or "", unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
@@ -98,6 +93,8 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
         from .prepress import layout_problems
 
         problems += layout_problems(result, unit.path, f"{unit.locale} {unit.format}", press.safe_zone)
+    if unit.format == EASY_READ:
+        problems += check_easy_read(result.lines, unit.path, unit.locale or "")
     return result, problems
 
 

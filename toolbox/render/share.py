@@ -11,9 +11,7 @@ from __future__ import annotations
 import io
 
 from .raster import pages
-
-#: Share images must stay under this many bytes (messaging apps recompress heavier ones).
-IMAGE_BUDGET = 300 * 1024
+from .weight import IMAGE_BUDGET
 
 
 def rasterise(pdf: bytes, width: int, height: int, budget: int = IMAGE_BUDGET) -> bytes:

@@ -25,8 +25,6 @@ from .fonts import FontSet
 from .templates import relpath, render
 from .webfonts import PICKER_FOLDER
 
-EXIT_SCRIPT = "templates/site/exit.js"
-
 
 @dataclass
 class Page:
@@ -55,8 +53,9 @@ def _names_kosovo(unit: Unit, ctx: dict, template: str) -> bool:
     return any(m["country"] == "XK" for m in ctx.get("materials", []))
 
 
-def _script_hash(source: str) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
+def script_hash(source: str) -> str:
+    """The CSP source (``'sha256-…'``, quotes included) that allows one inline script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def _suffix(unit: Unit) -> str:
@@ -144,7 +143,7 @@ class SiteRenderer:
             "created": created_date(self.campaign),
             "exit_script": Markup(self.exit_js),
             "offline_script": Markup(scripts[1]) if len(scripts) > 1 else "",
-            "script_hash": Markup(" ".join(f"'{_script_hash(s)}'" for s in scripts)),
+            "script_hash": Markup(" ".join(script_hash(s) for s in scripts)),
             "offline": offline,
             "base_url": self.base_url,
             "alternates": alternates,

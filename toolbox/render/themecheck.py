@@ -22,7 +22,6 @@ reports them with the template's file and line.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from .. import formats
 from ..campaign.limits import read_text
 from ..campaign.model import Campaign
 from ..campaign.paths import reference_problem, resolved
-from ..campaign.tomlpos import KeyPath, key_lines, line_of
+from ..campaign.tomlpos import KeyPath, key_lines, line_of, syntax_error
 from ..errors import Collector, display_path
 from ..i18n.locales import resolve
 from ..project import Project
@@ -116,10 +115,12 @@ def check_fonts(templates: Path, problems: Collector) -> None:
     try:
         source = path.read_text(encoding="utf-8")
         data = tomllib.loads(source)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        reason = re.sub(r" ?\(at (line \d+, column \d+|end of document)\)", "", str(exc))
-        problems.error(shown, int(m.group(1)) if m else 1, f"cannot read fonts.toml: {reason}; see docs/templates.md")
+    except tomllib.TOMLDecodeError as exc:
+        line, reason = syntax_error(exc, source)
+        problems.error(shown, line, f"cannot read fonts.toml: {reason}; see docs/templates.md")
+        return
+    except (UnicodeDecodeError, RecursionError) as exc:
+        problems.error(shown, 1, f"cannot read fonts.toml: {exc}; see docs/templates.md")
         return
     lines = key_lines(source)
 
