@@ -287,7 +287,7 @@ def test_bundles_put_audio_in_its_own_folder() -> None:
 
 
 def test_print_guide_mentions_voice_messages_only_where_there_are_some(audio_build) -> None:
-    from toolbox.audio import voice_messages
+    from toolbox.render.audio import voice_messages
     from toolbox.build import load_all
     from toolbox.project import Project
 
