@@ -69,7 +69,7 @@ def raw_weasyprint(project: Path) -> tuple[float, int]:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from toolbox.build import load_all
+    from toolbox.inputs import load_all
     from toolbox.i18n.localize import Localizer
     from toolbox.formats import load as load_formats
     from toolbox.plan import plan_campaign

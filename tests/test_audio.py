@@ -234,7 +234,7 @@ def test_no_other_languages_voice() -> None:
 
 def test_recorded_only_refuses_synthetic_voices(audio_build) -> None:
     from toolbox.audio import plan_audio
-    from toolbox.build import load_all
+    from toolbox.inputs import load_all
     from toolbox.project import Project
     from toolbox.render.templates import environment
 
@@ -280,16 +280,21 @@ def test_player_in_chromium_without_javascript_fetches_nothing_until_play(audio_
 
 
 def test_bundles_put_audio_in_its_own_folder() -> None:
+    from toolbox.formats import load
+    from toolbox.manifest import Entry
     from toolbox.outreach.pack import kind
 
-    assert kind({"format": "audio", "path": "c/en/g/c-g-en-rs-audio.ogg"}) == "audio"
-    assert kind({"format": "audio", "path": "c/en/g/c-g-en-rs-audio.mp3"}) == "audio"
+    formats = load(ROOT / "templates")
+    for suffix in ("ogg", "mp3"):
+        entry = Entry("c", "g", "en", "RS", "audio", f"c/en/g/c-g-en-rs-audio.{suffix}", 1, "0" * 64)
+        assert kind(entry, formats) == "audio"
+    assert kind(Entry("c", "g", "en", "RS", "audio", "c/en/g/c-g-en-rs-audio.wav", 1, "0" * 64), formats) is None
 
 
 def test_print_guide_mentions_voice_messages_only_where_there_are_some(audio_build) -> None:
-    from toolbox.render.audio import voice_messages
-    from toolbox.build import load_all
+    from toolbox.inputs import load_all
     from toolbox.project import Project
+    from toolbox.render.audio import voice_messages
 
     project = Project(audio_build["project"])
     (campaign,), _ = load_all(project)
@@ -302,8 +307,8 @@ def test_print_guide_mentions_voice_messages_only_where_there_are_some(audio_bui
 def test_default_makes_no_audio_without_recordings(audio_build, tmp_path: Path) -> None:
     """Drafts are opt-in: by default a campaign without an audio/ folder makes no audio and gets no notice."""
     from toolbox.audio import plan_audio
-    from toolbox.build import load_all
     from toolbox.campaign.model import CampaignInfo
+    from toolbox.inputs import load_all
     from toolbox.project import Project
     from toolbox.render.templates import environment
 

@@ -163,7 +163,8 @@ class _Page(HTMLParser):
 
 
 def site_pages(manifest: dict) -> list[dict]:
-    return [o for o in manifest["outputs"] if o["format"] == "site" and o["campaign"]]
+    """Every microsite page, and the root index.html (in the first campaign's source language, en)."""
+    return [o for o in manifest["outputs"] if o["format"] == "site"]
 
 
 def test_site_pages_have_lang_and_dir(sample_build: Path, manifest: dict) -> None:

@@ -26,13 +26,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from toolbox.build import check_campaign
 from toolbox.campaign.load import load_campaign
 from toolbox.campaign.paths import inside
 from toolbox.errors import Collector
 from toolbox.formats import load as load_formats
 from toolbox.i18n.checks import check_message, check_po
 from toolbox.i18n.segments import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, render_blocks, split_blocks
+from toolbox.inputs import check_campaign
 from toolbox.plan import plan_campaign
 from toolbox.project import Project
 from toolbox.render.fonts import load_fonts

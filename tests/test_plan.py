@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project
-from toolbox.build import Shard
 from toolbox.campaign.load import load_campaign
 from toolbox.campaign.paths import inside
 from toolbox.campaign.validate import validate_campaign
@@ -21,6 +20,7 @@ from toolbox.errors import Collector, ToolboxError
 from toolbox.formats import load as load_formats
 from toolbox.keys import KeyMaker
 from toolbox.manifest import Entry, Manifest
+from toolbox.options import Shard
 from toolbox.plan import plan_campaign
 from toolbox.project import Project
 from toolbox.render.print import PrintOptions

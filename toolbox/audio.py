@@ -178,7 +178,7 @@ def build_audio(project: Project, env: jinja2.Environment, campaigns: list[Campa
             report.audio_rendered += 1
         for entry in entries:
             if entry.bytes > sound.SIZE_BUDGET:
-                report.warnings.append(Problem(entry.path, None, f"audio file of {entry.bytes // 1024} KB is over "
+                report.problems.append(Problem(entry.path, None, f"audio file of {entry.bytes // 1024} KB is over "
                                                f"{sound.SIZE_BUDGET // 1024} KB; shorten the script or the recording"))
         ogg, mp3 = entries
         made[item.campaign].append({"group": item.group, "locale": item.locale, "country": item.country,

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,8 +18,8 @@ from .render.timelimit import DEFAULT_TIME_LIMIT
 from .render.weight import DEFAULT_BUDGET, IMAGE_BUDGET, PDF_BUDGET
 
 if TYPE_CHECKING:
-    from .build import BuildReport
     from .campaign.model import Campaign
+    from .report import BuildReport
 
 log = logging.getLogger("toolbox")
 #: A click command function, kept as it is by the decorators that add options to it.
@@ -105,15 +104,12 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 
     Every problem is printed as path:line: message. Exit status 1 when any is found.
     """
-    from .build import load_all
+    from .pipeline import validate as run_validate
 
-    loaded, problems = load_all(obj.project, list(campaigns) or None)
-    if strict:
-        problems.problems = [replace(p, severity="error") for p in problems.problems]
-    for warning in problems.warnings:
+    report = run_validate(obj.project, campaigns, strict=strict)
+    for warning in report.warnings:
         click.echo(str(warning), err=True)
-    problems.raise_if_errors()
-    obj.say(f"{len(loaded)} campaign(s) valid: " + ", ".join(c.id for c in loaded))
+    obj.say(f"{len(report.campaigns)} campaign(s) valid: " + ", ".join(report.campaigns))
 
 
 @cli.command()
@@ -155,17 +151,23 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     listing every file with its campaign, group, locale, country, format, size
     and SHA-256.
     """
-    from .build import Shard
-    from .build import build as run_build
+    from .options import BuildOptions, Shard
+    from .pipeline import build as run_build
     from .render.print import PrintOptions
+    from .report import BuildFailed
     from .schedule import default_jobs
 
     out_dir = (out or obj.project.root / "dist").resolve()
-    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or "")
-    report = run_build(obj.project, out_dir, list(campaigns) or None, strict=strict, options=options, previews=previews,
-                       pseudo=pseudo, page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
-                       force=force, shard=Shard.parse(shard) if shard else None, progress=Progress(obj),
-                       time_limit=time_limit or None)
+    options = BuildOptions(campaigns=campaigns, strict=strict, pseudo=pseudo, force=force, previews=previews,
+                           print_options=PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or ""),
+                           page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
+                           shard=Shard.parse(shard) if shard else None, time_limit=time_limit or None)
+    try:
+        with _progress(obj) as progress:
+            report = run_build(obj.project, out_dir, options, progress=progress)
+    except BuildFailed as failed:  # its problems are shown by main(); the weights say which pages are heavy
+        _say_weights(obj, failed.report)
+        raise
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     _say_weights(obj, report)
@@ -180,7 +182,6 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
         f"{report.reused} reused{removed}; {len(report.warnings)} warnings) into {out_dir} in {report.seconds:.1f} s; "
         f"open {out_dir / 'index.html'}"
     )
-    report.raise_if_over_budget()
 
 
 def _say_preflight(obj: Ctx, lines: list[str], problems: list) -> None:
@@ -238,34 +239,33 @@ def preflight(obj: Ctx, folder: Path, strict: bool, paper: str, safe_zone: float
         raise ToolboxError([Problem(p.path, p.line, p.message) for p in problems])
 
 
-class Progress:
-    """Print-file progress: a bar with counts and ETA on a terminal, plain lines otherwise."""
-
-    def __init__(self, obj: Ctx) -> None:
-        self.obj = obj
-        self.tty = sys.stderr.isatty()
-        self.first_render: float | None = None
-        self.rendered = 0
-
-    def __call__(self, done: int, total: int, path: str, reused: bool) -> None:
-        if self.obj.quiet or (self.obj.verbose and not self.tty):
-            return  # -v already logs every file
-        now = time.monotonic()
-        if not reused:
-            self.rendered += 1
-            if self.first_render is None:
-                self.first_render = now
-        if not self.tty:
+@contextmanager
+def _progress(obj: Ctx) -> Iterator[Callable[[int, int, str, bool], None] | None]:
+    """Print-file progress: click's bar (counts and time left) on a terminal, one line per file otherwise."""
+    if obj.quiet or (obj.verbose and not sys.stderr.isatty()):
+        yield None  # -v already logs every file
+        return
+    if not sys.stderr.isatty():
+        def line(done: int, total: int, path: str, reused: bool) -> None:
             if not reused:
                 click.echo(f"[{done}/{total}] {path}", err=True)
-            return
-        eta = ""
-        if self.rendered > 1 and self.first_render is not None:
-            per_file = (now - self.first_render) / (self.rendered - 1)
-            eta = f", about {per_file * (total - done):.0f} s left"
-        width = 28
-        bar = "#" * round(width * done / total)
-        click.echo(f"\r[{bar:<{width}}] {done}/{total} print files{eta}   ", err=True, nl=done == total)
+
+        yield line
+        return
+    bars: list = []
+
+    def tick(done: int, total: int, path: str, reused: bool) -> None:
+        if not bars:
+            bar: Any = click.progressbar(length=total, label="print files", show_pos=True, show_eta=True, width=28,
+                                    file=sys.stderr)  # click 8.5 deprecates get_text_stream
+            bars.append(bar.__enter__())
+        bars[0].update(done - bars[0].pos)
+
+    try:
+        yield tick
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
 
 
 def _say_weights(obj: Ctx, report: BuildReport) -> None:
@@ -327,28 +327,30 @@ def serve(obj: Ctx, campaigns: tuple[str, ...], port: int, host: str, no_open: b
 @click.option("--archive", is_flag=True, help="As given to the shard builds.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="first", show_default=True,
               help="As given to the shard builds.")
+@click.option("--page-budget", type=click.FloatRange(min=0), default=30, show_default=True, metavar="KB",
+              help="Fail when a microsite page weighs more than KB compressed (HTML + CSS, fonts aside); 0: no budget.")
 @output_options
 @pass_ctx
 def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, pdf_x: str | None, archive: bool,
-          previews: str) -> None:
+          previews: str, page_budget: float) -> None:
     """Join the output folders of 'toolbox build --shard K/N' runs into one.
 
     Copies every shard's files, then builds the microsite and the manifest over
     them; print files are reused, not rendered again, because their inputs are
-    unchanged. Give the same print options as the shard builds.
+    unchanged. Give the same print options as the shard builds. The output
+    folder stays locked from the first copy to the manifest.
     """
-    from .build import build as run_build
+    from .options import BuildOptions
+    from .pipeline import merge as run_merge
     from .render.print import PrintOptions
-    from .write import gather_shards, output_lock
 
     out_dir = (out or obj.project.root / "dist").resolve()
-    with output_lock(out_dir):
-        copied = gather_shards([s.resolve() for s in shards], out_dir)
-    options = PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or "")
-    report = run_build(obj.project, out_dir, options=options, previews=previews, jobs=1)
+    options = BuildOptions(print_options=PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or ""),
+                           previews=previews, page_budget=int(page_budget * 1024) or None)
+    report = run_merge(obj.project, shards, out_dir, options)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
-    obj.say(f"merged {len(shards)} shards ({copied} files) into {out_dir}: {report.reused} print files reused, "
+    obj.say(f"merged {len(shards)} shards ({report.copied} files) into {out_dir}: {report.reused} print files reused, "
             f"{report.rendered} rendered, {report.outputs} files in the manifest")
 
 
@@ -420,8 +422,8 @@ def i18n() -> None:
 
 
 def _i18n_scope(obj: Ctx, locales: tuple[str, ...]) -> tuple[list[Campaign], list[str], list[str], dict]:
-    from .build import load_all
     from .i18n.catalog import TEMPLATE_DOMAIN
+    from .inputs import load_all
 
     campaigns, problems = load_all(obj.project)
     problems.raise_if_errors()

@@ -85,6 +85,10 @@ class Format:
         """One file per paper (…-poster-a3.pdf, …-poster-a4.pdf) instead of one file."""
         return len(self.papers) > 1
 
+    def makes(self, path: str) -> bool:
+        """Whether a file at ``path`` is one of this kind's files (audio comes as .ogg and .mp3)."""
+        return path.endswith((".ogg", ".mp3") if self.family == AUDIO else self.suffix)
+
     def paper(self, size: str | None) -> Paper | None:
         """The paper of a file (its ``size``, or the format's only paper)."""
         if size is None:

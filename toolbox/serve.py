@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
-from .build import build
 from .campaign.paths import resolved
 from .campaign.validate import ID_RE
 from .errors import ToolboxError
+from .options import BuildOptions
+from .pipeline import build
 from .project import Project
 from .render.site import script_hash
 from .schedule import default_jobs
@@ -103,7 +104,8 @@ class Preview:
         error = ""
         try:
             # Incremental: only outputs whose inputs changed are rendered again.
-            report = build(self.project, self.out, self.campaigns, page_budget=None, jobs=default_jobs())
+            report = build(self.project, self.out, BuildOptions(campaigns=tuple(self.campaigns or ()), page_budget=None,
+                                                                jobs=default_jobs()))
             for warning in report.warnings:
                 self.say(str(warning))
             self.say(f"built {report.outputs} files in {time.perf_counter() - started:.1f} s")

@@ -55,7 +55,7 @@ def kind(entry: Entry, formats: Formats) -> str | None:
     """Where a manifest entry goes in a bundle (its format's ``bundle`` in formats.toml): "print", "share",
     "text", "" (the print guide, at the top), or None (not bundled, or a format this project does not know)."""
     fmt = formats.get(entry.format)
-    if fmt is None or fmt.bundle is None or not entry.path.endswith(fmt.suffix):
+    if fmt is None or fmt.bundle is None or not fmt.makes(entry.path):
         return None
     return fmt.bundle
 

@@ -100,8 +100,7 @@ def catalogue_html(templates: Path, build: Path, campaign: str, outputs: list[En
 def _listed(entry: Entry, formats: Formats) -> bool:
     """Print materials, share images, print guides and voice messages are listed; pages, texts, assets and previews are not."""
     fmt = formats.get(entry.format)
-    return (fmt is not None and fmt.family in (PRINT, SHARE, GUIDE, AUDIO)
-            and (fmt.family == AUDIO or entry.path.endswith(fmt.suffix)))
+    return fmt is not None and fmt.family in (PRINT, SHARE, GUIDE, AUDIO) and fmt.makes(entry.path)
 
 
 def catalogue_pdf(templates: Path, build: Path, campaign: str, outputs: list[Entry], formats: Formats) -> bytes:
