@@ -27,7 +27,8 @@ def project(tmp_path_factory) -> Project:
     text = toml.read_text(encoding="utf-8")
     # Arabic without a campaign catalog: published (min_translated 0), with a warning that its texts fall back.
     text = text.replace('publisher = "Your organisation"', 'publisher = "Your organisation"\nmin_translated = 0')
-    text = text.replace('locales = ["en"]', 'locales = ["en", "ar"]').replace('formats = ["site", "leaflet"]', 'formats = ["site"]')
+    text = text.replace('locales = ["en"]', 'locales = ["en", "ar"]').replace('formats = ["site", "leaflet"]',
+                                                                              'formats = ["site"]')
     toml.write_text(text, encoding="utf-8")
     return project
 

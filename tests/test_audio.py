@@ -37,7 +37,8 @@ def _small_campaign(folder: Path) -> None:
     groups, tail = blocks[1:-1] + [last[:cut]], last[cut:]
     roma = next(g for g in groups if f'id = "{GROUP}"' in g)
     roma = (roma.replace('locales = ["en", "rmn", "sr-Latn", "sr-Cyrl"]', 'locales = ["en", "rmn", "sr-Latn"]')
-            .replace('countries = ["RS", "MK"]', 'countries = ["RS"]').replace('formats = ["site", "leaflet"]', 'formats = ["site"]'))
+            .replace('countries = ["RS", "MK"]', 'countries = ["RS"]').replace('formats = ["site", "leaflet"]',
+                                                                               'formats = ["site"]'))
     toml.write_text(blocks[0] + roma + tail, encoding="utf-8")
 
 
@@ -45,7 +46,8 @@ def _test_recording(target: Path) -> None:
     """A TEST recording (not a real voice message): English words saying so, stereo, with tags to be removed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     wav = target.with_suffix(".wav")
-    subprocess.run(["espeak-ng", "-v", "en-gb", "-w", str(wav), "This is a test recording for toolbox. It is not a real message."],
+    subprocess.run(["espeak-ng", "-v", "en-gb", "-w", str(wav),
+                    "This is a test recording for toolbox. It is not a real message."],
                    check=True)
     subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(wav), "-ac", "2", "-ar", "48000",
                     "-metadata", "title=Recorded by Jane Doe at the shelter", "-metadata", "artist=Jane Doe",
@@ -290,9 +292,9 @@ def test_bundles_put_audio_in_its_own_folder() -> None:
 
 
 def test_print_guide_mentions_voice_messages_only_where_there_are_some(audio_build) -> None:
-    from toolbox.audio import voice_messages
     from toolbox.inputs import load_all
     from toolbox.project import Project
+    from toolbox.render.audio import voice_messages
 
     project = Project(audio_build["project"])
     (campaign,), _ = load_all(project)
@@ -305,8 +307,8 @@ def test_print_guide_mentions_voice_messages_only_where_there_are_some(audio_bui
 def test_default_makes_no_audio_without_recordings(audio_build, tmp_path: Path) -> None:
     """Drafts are opt-in: by default a campaign without an audio/ folder makes no audio and gets no notice."""
     from toolbox.audio import plan_audio
-    from toolbox.inputs import load_all
     from toolbox.campaign.model import CampaignInfo
+    from toolbox.inputs import load_all
     from toolbox.project import Project
     from toolbox.render.templates import environment
 

@@ -78,9 +78,9 @@ def test_the_pdf_check_sees_a_reversed_number() -> None:
     from weasyprint import HTML
 
     font = (ROOT / "templates" / "fonts" / "NotoSansArabic-Regular.ttf").as_uri()
-    page = ('<html dir="rtl" lang="ar"><style>@font-face { font-family: A; src: url(%s) } '
+    page = ('<html dir="rtl" lang="ar"><style>@font-face { font-family: A; src: url(' + font + ') } '
             "html { font-family: A; font-size: 20pt } @page { size: 150mm 30mm; margin: 5mm }</style>"
-            "<p>اتصل بالرقم 0800 11111 الآن</p></html>") % font
+            "<p>اتصل بالرقم 0800 11111 الآن</p></html>")
     assert number_order(pdf_lines(HTML(string=page).write_pdf()), "0800 11111") == (0, 1)
 
 
@@ -123,8 +123,8 @@ def test_imprint_date_stays_whole_in_right_to_left_text(bidi_build) -> None:
 def test_share_image_numbers_read_left_to_right(bidi_build, tag: str) -> None:
     """The PNG is drawn from a one-page PDF: that PDF, rendered as the build renders it, keeps the number in order."""
     from toolbox.campaign.load import load_campaign
-    from toolbox.i18n.localize import Localizer
     from toolbox.formats import load as load_formats
+    from toolbox.i18n.localize import Localizer
     from toolbox.plan import plan_campaign
     from toolbox.project import Project
     from toolbox.render.fonts import load_fonts
@@ -135,7 +135,8 @@ def test_share_image_numbers_read_left_to_right(bidi_build, tag: str) -> None:
     root, _, _ = bidi_build
     project = Project(root)
     campaign = load_campaign(project.campaigns / "bidi", Collector())
-    unit = next(u for u in plan_campaign(campaign, load_formats(project.templates)) if u.format == "share-portrait" and u.locale == tag and u.country == "MK")
+    unit = next(u for u in plan_campaign(campaign, load_formats(project.templates))
+                if u.format == "share-portrait" and u.locale == tag and u.country == "MK")
     html, variant = print_html(project, environment(project.templates), load_fonts(project.templates), campaign, unit,
                                Localizer(project, campaign, tag))
     pdf = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
@@ -174,8 +175,8 @@ def test_literal_number_of_another_country_is_warned_once(bidi_build) -> None:
 
 
 def test_a_translation_adding_a_number_is_warned_at_its_po_line(tmp_path: Path) -> None:
-    from toolbox.campaign.hotlines import literal_number_problems
     from toolbox.campaign.load import load_campaign
+    from toolbox.i18n.hotlines import literal_number_problems
     from toolbox.project import Project
 
     project = Project(bidi_project(tmp_path))
@@ -234,7 +235,7 @@ return [compared, wrong];
 """
 
 
-def test_the_browser_check_sees_a_reversed_number(browser: Browser, bidi_build) -> None:
+def test_the_browser_check_sees_a_reversed_number(browser: Browser, bidi_build) -> None:  # noqa: F811 - the fixture
     """Control: an unisolated number in a right-to-left paragraph is drawn 11111 0800 by Chromium too."""
     _, out, _ = bidi_build
     browser.load(out / "ur" / "index.html")
@@ -245,7 +246,7 @@ def test_the_browser_check_sees_a_reversed_number(browser: Browser, bidi_build) 
 
 
 @pytest.mark.parametrize("tag", RTL)
-def test_numbers_read_left_to_right_on_the_microsite(browser: Browser, bidi_build, tag: str) -> None:
+def test_numbers_read_left_to_right_on_the_microsite(browser: Browser, bidi_build, tag: str) -> None:  # noqa: F811 - the fixture
     _, out, _ = bidi_build
     total = 0
     for page in ("work/index.html", "index.html", "help/mk.html", "help/rs.html"):

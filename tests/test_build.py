@@ -46,12 +46,13 @@ def test_manifest_lists_every_file_with_its_hash(sample_build: Path, manifest: d
     assert isinstance(manifest["outputs"], list) and manifest["outputs"]
     listed = set()
     for entry in manifest["outputs"]:
-        assert REQUIRED <= entry.keys(), entry
+        assert entry.keys() >= REQUIRED, entry
         data = (sample_build / entry["path"]).read_bytes()
         assert len(data) == entry["bytes"]
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
         listed.add(entry["path"])
-    on_disk = {p.relative_to(sample_build).as_posix() for p in sample_build.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    on_disk = {p.relative_to(sample_build).as_posix() for p in sample_build.rglob("*")
+               if p.is_file() and not p.name.startswith(".")}
     assert on_disk - {"manifest.json"} == listed
 
 
@@ -154,9 +155,9 @@ class _Page(HTMLParser):
             self.ids.append(a["id"])
         if tag == "a" and "href" in a:
             self.links.append(a["href"])
-        if tag in ("link", "script", "img") and (a.get("href") or a.get("src")):
-            if a.get("rel") not in ("canonical", "alternate"):
-                self.resources.append(a.get("href") or a.get("src"))
+        if (tag in ("link", "script", "img") and (a.get("href") or a.get("src"))
+                and a.get("rel") not in ("canonical", "alternate")):
+            self.resources.append(a.get("href") or a.get("src"))
         if tag == "meta":
             self.meta[a.get("http-equiv") or a.get("name") or ""] = a.get("content", "")
 

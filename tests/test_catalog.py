@@ -1,11 +1,10 @@
-from pathlib import Path
-
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
+from toolbox.campaign.model import LocaleDecl
 from toolbox.i18n.catalog import Translator, messages
 from toolbox.i18n.locales import chain, resolve
-from toolbox.campaign.model import LocaleDecl
 from toolbox.render.templates import environment, render
 
 
@@ -46,11 +45,13 @@ def test_fallback_between_locales_takes_the_direction_of_the_one_found(tmp_path:
 
 def test_template_placeholders_are_formatted_and_escaped(tmp_path: Path) -> None:
     tr = Translator("sq", ["sq", "en"], "en", {"sq": {"Where to get help in %(country)s": "Ku të gjeni ndihmë në %(country)s"}})
-    source = '{{ _("Where to get help in %(country)s", country=name) }}|{{ _("In partnership with %(names)s", names=name).plain }}'
+    source = ('{{ _("Where to get help in %(country)s", country=name) }}|'
+              '{{ _("In partnership with %(names)s", names=name).plain }}')
     (tmp_path / "t.html").write_text(source, encoding="utf-8")
     page = render(environment(tmp_path), "t.html", {"name": "<Kosovo>*"}, SimpleNamespace(templates=tr))
     assert page == ('Ku të gjeni ndihmë në &lt;Kosovo&gt;*|In partnership with &lt;Kosovo&gt;*')
-    fallback = render(environment(tmp_path), "t.html", {"name": "A & B"}, SimpleNamespace(templates=Translator("ur", ["ur", "en"], "en", {"ur": {}})))
+    fallback = render(environment(tmp_path), "t.html", {"name": "A & B"},
+                      SimpleNamespace(templates=Translator("ur", ["ur", "en"], "en", {"ur": {}})))
     assert fallback == '<span lang="en" dir="ltr">Where to get help in A &amp; B</span>|In partnership with A &amp; B'
 
 

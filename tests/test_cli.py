@@ -49,8 +49,8 @@ def test_docs_key_reference_matches_the_model() -> None:
 
 
 def test_docs_full_example_has_no_syntax_or_key_errors(tmp_path: Path) -> None:
-    from toolbox.errors import Collector
     from toolbox.campaign.load import load_campaign
+    from toolbox.errors import Collector
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "campaign-format.md").read_text(encoding="utf-8")
     example = doc.split("## Full example", 1)[1].split("```toml", 1)[1].split("```", 1)[0]

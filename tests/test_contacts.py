@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from conftest import ROOT, make_project, run_toolbox
 from toolbox.campaign.contacts import shown_hotlines
-from toolbox.errors import Collector
 from toolbox.campaign.load import load_campaign
+from toolbox.errors import Collector
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FOOTNOTE = "This designation is without prejudice to positions on status"
@@ -158,6 +158,7 @@ def test_a_mark_over_text_is_reported(tmp_path: Path) -> None:
     result = run_toolbox("build", "--jobs", "1", "--previews", "none", "--out", "dist", cwd=project)
     assert result.returncode == 0, result.stderr
     hits = [line for line in result.stderr.splitlines() if "the draft mark covers" in line]
-    assert any("long-urdu-migrants-ur-ba-factsheet.pdf" in line and re.search(r"covers “.+” on page \d", line) for line in hits), result.stderr
+    assert any("long-urdu-migrants-ur-ba-factsheet.pdf" in line and re.search(r"covers “.+” on page \d", line)
+               for line in hits), result.stderr
     assert any("-leaflet.pdf" in line for line in hits) and any("-card.pdf" in line for line in hits), result.stderr
     assert all(": warning: " in line for line in hits)  # an error with --strict, like overflow

@@ -27,15 +27,15 @@ p {{ max-width: 130mm; }}
 <div data-mark="draft mark" style="font-size: 8pt; text-transform: uppercase">Draft</div></body></html>"""
 
 
-def _lines(tmp: Path, extra: str = "", text: str = "Someone keeps your passport.", lang="en", dir="ltr"):
-    result = render_pdf(GOOD.format(extra=extra, text=text, lang=lang, dir=dir), tmp, [tmp], lines=True)
+def _lines(tmp: Path, extra: str = "", text: str = "Someone keeps your passport.", lang="en", direction="ltr"):
+    result = render_pdf(GOOD.format(extra=extra, text=text, lang=lang, dir=direction), tmp, [tmp], lines=True)
     return result.lines
 
 
-@pytest.mark.parametrize("lang, dir, text", [("en", "ltr", "Someone keeps your passport."),
+@pytest.mark.parametrize("lang, direction, text", [("en", "ltr", "Someone keeps your passport."),
                                              ("ar", "rtl", "شخص يحتفظ بجواز سفرك.")])
-def test_a_page_that_keeps_the_rules_passes(tmp_path: Path, lang: str, dir: str, text: str) -> None:
-    lines = _lines(tmp_path, text=text, lang=lang, dir=dir)
+def test_a_page_that_keeps_the_rules_passes(tmp_path: Path, lang: str, direction: str, text: str) -> None:
+    lines = _lines(tmp_path, text=text, lang=lang, direction=direction)
     assert [line.text for line in lines] == [text, "Call 0800 11111."]  # the draft mark is not read
     assert check_easy_read(lines, "x.pdf", lang) == []
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, run_toolbox
-from toolbox.render.fit import MAX_LEADING, Fill, Fitter, FitRange, fit_problems, fit_range, scale_css
+from toolbox.render.fit import MAX_LEADING, Fill, Fitter, fit_problems, fit_range, scale_css
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = Path(__file__).parent / "fixtures" / "print-demo"

@@ -19,13 +19,13 @@ from fontTools.ttLib import TTFont
 
 from conftest import ROOT, run_toolbox
 from test_site_browser import browser  # noqa: F401 — the session's headless Chromium
+from toolbox.campaign.model import LocaleDecl
 from toolbox.i18n.catalog import catalog_tag
 from toolbox.i18n.locales import BUILTIN, from_cldr, resolve
-from toolbox.campaign.model import LocaleDecl
 from toolbox.render.checks import check_print
 from toolbox.render.fonts import ALPHABETS, drawn, letters, load_fonts, subset_woff2
 from toolbox.render.pdf import PdfResult
-from toolbox.render.webfonts import check_pages, plan_fonts, page_text
+from toolbox.render.webfonts import check_pages, page_text, plan_fonts
 
 FONTS = ROOT / "templates" / "fonts"
 SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
@@ -251,9 +251,10 @@ def test_urdu_page_loads_nastaliq_for_urdu_letters_and_its_line_height(every_loc
     assert {ord(ch) for ch in "নিরাপদকাজ"} <= set(bengali)
 
 
-def test_browser_draws_urdu_in_nastaliq_and_bengali_in_its_face(browser, every_locale_build: Path) -> None:
+def test_browser_draws_urdu_in_nastaliq_and_bengali_in_its_face(browser, every_locale_build: Path) -> None:  # noqa: F811 - the fixture
     """Chromium really loads the faces fonts.css names for each language, and gives Urdu its tall lines."""
-    for tag, family, other in (("ur", "Noto Nastaliq Urdu", "Noto Sans Bengali"), ("bn", "Noto Sans Bengali", "Noto Nastaliq Urdu")):
+    for tag, family, other in (("ur", "Noto Nastaliq Urdu", "Noto Sans Bengali"),
+                               ("bn", "Noto Sans Bengali", "Noto Nastaliq Urdu")):
         browser.load(every_locale_build / tag / "workers" / "index.html")
         loaded = browser.js("return [...document.fonts].filter(f => f.status == 'loaded').map(f => f.family)")
         assert any(family in f for f in loaded), (tag, loaded)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html.parser
-import re
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,18 +26,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from toolbox.errors import Collector
-from toolbox.i18n.checks import check_message, check_po
-from toolbox.i18n.segments import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, render_blocks, split_blocks
 from toolbox.campaign.load import load_campaign
 from toolbox.campaign.paths import inside
+from toolbox.errors import Collector
 from toolbox.formats import load as load_formats
+from toolbox.i18n.checks import check_message, check_po
+from toolbox.i18n.segments import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, render_blocks, split_blocks
+from toolbox.inputs import check_campaign
 from toolbox.plan import plan_campaign
 from toolbox.project import Project
 from toolbox.render.fonts import load_fonts
 from toolbox.render.site import SiteRenderer
 from toolbox.render.templates import environment
-from toolbox.campaign.validate import validate_campaign
 
 EXAMPLES = int(os.environ.get("TOOLBOX_FUZZ_EXAMPLES", "100"))
 _FIXED = "TOOLBOX_FUZZ_EXAMPLES" not in os.environ  # the suite: the same examples every run, nothing saved
@@ -85,7 +85,8 @@ files = st.one_of(st.just("content/about.md"), st.sampled_from(NASTY_TEXT), text
 
 group = st.fixed_dictionaries(
     {"id": field(ids), "name": field(text)},
-    optional={"locales": field(tags), "countries": field(codes), "formats": field(st.lists(st.sampled_from(["site", "leaflet", "poster", "x"]), max_size=3)),
+    optional={"locales": field(tags), "countries": field(codes),
+              "formats": field(st.lists(st.sampled_from(["site", "leaflet", "poster", "x"]), max_size=3)),
               "key_message": field(text), "image": field(ids), "offline": field(st.booleans()),
               "content": field(st.dictionaries(st.sampled_from(["about", "safety", "rights", "bogus"]), files, max_size=3))},
 )
@@ -110,12 +111,24 @@ definition = st.fixed_dictionaries(
                   "date": field(st.dates()), "min_translated": field(st.floats(0, 1))}))},
     optional={"groups": field(st.lists(near_group | group, max_size=2)),
               "countries": st.just(GOOD_COUNTRIES) | field(st.dictionaries(st.sampled_from(["MK", "AL", "ZZ", "../x"]),
-                                                 st.fixed_dictionaries({}, optional={"hotlines": field(st.lists(hotline, max_size=2)), "note": field(text)}),
+                                                 st.fixed_dictionaries({},
+                                                                       optional={"hotlines": field(st.lists(hotline,
+                                                                                                            max_size=2)),
+                                                                                                            "note": field(text)}),
                                                  max_size=2)),
-              "assets": field(st.lists(st.fixed_dictionaries({"id": field(ids), "file": field(files), "alt": field(text)}), max_size=2)),
-              "partners": field(st.lists(st.fixed_dictionaries({"name": field(text)}, optional={"logo": field(files), "url": field(text)}), max_size=1)),
+              "assets": field(st.lists(st.fixed_dictionaries({"id": field(ids), "file": field(files), "alt": field(text)}),
+                                       max_size=2)),
+              "partners": field(st.lists(st.fixed_dictionaries({"name": field(text)},
+                                                               optional={"logo": field(files), "url": field(text)}), max_size=1)),
               "locales": field(st.dictionaries(st.sampled_from(["rmn", "rom", "../x", "con"]),
-                                               st.fixed_dictionaries({}, optional={"name": field(text), "cldr": field(text), "plural_forms": field(st.sampled_from(["nplurals=2; plural=(n != 1);", "nplurals=9; plural=x", "nplurals=2; plural=n(((;"])), "fallback": field(tags), "transliterate": field(tags.map(lambda t: t[0] if t else "")), "direction": field(st.sampled_from(["ltr", "rtl", "up"]))}),
+                                               st.fixed_dictionaries({}, optional={
+                                                   "name": field(text), "cldr": field(text),
+                                                   "plural_forms": field(st.sampled_from(["nplurals=2; plural=(n != 1);",
+                                                                                          "nplurals=9; plural=x",
+                                                                                          "nplurals=2; plural=n(((;"])),
+                                                   "fallback": field(tags),
+                                                   "transliterate": field(tags.map(lambda t: t[0] if t else "")),
+                                                   "direction": field(st.sampled_from(["ltr", "rtl", "up"]))}),
                                                max_size=1)),
               "unknown": anything},
 )
@@ -180,7 +193,7 @@ def _load(project: Path, source: str | bytes, markdown: str = "Someone deceived 
     problems = Collector()
     campaign = load_campaign(folder, problems)
     if campaign is not None:
-        validate_campaign(campaign, Project(project), problems)
+        check_campaign(campaign, Project(project), problems)
     return campaign, problems
 
 
@@ -335,7 +348,8 @@ PO_TEXT = st.one_of(st.sampled_from(["%(country)s", "{name}", "0800 11111", "+38
                                      "\u202e", "\u200c", "&#48;", "<!--", "-->", "[x][y]", "[y]: tel:1", "%", "astra.rs"]),
                     st.text(max_size=15))
 po_message = st.tuples(st.lists(PO_TEXT, max_size=4).map("".join), st.lists(PO_TEXT, max_size=4).map("".join),
-                       st.booleans(), st.integers(0, 4), st.sampled_from(["", "#, fuzzy\n", "#. comment\n", "#| msgid \"old\"\n"]))
+                       st.booleans(), st.integers(0, 4),
+                       st.sampled_from(["", "#, fuzzy\n", "#. comment\n", "#| msgid \"old\"\n"]))
 po_mangle = st.sampled_from(["", '"', "msgstr", "msgid \"x", "\\", "msgstr[7] \"x\"", "#", "\x00", "\ud800"])
 
 
@@ -345,7 +359,8 @@ def _po(header_forms: int, messages: list, mangle: str, where: int) -> str:
     for msgid, msgstr, plural, forms, prefix in messages:
         entry = prefix + f"msgid {_po_string(msgid)}\n"
         if plural:
-            entry += f"msgid_plural {_po_string(msgid + 's')}\n" + "".join(f"msgstr[{i}] {_po_string(msgstr)}\n" for i in range(forms))
+            entry += f"msgid_plural {_po_string(msgid + 's')}\n"
+            entry += "".join(f"msgstr[{i}] {_po_string(msgstr)}\n" for i in range(forms))
         else:
             entry += f"msgstr {_po_string(msgstr)}\n"
         out.append(entry)

@@ -5,6 +5,7 @@ end, symbolic links in templates/. See docs/security.md."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import time
 import urllib.parse
@@ -70,7 +71,8 @@ def test_no_file_from_outside_reaches_a_pdf_whatever_the_url_looks_like(tmp_path
            'width="8" height="8"/></svg>')
     (project / "hostile.svg").write_text(svg)
     pct = "file://" + urllib.parse.quote(o).replace("/o", "/%6f")  # file:///tmp/…/%6futside/o.png
-    hostile = ["file://[/etc/passwd", f"FILE://{o}", f"File://{o}", f"fIlE://{o}", f"file://localhost{o}", f"FILE://LOCALHOST{o}", pct,
+    hostile = ["file://[/etc/passwd", f"FILE://{o}", f"File://{o}", f"fIlE://{o}", f"file://localhost{o}",
+               f"FILE://LOCALHOST{o}", pct,
                f"file://127.0.0.1{o}", f"file://{outside}/../outside/o.png", f"file:{o}",
                (project / "hostile.svg").as_uri(), "data:image/svg+xml," + urllib.parse.quote(svg)]
     for url in hostile:
@@ -126,13 +128,10 @@ def test_a_render_past_its_limit_never_counts_as_finished() -> None:
     from toolbox.render.timelimit import RenderTimeout, time_limit
 
     started = time.monotonic()
-    with pytest.raises(RenderTimeout):
-        with time_limit(0.3, "x.pdf"):
-            for _image in range(3):
-                try:  # WeasyPrint catches even BaseException around each SVG it draws, then goes on
-                    time.sleep(60)
-                except BaseException:
-                    pass
+    with pytest.raises(RenderTimeout), time_limit(0.3, "x.pdf"):
+        for _image in range(3):
+            with contextlib.suppress(BaseException):  # as WeasyPrint does around each SVG it draws, then goes on
+                time.sleep(60)
     assert time.monotonic() - started < 5
     with time_limit(5, "y.pdf"):
         time.sleep(0.01)  # a quick render is untouched
@@ -217,7 +216,7 @@ def test_the_country_list_is_iso_3166_as_published() -> None:
     from toolbox.campaign.countries import ASSIGNED
 
     published = {c["alpha_2"] for c in json.loads(ISO_CODES.read_text(encoding="utf-8"))["3166-1"]}
-    assert ASSIGNED == published, (sorted(ASSIGNED - published), sorted(published - ASSIGNED))
+    assert published == ASSIGNED, (sorted(ASSIGNED - published), sorted(published - ASSIGNED))
 
 
 def test_every_country_has_a_name_to_print() -> None:
@@ -225,7 +224,7 @@ def test_every_country_has_a_name_to_print() -> None:
 
     from toolbox.campaign.countries import ASSIGNED, USER_ASSIGNED
 
-    assert ASSIGNED | USER_ASSIGNED <= set(Locale.parse("en").territories)
+    assert set(Locale.parse("en").territories) >= ASSIGNED | USER_ASSIGNED
 
 
 @pytest.mark.parametrize("code", ["ZZ", "EU", "EZ", "UN", "QO", "QM", "QZ", "XA", "XB", "XZ", "AA", "AC", "DG", "EA",

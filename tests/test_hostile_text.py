@@ -16,26 +16,31 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, run_toolbox
+from toolbox.campaign.invisible import hidden_characters
 from toolbox.i18n.catalog import literal_percent
 from toolbox.i18n.checks import check_message, dials, folded, reader_view
-from toolbox.campaign.invisible import hidden_characters
 
 CALL = "Call 0800 11111 now."
 LINK = "Call [0800 11111](tel:080011111)."
 
 HOSTILE = [
     # 1. checks on the wrong text: what readers get differs from what the raw text says
-    (CALL, "Thirrni &#48;&#56;&#48;&#48; &#49;&#49;&#49;&#49;&#50; <!-- 0800 11111 --> tani.", "phone number differs as readers see it"),
+    (CALL, "Thirrni &#48;&#56;&#48;&#48; &#49;&#49;&#49;&#49;&#50; <!-- 0800 11111 --> tani.",
+     "phone number differs as readers see it"),
     (CALL, "Thirrni &#x30;&#x38;&#x30;&#x30; 11112 <!-- 0800 11111 -->", "phone number differs"),
     (CALL, "Thirrni 0800 11111 <!-- --> tani.", "HTML comment"),
-    (CALL, "Thirrni <![CDATA[0800 11111]]> &#48;&#56;&#48;&#48; &#49;&#49;&#49;&#49;&#50;", "phone number differs as readers see it"),
+    (CALL, "Thirrni <![CDATA[0800 11111]]> &#48;&#56;&#48;&#48; &#49;&#49;&#49;&#49;&#50;",
+     "phone number differs as readers see it"),
     (CALL, "Thirrni <?x 0800 11111 ?> 0800 11111", "HTML comment"),
-    ("See https://help.example.org", "Shih <!-- https://help.example.org --> &#104;ttps://evil.example.net", "web address differs as readers see it"),
-    ("Write to sos@help.example.org", "Shkruani <!-- sos@help.example.org --> x&#64;evil.example.net", "e-mail address differs as readers see it"),
+    ("See https://help.example.org", "Shih <!-- https://help.example.org --> &#104;ttps://evil.example.net",
+     "web address differs as readers see it"),
+    ("Write to sos@help.example.org", "Shkruani <!-- sos@help.example.org --> x&#64;evil.example.net",
+     "e-mail address differs as readers see it"),
     (CALL, "Thirrni 0800 11111 ose \u2070\u2078\u2070\u2070 \u00b9\u00b9\u00b9\u00b9\u00b2 tani.",  # superscript digits
      "phone number differs once invisible characters are removed and look-alike digits folded"),
     # 2. invisible and direction-changing characters, raw or as character references
-    (CALL, "Thirrni 0800 11111 tani. 0\u200b8\u200b0\u200b0\u200b \u200b6\u200b6\u200b6\u200b6\u200b6", "U+200B ZERO WIDTH SPACE"),
+    (CALL, "Thirrni 0800 11111 tani. 0\u200b8\u200b0\u200b0\u200b \u200b6\u200b6\u200b6\u200b6\u200b6",
+     "U+200B ZERO WIDTH SPACE"),
     (CALL, "Thirrni \u202e0800 11111\u202c tani.", "U+202E RIGHT-TO-LEFT OVERRIDE"),
     (CALL, "Thirrni \u20670800 11111\u2069 tani.", "U+2067 RIGHT-TO-LEFT ISOLATE"),
     (CALL, "Thirrni &#8238;0800 11111 tani.", "U+202E RIGHT-TO-LEFT OVERRIDE"),
@@ -49,15 +54,20 @@ HOSTILE = [
     (CALL, "Thirrni 0800 11111\u20e3 tani.", "U+20E3 COMBINING ENCLOSING KEYCAP"),
     (CALL, "Thirrni 0800 11111 \U000e0030 tani.", "U+E0030 TAG DIGIT ZERO"),
     (CALL, "Thirrni 0800 11111 ose 0\u31648\u31640\u31640 6\u31646\u31646\u31646\u31646.", "U+3164 HANGUL FILLER"),
-    (CALL, "Thirrni 0800 11111 ose 08\u200900\u200966\u200966\u20096.", "phone number differs once invisible characters"),  # thin spaces
-    (CALL.replace("0800 11111", '<bdi dir="ltr">0800 11111</bdi>'), 'Thirrni <bdi dir="rtl">0800 11111</bdi> tani.', "changes text direction"),
-    (CALL.replace("0800 11111", "<span>0800 11111</span>"), "Thirrni <span dir=rtl>0800 11111</span> tani.", "changes text direction"),
+    (CALL, "Thirrni 0800 11111 ose 08\u200900\u200966\u200966\u20096.",  # thin spaces
+     "phone number differs once invisible characters"),
+    (CALL.replace("0800 11111", '<bdi dir="ltr">0800 11111</bdi>'), 'Thirrni <bdi dir="rtl">0800 11111</bdi> tani.',
+     "changes text direction"),
+    (CALL.replace("0800 11111", "<span>0800 11111</span>"), "Thirrni <span dir=rtl>0800 11111</span> tani.",
+     "changes text direction"),
     # 3. every link target, in every form and letter case
     (LINK, "Thirrni [0800 11111][x].\n\n[x]: tel:080011112", "the link '0800 11111' dials '080011112'"),
     (LINK, "Thirrni [0800 11111](TEL:080011112).", "link target differs"),
     (LINK, "Thirrni [0800 11111](https://evil.example.net).", "shows a phone number but goes to 'https://evil.example.net'"),
     ("Read <https://help.example.org>.", "Lexoni <https://evil.example.net>.", "link target differs"),
-    ("Read <https://help.example.org>.", "Lexoni [help.example.org](https://evil.example.net).", "the link 'help.example.org' goes to 'https://evil.example.net'"),
+    ("Read <https://help.example.org>.", "Lexoni [help.example.org](https://evil.example.net).", "the link 'help.example.org' "
+                                                                                                 "goes to "
+                                                                                                 "'https://evil.example.net'"),
     ("See https://help.example.org.", "Shih HTTPS://evil.example.net.", "web address differs"),
     ("See astra.rs.", "Shih astra.com.", "web address differs: source ['astra.rs'], translation ['astra.com']"),
     ('Call <a href="tel:080011111">0800 11111</a>.', 'Thirrni <a href="&#116;el:080011112">0800 11111</a>.', "dials '080011112'"),
@@ -80,8 +90,10 @@ def test_hostile_translation_is_refused(source: str, translation: str, expected:
 FINE = [
     (CALL, "Thirrni 0800 11111 tani."),
     (CALL, "Thirrni&nbsp;0800 11111 tani &amp; sot."),
-    ("I want to call 0800 11111", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 0800 11111 \u062a\u0645\u0627\u0633 \u0628\u06af\u06cc\u0631\u0645"),
-    ("I want help", "\u0986\u09ae\u09bf \u09b8\u09be\u09b9\u09be\u09af\u09cd\u200d\u09af \u099a\u09be\u0987"),  # Bengali ya-phala with ZWJ
+    ("I want to call 0800 11111", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 0800 11111 \u062a\u0645\u0627\u0633 "
+                                  "\u0628\u06af\u06cc\u0631\u0645"),
+    # Bengali ya-phala with ZWJ
+    ("I want help", "\u0986\u09ae\u09bf \u09b8\u09be\u09b9\u09be\u09af\u09cd\u200d\u09af \u099a\u09be\u0987"),
     ("Windows, please", "\u0644\u0637\u0641\u0627\u064b Windows\u200f \u0631\u0627"),  # RLM beside a Latin word
     ("Human trafficking", "Menschen\u00adhandel"),
     (LINK, "Thirrni [0800 11111][x].\n\n[x]: tel:080011111"),
@@ -140,7 +152,8 @@ def test_plural_and_singular_template_translations_keep_a_literal_percent() -> N
 
     from toolbox.i18n.catalog import Translator
 
-    tr = Translator("sq", ["sq", "en"], "en", {"sq": {"free": "100% falas", "%(num)d page": ("%(num)d faqe (100%)", "%(num)d faqe (100%)")}})
+    tr = Translator("sq", ["sq", "en"], "en",
+                    {"sq": {"free": "100% falas", "%(num)d page": ("%(num)d faqe (100%)", "%(num)d faqe (100%)")}})
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # as render/templates.py does
     env.globals.update(gettext=tr.gettext, ngettext=tr.ngettext)

@@ -38,7 +38,8 @@ SQ = {
     "A good job offer can be checked.": "Një ofertë e mirë pune mund të kontrollohet.",
     "Call before you travel: we check job offers for free.": "Telefononi para se të udhëtoni: ne i kontrollojmë ofertat falas.",
     "Job offer abroad? Check it before you pay or travel.": "Ofertë pune jashtë? Kontrollojeni para se të paguani.",
-    "Explain in two or three short sentences what is happening, without blame.": "Shpjegoni shkurt çfarë po ndodh, pa fajësuar askënd.",
+    "Explain in two or three short sentences what is happening, without blame.":
+        "Shpjegoni shkurt çfarë po ndodh, pa fajësuar askënd.",
     "Someone keeps your passport.": "Dikush ua mban pasaportën.",
     "You must pay a fee to get the job.": "Duhet të paguani një tarifë për punën.",
     "There is no written contract.": "Nuk ka kontratë me shkrim.",
@@ -118,7 +119,8 @@ def test_round_trip_translate_build_change_update(project: Path) -> None:
     strict = run_toolbox("build", "--strict", cwd=project)
     assert strict.returncode == 1
     line = entry_line(po, "Someone keeps your passport or ID card.")
-    assert f"locales/sq/LC_MESSAGES/jobs.po:{line - 3}" in strict.stderr or f"jobs.po:{line}" in strict.stderr or "jobs.po:" in strict.stderr
+    assert (f"locales/sq/LC_MESSAGES/jobs.po:{line - 3}" in strict.stderr or f"jobs.po:{line}" in strict.stderr
+            or "jobs.po:" in strict.stderr)
     assert "fuzzy (outdated): 'Someone keeps your passport or ID card.'" in strict.stderr
     assert "Traceback" not in strict.stderr
 
@@ -165,7 +167,8 @@ def test_a_locale_without_template_catalog_is_told_how_to_start_it(tmp_path: Pat
     (project / "locales/tr/LC_MESSAGES/toolbox.po").unlink()
     assert run_toolbox("new", "jobs", cwd=project).returncode == 0
     toml = project / "campaigns/jobs/campaign.toml"
-    text = toml.read_text().replace('locales = ["en"]', 'locales = ["en", "tr"]').replace('formats = ["site", "leaflet"]', 'formats = ["site"]')
+    text = toml.read_text().replace('locales = ["en"]', 'locales = ["en", "tr"]').replace('formats = ["site", "leaflet"]',
+                                                                                          'formats = ["site"]')
     toml.write_text(text.replace("[campaign]\n", "[campaign]\nmin_translated = 0\n", 1))
     built = run_toolbox("build", "--jobs", "1", cwd=project)
     assert built.returncode == 0, built.stderr

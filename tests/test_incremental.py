@@ -37,7 +37,10 @@ def project(tmp_path: Path) -> Path:
     assert run_toolbox("new", "jobs", cwd=project).returncode == 0
     toml = project / "campaigns/jobs/campaign.toml"
     text = toml.read_text()
-    text = text.replace('locales = ["en"]', 'locales = ["en", "sq"]').replace('formats = ["site", "leaflet"]', 'formats = ["site", "leaflet", "card"]')
+    text = text.replace('locales = ["en"]', 'locales = ["en", "sq"]').replace('formats = ["site", "leaflet"]', 'formats = '
+                                                                                                               '["site", '
+                                                                                                               '"leaflet", '
+                                                                                                               '"card"]')
     text = text.replace('countries = ["MK"]', 'countries = ["MK", "AL"]')
     text += '\n[[countries.AL.hotlines]]\nname = "SOS line"\nnumber = "116 006"\nfree = true\n'
     toml.write_text(text)
@@ -206,7 +209,8 @@ def test_files_of_a_failed_build_are_removed_once_no_build_makes_them(tmp_path: 
     out = project / "dist"
     failed = run_toolbox("build", "--jobs", "1", cwd=project)
     assert failed.returncode == 1 and "missing glyphs (tofu) for U+0F40" in failed.stderr, failed.stderr
-    albanian = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and ("-al-" in p.name or p.name == "al.html"))
+    albanian = sorted(str(p.relative_to(out)) for p in out.rglob("*")
+                      if p.is_file() and ("-al-" in p.name or p.name == "al.html"))
     assert any(rel.endswith("-al-card.pdf") for rel in albanian), albanian  # written, then the build failed
     mine = out / "demo/en/help/al.html"
     mine.write_text("<p>my own page, not toolbox's</p>", encoding="utf-8")
@@ -251,7 +255,8 @@ def test_links_in_place_of_toolboxs_own_files_lead_nowhere(site_build: tuple[Pat
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # A journal elsewhere "proving" toolbox wrote the user's file: followed, it would be removed.
-    (elsewhere / "journal").write_text(json.dumps({"path": "demo/mine.html", "sha256": hashlib.sha256(b"mine").hexdigest()}) + "\n")
+    (elsewhere / "journal").write_text(json.dumps({"path": "demo/mine.html",
+                                                   "sha256": hashlib.sha256(b"mine").hexdigest()}) + "\n")
     (elsewhere / "manifest.json").write_bytes((built / "manifest.json").read_bytes())
     (elsewhere / "state.json").write_bytes((built / ".toolbox-state.json").read_bytes())
     before = {p.name: p.read_bytes() for p in elsewhere.iterdir()}

@@ -11,8 +11,17 @@ import re
 import pytest
 from markupsafe import Markup
 
-from toolbox.i18n.numbers import (LRI, PDI, Hotline, digits, find_spans, isolate_html, isolate_plain_html,
-                                  isolate_text, looks_like_phone)
+from toolbox.i18n.numbers import (
+    LRI,
+    PDI,
+    Hotline,
+    digits,
+    find_spans,
+    isolate_html,
+    isolate_plain_html,
+    isolate_text,
+    looks_like_phone,
+)
 from toolbox.i18n.segments import inline_html, render_blocks, split_blocks
 from toolbox.outreach.sms import count, sms_text
 
@@ -153,8 +162,8 @@ def test_template_strings_of_right_to_left_locales_isolate_with_characters(tmp_p
     from pathlib import Path
 
     from conftest import make_project
-    from toolbox.errors import Collector
     from toolbox.campaign.load import load_campaign
+    from toolbox.errors import Collector
     from toolbox.i18n.localize import translators
     from toolbox.project import Project
 
@@ -188,8 +197,9 @@ def test_hotline_printed_inside_a_link_has_no_link_of_its_own() -> None:
 
 
 def test_what_hotline_becomes_per_output() -> None:
-    from toolbox.campaign.hotlines import hotline_for, main_hotline
-    from toolbox.campaign.model import Campaign, CampaignInfo, Country, Hotline as Line
+    from toolbox.campaign.model import Campaign, CampaignInfo, Country
+    from toolbox.campaign.model import Hotline as Line
+    from toolbox.i18n.hotlines import hotline_for, main_hotline
 
     def country(code: str, number: str) -> Country:
         return Country(hotlines=[Line(name="SOS", number=number)], code=code)

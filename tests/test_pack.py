@@ -78,9 +78,11 @@ def test_sms_segment_counts() -> None:
 def test_bundles_unzip_verify_and_open(packed: Path, manifest: dict, tmp_path: Path) -> None:
     zips = sorted(packed.glob("*.zip"))
     names = {z.stem for z in zips}
-    expected = {f"{o['campaign']}_{o['country'].lower()}_{o['locale']}" for o in manifest["outputs"] if o["path"].endswith(".pdf")}
+    expected = {f"{o['campaign']}_{o['country'].lower()}_{o['locale']}" for o in manifest["outputs"]
+                if o["path"].endswith(".pdf")}
     assert names == expected and "safe-journeys_mk_sq" in names
-    private = [s.encode() for s in {getpass.getuser(), socket.gethostname(), str(Path.home()), str(packed), os.getcwd()} if len(s) > 2]
+    private = [s.encode() for s in {getpass.getuser(), socket.gethostname(), str(Path.home()), str(packed),
+                                    os.getcwd()} if len(s) > 2]
     for z in zips:
         data = z.read_bytes()
         assert not [p for p in private if p in data], z.name  # no user, machine or absolute path
@@ -105,7 +107,8 @@ def test_bundles_unzip_verify_and_open(packed: Path, manifest: dict, tmp_path: P
         assert any(p.startswith("audio/") for p in files) == (locale != "rmn")  # no voice for Romani, no recording
         guide = [f for f in files.values() if f["format"] == "guide"]
         assert len(guide) == 1 and guide[0]["path"] == f"safe-journeys-{locale}-{country}-guide.pdf" and guide[0]["pages"] == 1
-        guide_text = subprocess.run(["pdftotext", "-raw", str(folder / guide[0]["path"]), "-"], capture_output=True, text=True).stdout
+        guide_text = subprocess.run(["pdftotext", "-raw", str(folder / guide[0]["path"]), "-"], capture_output=True,
+                                    text=True).stdout
         for rel in files:
             if rel.startswith("print/") and locale not in ("ar", "fa"):  # the guide names every print file of the bundle
                 assert rel.removeprefix("print/") in guide_text.replace("\n", ""), (z.name, rel)
@@ -132,8 +135,10 @@ def test_pack_is_reproducible_and_by_group(sample_build: Path, packed: Path, tmp
     assert again.returncode == 0 and again.stdout == ""
     assert {z.name: z.read_bytes() for z in packed.glob("*.zip")} == \
         {z.name: z.read_bytes() for z in (tmp_path / "again").glob("*.zip")}
-    assert (packed / "safe-journeys_catalogue.pdf").read_bytes() == (tmp_path / "again" / "safe-journeys_catalogue.pdf").read_bytes()
-    by_group = run_toolbox("pack", "safe-journeys", "--by-group", "--no-catalogue", "--from", str(sample_build), "--out", str(tmp_path / "g"), "-q")
+    again = tmp_path / "again" / "safe-journeys_catalogue.pdf"
+    assert (packed / "safe-journeys_catalogue.pdf").read_bytes() == again.read_bytes()
+    by_group = run_toolbox("pack", "safe-journeys", "--by-group", "--no-catalogue", "--from", str(sample_build), "--out",
+                           str(tmp_path / "g"), "-q")
     assert by_group.returncode == 0, by_group.stderr
     assert (tmp_path / "g" / "safe-journeys_mk_en_jobs-abroad.zip").is_file()
     assert (tmp_path / "g" / "safe-journeys_mk_en_roma-communities.zip").is_file()
@@ -157,7 +162,8 @@ def test_pack_errors_are_clear(sample_build: Path, tmp_path: Path) -> None:
     assert none.returncode == 1 and "manifest.json: no build here; run 'toolbox build' first" in none.stderr
     assert "Traceback" not in none.stderr
 
-    heavy = run_toolbox("pack", "--no-catalogue", "--from", str(sample_build), "--out", str(tmp_path / "o"), "--image-budget", "20", "--pdf-budget", "10")
+    heavy = run_toolbox("pack", "--no-catalogue", "--from", str(sample_build), "--out", str(tmp_path / "o"), "--image-budget",
+                        "20", "--pdf-budget", "10")
     assert heavy.returncode == 1 and "Traceback" not in heavy.stderr
     assert "share image weighs" in heavy.stderr and "over the budget of 20 KB" in heavy.stderr and "--pdf-budget" in heavy.stderr
     assert not (tmp_path / "o").exists() or not list((tmp_path / "o").glob("*.zip"))  # nothing written

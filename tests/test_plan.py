@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project
-from toolbox.options import Shard
 from toolbox.campaign.load import load_campaign
 from toolbox.campaign.paths import inside
 from toolbox.campaign.validate import validate_campaign
@@ -21,6 +20,7 @@ from toolbox.errors import Collector, ToolboxError
 from toolbox.formats import load as load_formats
 from toolbox.keys import KeyMaker
 from toolbox.manifest import Entry, Manifest
+from toolbox.options import Shard
 from toolbox.plan import plan_campaign
 from toolbox.project import Project
 from toolbox.render.print import PrintOptions
@@ -171,7 +171,8 @@ def _shard(folder: Path, files: dict[str, bytes]) -> Path:
     for rel, data in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(data)
-        outputs.append(Entry("c", "g", rel.split("/")[1], "MK", "leaflet", rel, len(data), hashlib.sha256(data).hexdigest(), pages=2))
+        outputs.append(Entry("c", "g", rel.split("/")[1], "MK", "leaflet", rel, len(data), hashlib.sha256(data).hexdigest(),
+                             pages=2))
     (folder / "manifest.json").write_bytes(Manifest({"toolbox": "test", "campaigns": ["c"]}, tuple(outputs)).to_bytes())
     return folder
 

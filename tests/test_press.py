@@ -86,7 +86,7 @@ def test_rgb_photo_converted_to_cmyk_and_low_resolution_warned(press: dict) -> N
         # A CMYK JPEG, with the photo's colours still there (not flattened to grey)
         assert images[0].Filter == "/DCTDecode"
         picture = Image.open(io.BytesIO(images[0].read_raw_bytes()))
-        assert picture.mode == "CMYK" and len(set(zip(*[iter(picture.tobytes())] * 4))) > 50
+        assert picture.mode == "CMYK" and len(set(zip(*[iter(picture.tobytes())] * 4, strict=True))) > 50
     warned = [line for line in press["stderr"].splitlines() if "cover.png prints at" in line]
     assert warned, press["stderr"]
     ppi = int(re.search(r"at (\d+) ppi", warned[0]).group(1))
@@ -114,7 +114,7 @@ def _gs_cmyk(pdf: Path, tmp: Path, page: int, box: str = "-dUseBleedBox", dpi: i
 def test_ink_coverage_and_cover_colour_run_into_the_bleed(press: dict, tmp_path: Path) -> None:
     image = _gs_cmyk(press["out"] / LEAFLET, tmp_path, 1)
     width, height = image.size
-    totals = [sum(px) * 100 / 255 for px in zip(*[iter(image.tobytes())] * 4)]
+    totals = [sum(px) * 100 / 255 for px in zip(*[iter(image.tobytes())] * 4, strict=True)]
     assert 150 < max(totals) <= 300, max(totals)  # the accent colour is heavy, but within the coated limit
     dpmm = 72 / 25.4
     # In the bleed, 1.5 mm outside the trim: the cover's colour on its top, bottom and outer edge, paper elsewhere.
@@ -132,7 +132,7 @@ def test_body_text_and_qr_code_in_black_ink_only(press: dict, tmp_path: Path) ->
     dpmm = 150 / 25.4
     # The back panel (100–200 mm from the left of the outside): its text and the QR code.
     panel = image.crop((round(100 * dpmm), 0, round(197 * dpmm), image.height))
-    dark = [px for px in zip(*[iter(panel.tobytes())] * 4) if px[3] > 200]
+    dark = [px for px in zip(*[iter(panel.tobytes())] * 4, strict=True) if px[3] > 200]
     assert len(dark) > 2000
     assert all(c == m == y == 0 for c, m, y, _ in dark), {px for px in dark if px[:3] != (0, 0, 0)}
 

@@ -290,7 +290,8 @@ def test_press_profile_adds_bleed_and_crop_marks_and_writes_pdf_x(tmp_path: Path
 
 
 def test_campaign_settings_choose_press_profile_and_variant(tmp_path: Path) -> None:
-    project = demo_project(tmp_path, lambda t: t.replace("eu_funded = true", 'eu_funded = true\nprint_marks = true\npdf_x = "x-1a"'))
+    project = demo_project(tmp_path, lambda t: t.replace("eu_funded = true", 'eu_funded = true\nprint_marks = true\npdf_x = '
+                                                                             '"x-1a"'))
     out = tmp_path / "out"
     assert run_toolbox("build", "--out", str(out), cwd=project).returncode == 0
     poster = next(out.rglob("*-poster-a4.pdf"))
@@ -349,7 +350,8 @@ def demo_build(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name, page", [("leaflet", 1), ("leaflet", 2), ("card", 1), ("card", 2), ("poster-a4", 1), ("factsheet", 1)])
+@pytest.mark.parametrize("name, page",
+                         [("leaflet", 1), ("leaflet", 2), ("card", 1), ("card", 2), ("poster-a4", 1), ("factsheet", 1)])
 def test_previews_match_the_checked_in_pictures(demo_build: Path, name: str, page: int) -> None:
     """Grey 20 dpi renderings against tests/fixtures/previews/ (mean difference under 2%).
 
@@ -364,7 +366,7 @@ def test_previews_match_the_checked_in_pictures(demo_build: Path, name: str, pag
         reference.write_bytes(b"P5\n%d %d\n255\n" % (width, height) + pixels)
     ref = reference.read_bytes().split(b"\n", 3)
     assert tuple(int(v) for v in ref[1].split()) == (width, height)
-    diff = sum(abs(a - b) for a, b in zip(pixels, ref[3])) / (255 * len(pixels))
+    diff = sum(abs(a - b) for a, b in zip(pixels, ref[3], strict=True)) / (255 * len(pixels))
     assert diff < 0.02, f"{name} page {page} differs from {reference.name} by {diff:.1%}"
 
 

@@ -38,9 +38,11 @@ def test_render_groups_list_items_and_marks_fallback_language() -> None:
 
 
 def test_untrusted_markup_is_sanitised() -> None:
-    html = str(inline_html('Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) <b onclick="x">b</b>'))
+    html = str(inline_html('Hi <script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1)) <b '
+                           'onclick="x">b</b>'))
     assert "script" not in html and "onerror" not in html and "javascript" not in html and "onclick" not in html
-    assert str(inline_html("**a** [b](https://x.org)")) == '<strong>a</strong> <a href="https://x.org" rel="noopener noreferrer">b</a>'
+    assert str(inline_html("**a** [b](https://x.org)")) == \
+        '<strong>a</strong> <a href="https://x.org" rel="noopener noreferrer">b</a>'
     assert plain_text("Call **now** & ask") == "Call now & ask"
 
 

@@ -87,8 +87,10 @@ def small(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
     toml = project / "campaigns/demo/campaign.toml"
     text = toml.read_text(encoding="utf-8")
     first = text[text.index("\n[[groups]]\n") + 1:text.index("# Help contacts")]
-    second = first.replace('id = "jobs-abroad"', 'id = "second-group"').replace('formats = ["site", "leaflet"]', 'formats = ["site"]')
-    text = text.replace(first, first.replace('formats = ["site", "leaflet"]', 'formats = ["site", "leaflet"]\noffline = true') + second)
+    second = first.replace('id = "jobs-abroad"', 'id = "second-group"').replace('formats = ["site", "leaflet"]',
+                                                                                'formats = ["site"]')
+    text = text.replace(first,
+                        first.replace('formats = ["site", "leaflet"]', 'formats = ["site", "leaflet"]\noffline = true') + second)
     toml.write_text(text, encoding="utf-8")
     out = project / "out"
     result = run_toolbox("-C", str(project), "build", "--out", str(out), "--previews", "first", "-v")

@@ -19,7 +19,6 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from conftest import make_project, run_toolbox
-
 from toolbox.errors import Collector
 from toolbox.i18n.flags import for_locale, sms_length
 from toolbox.i18n.glossary import check_glossary, export_glossary, read_glossary
@@ -218,7 +217,8 @@ def test_csv_round_trip_reports_what_the_build_reports(project: Path, tmp_path: 
 def test_xliff_round_trip_names_the_unit(project: Path, tmp_path: Path) -> None:
     work = tmp_path / "p"
     shutil.copytree(project, work, symlinks=True)
-    assert run_toolbox("i18n", "export", "sq", "--format", "xliff", "--domain", "jobs", "-o", str(tmp_path), cwd=work).returncode == 0
+    exported = run_toolbox("i18n", "export", "sq", "--format", "xliff", "--domain", "jobs", "-o", str(tmp_path), cwd=work)
+    assert exported.returncode == 0
     xlf = tmp_path / "jobs.sq.xlf"
     text = xlf.read_text(encoding="utf-8")
     assert 'target-language="sq"' in text and f"<source>{DANGER}</source>" in text
@@ -249,7 +249,7 @@ def test_screenshots_outline_each_message_where_the_layout_put_it(project: Path,
     image = Image.open(tmp_path / on_card["file"]).convert("RGB")
     assert image.size == (322, 208)  # 85 × 55 mm at 96 px per inch
     x, y, w, h = on_card["rect"]
-    assert 0 <= x and x + w <= image.width and 0 <= y and y + h <= image.height
+    assert x >= 0 and x + w <= image.width and y >= 0 and y + h <= image.height
     # The outline is drawn around the rectangle the mapping gives (red, one px outside it).
     edge = [image.getpixel((int(x + w / 2), int(y - 1))), image.getpixel((int(x - 1), int(y + h / 2)))]
     assert all(px[0] > 150 and px[1] < 90 and px[2] < 90 for px in edge), edge
@@ -288,7 +288,8 @@ def test_serve_locale_rebuilds_only_that_locale_and_shows_its_warnings(project: 
     seconds = time.perf_counter() - started
     print(f"serve --locale sq: rebuild after a catalog save took {seconds:.1f} s ({said[-1]})")
     assert "(5 rendered)" in said[-1]  # sq's leaflet, card, two share images and print guide; nothing of en
-    assert any("overflow in share image" in w and f"(message “{KEY}”)" in w for w in preview.state.warnings), preview.state.warnings
+    warnings = preview.state.warnings
+    assert any("overflow in share image" in w and f"(message “{KEY}”)" in w for w in warnings), warnings
     server = _Server(("127.0.0.1", 0), preview.handler(allowed_hosts("127.0.0.1")))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -34,10 +34,10 @@ _PUBLIC = {
 }
 
 if TYPE_CHECKING:
-    from .pipeline import build, merge, validate
     from .errors import Problem, ToolboxError
     from .options import BuildOptions, Shard
     from .outreach.pack import pack
+    from .pipeline import build, merge, validate
     from .project import Project
     from .report import BuildFailed, BuildReport
 

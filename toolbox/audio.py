@@ -16,14 +16,22 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import jinja2
 
 from .campaign.contacts import shown_country
+from .campaign.model import Campaign, TargetGroup
 from .errors import Problem, display_path
 from .i18n.localize import Localizer
-from .campaign.model import Campaign
 from .project import Project
 from .render import audio as sound
+from .render.audio import wanted
 from .render.templates import render
+
+if TYPE_CHECKING:  # handed in by the build, never imported from here
+    from .schedule import Workers
+    from .write import OutputWriter
 
 log = logging.getLogger("toolbox")
 
@@ -54,11 +62,7 @@ class AudioPlan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def wanted(group) -> bool:
-    return bool(group.formats)
-
-
-def plan_audio(project: Project, env, campaigns: list[Campaign]) -> AudioPlan:
+def plan_audio(project: Project, env: jinja2.Environment, campaigns: list[Campaign]) -> AudioPlan:
     """Every audio version the build makes, with its script rendered and its key."""
     plan = AudioPlan()
     voices = sound.load_voices(project.templates)
@@ -79,7 +83,8 @@ def plan_audio(project: Project, env, campaigns: list[Campaign]) -> AudioPlan:
                         why = ("the campaign takes recordings only (audio = \"recorded-only\")" if policy == "recorded-only"
                                else f"no synthetic voice speaks {tag} (templates/audio/voices.toml)")
                         plan.notices.append(f"{campaign.id}: no audio for '{group.id}' in {tag} ({cc}): {why}; "
-                                            f"add a recording as {display_path(campaign.folder / 'audio' / group.id / (tag + '.ogg'))}")
+                                            f"add a recording as "
+                                            f"{display_path(campaign.folder / 'audio' / group.id / (tag + '.ogg'))}")
                         continue
                     if localizer is None:
                         localizer = Localizer(project, campaign, tag)
@@ -105,7 +110,8 @@ def plan_audio(project: Project, env, campaigns: list[Campaign]) -> AudioPlan:
     return plan
 
 
-def _script(project: Project, env, campaign: Campaign, localizer: Localizer, group, cc: str):
+def _script(project: Project, env: jinja2.Environment, campaign: Campaign, localizer: Localizer, group: TargetGroup,
+            cc: str) -> list[list[tuple[str, str]]]:
     ctx = {
         "group": localizer.group(group, cc),
         "country": localizer.country(shown_country(campaign, cc)),
@@ -116,7 +122,7 @@ def _script(project: Project, env, campaign: Campaign, localizer: Localizer, gro
     return sound.script_text(render(env, SCRIPT_TEMPLATE, ctx, localizer.tr))
 
 
-def _fell_back(paragraphs, localizer: Localizer, text: str) -> bool:
+def _fell_back(paragraphs: list[list[tuple[str, str]]], localizer: Localizer, text: str) -> bool:
     """True when the script holds text of another language (a fallback), which this voice would mispronounce."""
     return localizer.tr.usage.translated < 1.0 and localizer.info.tag != localizer.campaign.campaign.source_locale
 
@@ -126,8 +132,8 @@ def seconds_label(seconds: float) -> str:
     return f"{minutes}:{rest:02d}"
 
 
-def build_audio(project: Project, env, campaigns: list[Campaign], workers, writer, state: dict, new_state: dict,
-                report) -> dict[str, list[dict]]:
+def build_audio(project: Project, env: jinja2.Environment, campaigns: list[Campaign], workers: Workers, writer: OutputWriter,
+                state: dict, new_state: dict, report: Any) -> dict[str, list[dict]]:
     """Make (or keep) every audio version; campaign → [{group, locale, country, ogg, mp3, bytes, seconds, synthetic}]."""
     from dataclasses import asdict
 
@@ -151,7 +157,7 @@ def build_audio(project: Project, env, campaigns: list[Campaign], workers, write
             new_state[name] = old
         else:
             todo.append(item)
-    done = dict(zip((id(i) for i in todo), workers.audio([i.job for i in todo])))
+    done = dict(zip((id(i) for i in todo), workers.audio([i.job for i in todo]), strict=True))
     failures = []
     for item in plan.items:
         name = f"audio:{item.paths[0]}"
@@ -182,23 +188,3 @@ def build_audio(project: Project, env, campaigns: list[Campaign], workers, write
         raise ToolboxError(failures)
     report.audio = sum(len(v) for v in made.values())
     return made
-
-
-def voice_messages(project: Project, campaign: Campaign, tag: str, cc: str) -> list[str]:
-    """Audio files a locale × country's bundles will carry (for the print guide), without rendering any script.
-
-    A group counts when it has a recording, or a voice under ``audio = "synthetic"``; a draft
-    dropped because its text fell back to another language is still counted (rare: a gap the
-    translation gate reports anyway).
-    """
-    policy = campaign.campaign.audio
-    if policy == "none":
-        return []
-    voices = sound.load_voices(project.templates)
-    files = []
-    for group in campaign.groups:
-        if not wanted(group) or tag not in group.locales or cc not in group.countries:
-            continue
-        if sound.recording(campaign.folder, group.id, tag, cc) or (policy == "synthetic" and voices.voice(tag)):
-            files.append(sound.audio_path(campaign.id, group.id, tag, cc, "ogg").rsplit("/", 1)[-1])
-    return files

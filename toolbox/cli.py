@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,7 +17,13 @@ from .errors import Problem, ToolboxError, display_path
 from .render.timelimit import DEFAULT_TIME_LIMIT
 from .render.weight import DEFAULT_BUDGET, IMAGE_BUDGET, PDF_BUDGET
 
+if TYPE_CHECKING:
+    from .campaign.model import Campaign
+    from .report import BuildReport
+
 log = logging.getLogger("toolbox")
+#: A click command function, kept as it is by the decorators that add options to it.
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -47,7 +54,7 @@ class Ctx:
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-def _verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
+def _verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
     """-v/-q work after the subcommand too (toolbox build -q)."""
     obj = ctx.find_object(Ctx)
     if obj is None or not value:
@@ -59,8 +66,9 @@ def _verbosity(ctx: click.Context, param: click.Parameter, value) -> None:
     _setup_logging(obj.verbose, obj.quiet)
 
 
-def output_options(f):
-    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity, help="Print only warnings and errors.")(f)
+def output_options(f: F) -> F:
+    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_verbosity,
+                     help="Print only warnings and errors.")(f)
     return click.option("-v", "--verbose", count=True, expose_value=False, callback=_verbosity, help="Say more (-vv: debug).")(f)
 
 
@@ -87,7 +95,8 @@ def cli(ctx: click.Context, project_dir: Path | None, verbose: int, quiet: bool)
 
 @cli.command()
 @click.argument("campaigns", nargs=-1)
-@click.option("--strict", is_flag=True, help="Treat warnings (a symbolic link in templates/ to outside the project, no base_url) as errors.")
+@click.option("--strict", is_flag=True, help="Treat warnings (a symbolic link in templates/ to outside the project, no base_url) "
+                                             "as errors.")
 @output_options
 @pass_ctx
 def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
@@ -108,20 +117,25 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder. Default: dist/ in the project folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings (overflow, rendering problems) as errors.")
-@click.option("--print", "press", is_flag=True, help="Files for the print shop: PDF/X-4 in CMYK with the campaign's ICC profile (print_profile; default FOGRA39) as output intent, 3 mm bleed, crop marks, and a preflight report.")
+@click.option("--print", "press", is_flag=True, help="Files for the print shop: PDF/X-4 in CMYK with the campaign's ICC profile "
+                                                     "(print_profile; default FOGRA39) as output intent, 3 mm bleed, crop marks, "
+                                                     "and a preflight report.")
 @click.option("--pdf-x", type=click.Choice(["x-4", "x-1a"]), default=None,
               help="With --print: the PDF/X version (default: the campaign's pdf_x, else x-4).")
 @click.option("--archive", is_flag=True, help="Write PDF/A-3b (archiving) instead of the default tagged PDF/UA-1.")
 @click.option("--previews", type=click.Choice(["none", "first", "all"]), default="first", show_default=True,
-              help="PNG previews of print outputs beside them (first page or every page), shown on the microsite's downloads pages and as its share images.")
+              help="PNG previews of print outputs beside them (first page or every page), shown on the microsite's downloads "
+                   "pages and as its share images.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Render in N worker processes. Default: the number of cores.")
 @click.option("--force", is_flag=True, help="Render everything again, even outputs whose inputs did not change.")
 @click.option("--shard", default=None, metavar="K/N",
-              help="Build only the K-th of N deterministic slices of the print outputs (no microsite); join the slices with 'toolbox merge'.")
+              help="Build only the K-th of N deterministic slices of the print outputs (no microsite); join the slices with "
+                   "'toolbox merge'.")
 @click.option("--locale", "locales", multiple=True, metavar="LOCALE",
               help="Build only this locale's outputs (repeatable); the microsite keeps its source-language pages.")
-@click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find untranslatable strings and overflow.")
+@click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find "
+                                             "untranslatable strings and overflow.")
 @click.option("--page-budget", type=click.FloatRange(min=0), default=DEFAULT_BUDGET // 1024, show_default=True, metavar="KB",
               help="Fail when a microsite page weighs more than KB compressed (HTML + CSS, fonts aside); 0: no budget.")
 @click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True,
@@ -166,7 +180,8 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
                 f"{len(report.notices)} without audio (no recording, no voice; -v lists them; docs/audio.md)")
     removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
-        f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: {report.rendered} rendered, "
+        f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: "
+        f"{report.rendered} rendered, "
         f"{report.reused} reused{removed}; {len(report.warnings)} warnings) into {out_dir} in {report.seconds:.1f} s; "
         f"open {out_dir / 'index.html'}"
     )
@@ -244,8 +259,8 @@ def _progress(obj: Ctx) -> Iterator[Callable[[int, int, str, bool], None] | None
 
     def tick(done: int, total: int, path: str, reused: bool) -> None:
         if not bars:
-            bar = click.progressbar(length=total, label="print files", show_pos=True, show_eta=True, width=28,
-                                    file=click.get_text_stream("stderr"))
+            bar: Any = click.progressbar(length=total, label="print files", show_pos=True, show_eta=True, width=28,
+                                    file=sys.stderr)  # click 8.5 deprecates get_text_stream
             bars.append(bar.__enter__())
         bars[0].update(done - bars[0].pos)
 
@@ -256,7 +271,7 @@ def _progress(obj: Ctx) -> Iterator[Callable[[int, int, str, bool], None] | None
             bars[0].__exit__(None, None, None)
 
 
-def _say_weights(obj: Ctx, report) -> None:
+def _say_weights(obj: Ctx, report: BuildReport) -> None:
     """Microsite page weights: every page with -v, else the heaviest and the budget."""
     from .render.weight import kb
 
@@ -273,8 +288,10 @@ def _say_weights(obj: Ctx, report) -> None:
 
 @cli.command()
 @click.argument("campaigns", nargs=-1)
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on. Keep the default: the preview is for this machine only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Keep the default: the preview is for this machine only.")
 @click.option("--no-open", is_flag=True, help="Do not open a browser window.")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Build into this folder (default: a temporary folder, removed when the server stops).")
@@ -372,8 +389,8 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
     file is checked against the build's manifest and the size budgets first;
     nothing is written when one fails. Layout: docs/outreach.md.
     """
-    from .render.weight import kb
     from .outreach.pack import pack as run_pack
+    from .render.weight import kb
 
     build_path = (build_dir or obj.project.root / "dist").resolve()
     out_dir = out.resolve()
@@ -388,7 +405,8 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
             obj.say(f"  {kb(len(f.data)):>10}  {f.path}")
     if catalogue:
         for cid in sorted({b.campaign for b in bundles}):
-            obj.say(f"{out_dir / (cid + '_catalogue.pdf')}  {kb((out_dir / (cid + '_catalogue.pdf')).stat().st_size)}, for coordinators")
+            obj.say(f"{out_dir / (cid + '_catalogue.pdf')}  {kb((out_dir / (cid + '_catalogue.pdf')).stat().st_size)}, for "
+                    f"coordinators")
     obj.say(f"packed {len(bundles)} bundles into {out_dir} (budgets: PDF {pdf_budget or 'none'} KB, "
             f"share image {image_budget or 'none'} KB)")
 
@@ -408,10 +426,13 @@ def new(obj: Ctx, campaign_id: str, title: str | None) -> None:
 
 @cli.group()
 def i18n() -> None:
-    """Translation catalogs: extract, init, update, status; export/import (CSV, XLIFF), glossary, screenshots (see docs/translating.md)."""
+    """Translation catalogs: extract, init, update, status; export/import (CSV, XLIFF), glossary, screenshots.
+
+    See docs/translating.md.
+    """
 
 
-def _i18n_scope(obj: Ctx, locales: tuple[str, ...]):
+def _i18n_scope(obj: Ctx, locales: tuple[str, ...]) -> tuple[list[Campaign], list[str], list[str], dict]:
     from .i18n.catalog import TEMPLATE_DOMAIN
     from .inputs import load_all
 
@@ -519,11 +540,13 @@ def status(obj: Ctx, locales: tuple[str, ...], as_json: bool, missing: bool) -> 
     _, domains, tags, declared = _i18n_scope(obj, locales)
     rows = run(obj.project, tags, domains, declared)
     if as_json:
-        click.echo(json.dumps([{**r.__dict__, "percent": r.percent, "total": r.total} for r in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([{**r.__dict__, "percent": r.percent, "total": r.total} for r in rows], ensure_ascii=False,
+                              indent=2))
         return
     click.echo(f"{'catalog':<22} {'locale':<9} {'done':>5} {'fuzzy':>5} {'todo':>5} {'review':>6} {'%':>6}")
     for r in rows:
-        click.echo(f"{r.domain:<22} {r.locale:<9} {r.translated:>5} {r.fuzzy:>5} {r.untranslated:>5} {r.review:>6} {r.percent:>6.1f}")
+        click.echo(f"{r.domain:<22} {r.locale:<9} {r.translated:>5} {r.fuzzy:>5} {r.untranslated:>5} {r.review:>6} "
+                   f"{r.percent:>6.1f}")
         if missing:
             for mid in r.untranslated_ids:
                 click.echo(f"    untranslated: {mid}")
@@ -704,5 +727,6 @@ def main() -> None:
             sys.exit(1)
         if "-v" in sys.argv or "--verbose" in sys.argv or "-vv" in sys.argv:
             raise
-        click.echo(f"toolbox: internal error: {type(exc).__name__}: {exc} (run again with -v for details, and report it)", err=True)
+        click.echo(f"toolbox: internal error: {type(exc).__name__}: {exc} (run again with -v for details, and report it)",
+                   err=True)
         sys.exit(2)

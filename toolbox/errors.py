@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -53,7 +54,7 @@ class ToolboxError(click.ClickException):
         self.problems = sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def show(self, file=None) -> None:  # noqa: D102 - click's hook
+    def show(self, file: IO[Any] | None = None) -> None:  # click calls it to print the error
         for problem in self.problems:
             click.echo(str(problem), err=True)
         errors = sum(1 for p in self.problems if p.severity == "error")

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Iterator
 
 from .campaign.tomlpos import key_lines, line_of, syntax_error
 from .errors import Collector, Problem, display_path
@@ -160,6 +161,12 @@ def load(templates: Path) -> Formats:
 _cache: dict[tuple[Path, int, int], Formats | list[Problem]] = {}
 
 
+def chosen(templates: Path) -> list[str] | None:
+    """What a group may list in formats = [...]; None when formats.toml has problems (reported with the templates)."""
+    found = read(templates, Collector())
+    return found.chosen if found is not None else None
+
+
 def read(templates: Path, problems: Collector) -> Formats | None:
     """The registry of ``templates``, its problems added to ``problems`` (None when it has errors)."""
     path = templates / FILE
@@ -211,7 +218,7 @@ def _parse(templates: Path, path: Path, problems: Collector) -> tuple[Format, ..
         if not _ID.match(fid):
             err((fid,), f"format id '{fid}' must be lower-case letters, digits and '-', starting with a letter")
             continue
-        made = _format(templates, fid, table, lambda key, message: err((fid, *key), message))
+        made = _format(templates, fid, table, partial(_within, err, fid))
         if made is not None:
             kinds.append(made if made.line is not None else _at(made, line_of(lines, (fid,))))
     if not data:
@@ -227,7 +234,12 @@ def _at(fmt: Format, line: int | None) -> Format:
     return replace(fmt, line=line)
 
 
-def _format(templates: Path, fid: str, table: dict, err) -> Format | None:
+def _within(err: Callable[[tuple, str], None], fid: str, key: tuple, message: str) -> None:
+    """A problem of a key of table ``fid``."""
+    err((fid, *key), message)
+
+
+def _format(templates: Path, fid: str, table: dict, err: Callable[[tuple, str], None]) -> Format | None:
     ok = True
     for key in table:
         if key not in _KEYS:
@@ -295,7 +307,7 @@ def _format(templates: Path, fid: str, table: dict, err) -> Format | None:
                   tuple(size) if size else None, bundle, downloads)
 
 
-def _papers(fid: str, value: object, family: str, err) -> tuple[Paper, ...] | None:
+def _papers(fid: str, value: object, family: str, err: Callable[[tuple, str], None]) -> tuple[Paper, ...] | None:
     example = 'papers = [{ size = "a4", label = "A4 portrait" }]'
     if not isinstance(value, list):
         err(("papers",), f"papers of [{fid}] must be a list of tables, e.g. {example}")
@@ -303,7 +315,7 @@ def _papers(fid: str, value: object, family: str, err) -> tuple[Paper, ...] | No
     if family == PRINT and not value:
         err(("papers",), f"[{fid}] needs at least one paper, e.g. {example}")
         return None
-    papers = []
+    papers: list[Paper] = []
     for i, item in enumerate(value):
         if not isinstance(item, dict):
             err(("papers", i), f"paper {i + 1} of [{fid}] must be a table, e.g. {{ size = \"a4\", label = \"A4 portrait\" }}")

@@ -11,19 +11,21 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .campaign.hotlines import literal_number_problems, placeholder_problems
 from .campaign.load import find_campaigns, load_campaign
 from .campaign.model import Campaign
 from .campaign.validate import validate_campaign
 from .errors import Collector, Problem, display_path
+from .formats import chosen as chosen_formats
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .i18n.checks import check_po
-from .i18n.glossary import check_glossary, glossary_path, read_glossary
 from .i18n.coverage import coverage
+from .i18n.glossary import check_glossary, glossary_path, read_glossary
+from .i18n.hotlines import literal_number_problems, placeholder_problems
 from .i18n.locales import chain, resolve
 from .i18n.pseudo import TAG as PSEUDO
+from .i18n.validate import validate_languages
 from .project import Project
-from .render.themecheck import check_designs
+from .render.themecheck import check_designs, check_locale_fonts, check_print_profile
 
 
 def load_campaigns(project: Project, only: list[str] | None, problems: Collector) -> list[Campaign]:
@@ -48,7 +50,7 @@ def load_campaigns(project: Project, only: list[str] | None, problems: Collector
 def check_campaigns(project: Project, campaigns: list[Campaign], problems: Collector) -> None:
     """Validate the definitions, the theme and the catalogs; then the texts, once they are known safe to read."""
     for campaign in campaigns:
-        validate_campaign(campaign, project, problems)
+        check_campaign(campaign, project, problems)
     check_designs(project.templates, problems)
     if not problems.errors:
         check_catalogs(project, campaigns, problems)
@@ -56,6 +58,14 @@ def check_campaigns(project: Project, campaigns: list[Campaign], problems: Colle
         for campaign in campaigns:
             placeholder_problems(campaign, problems)
             literal_number_problems(project, campaign, problems)
+
+
+def check_campaign(campaign: Campaign, project: Project, problems: Collector) -> None:
+    """The validate stage for one loaded campaign: the definition, its languages, and fonts that draw them."""
+    validate_campaign(campaign, project, problems, chosen_formats(project.templates))
+    validate_languages(campaign, project, problems)
+    check_locale_fonts(campaign, project, problems)
+    check_print_profile(campaign, project, problems)
 
 
 def load_all(project: Project, only: list[str] | None = None) -> tuple[list[Campaign], Collector]:
@@ -128,6 +138,7 @@ def translation_gate(project: Project, campaigns: list[Campaign], strict: bool) 
         for tag in sorted({t for g in campaign.groups for t in g.locales} - {source, PSEUDO}):
             cov = coverage(project, campaign, tag)
             content, templates = cov.content, cov.templates
+            assert content.path is not None and templates.path is not None  # set for every locale but the source
             where = display_path(content.path)
             if cov.share < campaign.campaign.min_translated:
                 skipped.setdefault(campaign.id, set()).add(tag)

@@ -11,18 +11,22 @@ last build is not rendered again.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, is_dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2 import meta
 
 from . import __version__
 from .campaign.contacts import shown_country
+from .campaign.model import Campaign
+from .formats import FILE as FORMATS_FILE
+from .formats import load as load_formats
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
 from .i18n.locales import chain, resolve
-from .campaign.model import Campaign
-from .formats import FILE as FORMATS_FILE, load as load_formats
 from .plan import Unit, template_name
 from .project import Project
 from .render.context import created_date
@@ -31,9 +35,9 @@ from .render.context import created_date
 _ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml", ".icc")
 
 
-def _plain(obj):
+def _plain(obj: Any) -> Any:
     """A stable, JSON-like view of model data (paths as text, dates as ISO)."""
-    if is_dataclass(obj):
+    if is_dataclass(obj) and not isinstance(obj, type):
         return _plain(asdict(obj))
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
@@ -45,7 +49,7 @@ def _plain(obj):
 
 
 def _guide_audio(project: Project, campaign: Campaign, unit: Unit) -> list[str]:
-    from .audio import voice_messages
+    from .render.audio import voice_messages
 
     return voice_messages(project, campaign, unit.locale, unit.country) if unit.locale and unit.country else []
 
@@ -66,12 +70,12 @@ class KeyMaker:
             self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
         return self._files[path]
 
-    def _part(self, name: tuple, make) -> str:
+    def _part(self, name: tuple, make: Callable[[], Iterable[tuple[str, object]]]) -> str:
         """A digest shared by many outputs (a campaign's data, a format's templates), made once."""
         if name not in self._parts:
             h = hashlib.sha256()
             for label, value in make():
-                h.update(f"{label}\0{value}\0".encode("utf-8"))
+                h.update(f"{label}\0{value}\0".encode())
             self._parts[name] = h.hexdigest()
         return self._parts[name]
 
@@ -82,6 +86,7 @@ class KeyMaker:
             todo = [name]
             while todo:
                 current = todo.pop()
+                assert self.env.loader is not None  # render.templates.environment sets one
                 source, _, _ = self.env.loader.get_source(self.env, current)
                 for ref in meta.find_referenced_templates(self.env.parse(source)):
                     if ref and ref not in seen:
@@ -90,7 +95,7 @@ class KeyMaker:
             self._templates[name] = frozenset(seen)
         return self._templates[name]
 
-    def _campaign_items(self, campaign: Campaign):
+    def _campaign_items(self, campaign: Campaign) -> Iterator[tuple[str, object]]:
         yield "toolbox", __version__
         yield "created", created_date(campaign)  # SOURCE_DATE_EPOCH changes every file's dates
         yield "campaign", _plain(campaign.campaign)
@@ -106,7 +111,7 @@ class KeyMaker:
         if profile.lower().endswith((".icc", ".icm")):  # the print shop's own profile (built-in ones are templates)
             yield profile, self.file(campaign.folder / profile)
 
-    def _format_items(self, fmt: str):
+    def _format_items(self, fmt: str) -> Iterator[tuple[str, object]]:
         for name in sorted(self.templates(template_name(fmt, self.formats))):
             yield name, self.file(self.project.templates / name)
         # The folders of every drawn format's template (styles, emblems, formats.toml beside them),
@@ -117,7 +122,7 @@ class KeyMaker:
                 if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
                     yield f"{folder}/{path.name}", self.file(path)
 
-    def _locale_items(self, campaign: Campaign, tag: str):
+    def _locale_items(self, campaign: Campaign, tag: str) -> Iterator[tuple[str, object]]:
         info = resolve(tag, campaign.locales)
         yield "script", info.script if info else ""
         for link in chain(tag, campaign.campaign.source_locale, campaign.locales):
@@ -125,14 +130,15 @@ class KeyMaker:
                 path = po_path(self.project.locales, catalog_tag(link, campaign.locales), domain)
                 yield path.as_posix(), self.file(path)
 
-    def _group_items(self, campaign: Campaign, group_id: str):
+    def _group_items(self, campaign: Campaign, group_id: str) -> Iterator[tuple[str, object]]:
         group = campaign.group(group_id)
         yield "group", _plain(group)
         for rel in sorted(group.content.values()):
             yield rel, self.file(campaign.folder / rel)
 
     def print_key(self, campaign: Campaign, unit: Unit) -> str:
-        cid = campaign.id
+        cid, locale, group = campaign.id, unit.locale, unit.group
+        assert locale is not None  # print units have a locale (plan.py)
         h = hashlib.sha256()
         for part in (
             self.options,
@@ -140,8 +146,8 @@ class KeyMaker:
             repr(_plain(shown_country(campaign, unit.country) if unit.country else None)),
             self._part(("campaign", cid), lambda: self._campaign_items(campaign)),
             self._part(("format", unit.format), lambda: self._format_items(unit.format)),
-            self._part(("locale", cid, unit.locale), lambda: self._locale_items(campaign, unit.locale)),
-            self._part(("group", cid, unit.group), lambda: self._group_items(campaign, unit.group)) if unit.group
+            self._part(("locale", cid, locale), lambda: self._locale_items(campaign, locale)),
+            self._part(("group", cid, group), lambda: self._group_items(campaign, group)) if group
             else repr(_plain(campaign.groups)),  # the print guide lists every group's materials
             "" if unit.group else repr(_guide_audio(self.project, campaign, unit)),  # and says whether audio is there
         ):
@@ -157,17 +163,17 @@ class KeyMaker:
         """
         h = hashlib.sha256()
 
-        def add(label: str, value) -> None:
-            h.update(f"{label}\0{value}\0".encode("utf-8"))
+        def add(label: str, value: object) -> None:
+            h.update(f"{label}\0{value}\0".encode())
 
         add("campaign", self._part(("campaign", campaign.id), lambda: self._campaign_items(campaign)))
         add("groups", _plain(campaign.groups))
         add("countries", _plain(campaign.countries))
         add("regional_hotlines", _plain(campaign.regional_hotlines))
         for group in campaign.groups:
-            add("group", self._part(("group", campaign.id, group.id), lambda: self._group_items(campaign, group.id)))
+            add("group", self._part(("group", campaign.id, group.id), partial(self._group_items, campaign, group.id)))
         for tag in sorted({t for g in campaign.groups for t in g.locales}):
-            add("locale", self._part(("locale", campaign.id, tag), lambda: self._locale_items(campaign, tag)))
+            add("locale", self._part(("locale", campaign.id, tag), partial(self._locale_items, campaign, tag)))
         for folder in ("site", "partials", "fonts", "pictograms"):
             for path in sorted((self.project.templates / folder).glob("*")):
                 if path.is_file():

@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from .formats import PREVIEW_FORMAT
 
@@ -49,9 +50,10 @@ class Entry:
         return {k: v for k, v in asdict(self).items() if v is not None or k in _ALWAYS}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Entry":
+    def from_json(cls, data: dict) -> Entry:
         """An entry from manifest.json or the state file (checked first with :func:`entry_problem`)."""
-        return cls(**{f.name: data.get(f.name) for f in fields(cls)})
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls)}
+        return cls(**values)
 
     def shows(self, pdf: str) -> bool:
         """True when this entry is a preview of the print PDF at ``pdf`` (``…-leaflet.png``, ``…-leaflet-2.png``)."""

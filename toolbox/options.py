@@ -21,7 +21,7 @@ class Shard:
     count: int
 
     @classmethod
-    def parse(cls, text: str) -> "Shard":
+    def parse(cls, text: str) -> Shard:
         try:
             k, n = (int(x) for x in text.split("/"))
         except ValueError:

@@ -15,19 +15,20 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Sequence
 
 from . import __version__
 from .audio import build_audio
 from .campaign.model import Campaign
 from .errors import Collector, Problem, ToolboxError
+from .formats import PREVIEW_FORMAT, SHARE
+from .formats import load as load_formats
 from .inputs import check_campaigns, load_campaigns, translation_gate, with_pseudo_locale, without_locales
 from .keys import KeyMaker
-from .options import BuildOptions
-from .formats import PREVIEW_FORMAT, SHARE, load as load_formats
 from .manifest import Entry, previews_of
+from .options import BuildOptions
 from .plan import Unit, plan_campaign
 from .previous import journaled, ours, previous_outputs, previous_state
 from .project import Project
@@ -69,7 +70,8 @@ def merge(project: Project, shards: Sequence[Path], out: Path, options: BuildOpt
     rendered again, when ``options`` are those the shards were built with.
     """
     if options.shard is not None:
-        raise ToolboxError(f"merge joins shards into one build: give it no shard (got {options.shard.index}/{options.shard.count})")
+        raise ToolboxError(f"merge joins shards into one build: give it no shard (got "
+                           f"{options.shard.index}/{options.shard.count})")
     return Build(project, out, options, progress, shards=tuple(shards)).run()
 
 
@@ -189,7 +191,7 @@ class Build:
             key = self.keys.print_key(campaign, unit)
             old = self.state.get(unit.path)
             kept = self.writer.reuse(old["entries"]) if old and old.get("key") == key else None
-            if kept:
+            if kept and old is not None:
                 self.made[unit.path] = kept[0]
                 self.new_state[unit.path] = old
                 self._replay(old.get("problems", []))
@@ -209,7 +211,7 @@ class Build:
     def render(self, workers: Workers) -> None:
         """The print outputs whose inputs changed, in the workers; then the text messages."""
         writer, report = self.writer, self.report
-        for done, (job, key) in zip(workers.print([j for j, _ in self.pending]), self.pending):
+        for done, (job, key) in zip(workers.print([j for j, _ in self.pending]), self.pending, strict=True):
             unit = done.unit
             log.info("render %s", unit.path)
             self._replay([_as_list(p) for p in done.problems])
@@ -294,7 +296,7 @@ class Build:
             report.pages += entry.pages or 0
             if not kind.downloads:  # e.g. the print guide: in outreach bundles only
                 continue
-            downloads.setdefault(unit.locale, []).append(
+            downloads.setdefault(unit.locale or "", []).append(  # print units have a locale
                 {"group": unit.group, "country": unit.country, "format": unit.format, "paper": unit.paper,
                  "path": unit.path, "bytes": entry.bytes, "pages": entry.pages or 0})
         _attach_previews(campaign, downloads, self.writer)
@@ -389,7 +391,7 @@ class Build:
         # Every face of every folder at once, spread over the workers; a face drawing the same characters
         # in several folders (a language's name in every language list) is subset once: Nastaliq takes seconds.
         wanted = list(dict.fromkeys((face.path, plan.text_for(face)) for _, _, plan, _, _ in todo for face in plan.faces))
-        done = dict(zip(wanted, workers.subsets(wanted)))
+        done = dict(zip(wanted, workers.subsets(wanted), strict=True))
         for name, key, plan, pages, tag in todo:
             files = {face: done[(face.path, plan.text_for(face))] for face in plan.faces}
             self.report.problems.extend(check_pages(plan, pages, files))

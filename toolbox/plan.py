@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .campaign.model import Campaign
+from .campaign.model import Campaign, TargetGroup
 from .formats import SHARE, SITE_FORMAT, Formats
 
 
@@ -64,7 +64,7 @@ def output_path(cid: str, group: str, locale: str, country: str, fmt: str, paper
     return f"{cid}/{locale}/{group}/{cid}-{group}-{locale}-{country.lower()}-{fmt}{tail}{suffix}"
 
 
-def makes_print(group) -> bool:
+def makes_print(group: TargetGroup) -> bool:
     """A group with print materials also gets share images, text messages and a place in the print guide."""
     return any(f != SITE_FORMAT for f in group.formats)
 
@@ -90,7 +90,7 @@ def plan_campaign(campaign: Campaign, formats: Formats) -> list[Unit]:
                                           output_path(cid, group.id, tag, cc, share.id, None, share.suffix)))
     guide = formats.guide
     if guide is not None:
-        pairs = sorted({(u.locale, u.country) for u in units if printed(u, formats)})
+        pairs = sorted({(u.locale or "", u.country or "") for u in units if printed(u, formats)})  # print units have both
         for tag, cc in pairs:
             units.append(Unit(cid, None, tag, cc, guide.id, f"{cid}/{tag}/{cid}-{tag}-{cc.lower()}-{guide.id}{guide.suffix}"))
     locales = site_locales(campaign)

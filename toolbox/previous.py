@@ -19,7 +19,12 @@ from pathlib import Path
 
 from .campaign.paths import relative_problem
 from .manifest import MANIFEST, entry_problem
-from .write import JOURNAL, STATE
+
+LOCK = ".toolbox.lock"
+STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
+JOURNAL = ".toolbox-journal"  # files written since the last finished build (journaled below)
+#: toolbox's own files in the output folder: never an output, never removed as one.
+OWN = frozenset({MANIFEST, LOCK, STATE, JOURNAL})
 
 log = logging.getLogger("toolbox")
 
@@ -57,11 +62,11 @@ def previous_outputs(out: Path) -> list[str]:
     outputs = data.get("outputs") if isinstance(data, dict) else None
     if why is None and not isinstance(outputs, list):
         why = "not a toolbox manifest (no list of outputs)"
-    if why is None:
+    if why is None and isinstance(outputs, list):
         bad = next((i for i, o in enumerate(outputs) if not isinstance(o, dict) or entry_problem(o)), None)
         if bad is not None:
             why = f"output {bad + 1}: {entry_problem(outputs[bad]) if isinstance(outputs[bad], dict) else 'not an object'}"
-    if why:
+    if why or not isinstance(outputs, list):
         _set_aside(path, f"cannot use the previous build's manifest ({why})",
                    "the build starts afresh, and removes only old files it can prove it wrote")
         return []
@@ -77,7 +82,7 @@ def previous_state(out: Path) -> dict[str, dict]:
     records = data.get("outputs") if isinstance(data, dict) else None
     if why is None and not isinstance(records, dict):
         why = "not a toolbox state file (no outputs)"
-    if why:
+    if why or not isinstance(records, dict):
         _set_aside(path, f"cannot use the previous build's state ({why})", "every output is built again")
         return {}
     state = {name: record for name, record in records.items() if record_problem(record) is None}

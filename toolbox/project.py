@@ -23,7 +23,7 @@ class Project:
         return self.root / "locales"
 
     @classmethod
-    def find(cls, start: Path | None = None) -> "Project":
+    def find(cls, start: Path | None = None) -> Project:
         """The nearest folder at or above ``start`` that has a campaigns/ folder."""
         here = (start or Path.cwd()).resolve()
         for folder in (here, *here.parents):

@@ -10,19 +10,24 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, ToolboxError, display_path
-from .i18n.localize import Localizer
 from .campaign.model import Campaign
-from .formats import SHARE, load as load_formats
+from .errors import Problem, ToolboxError, display_path
+from .formats import SHARE
+from .formats import load as load_formats
+from .i18n.localize import Localizer
 from .plan import Unit, template_name
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
 from .render.print import PrintOptions, is_press, press_for, render_print
+
+if TYPE_CHECKING:
+    from .render.audio import AudioDone, AudioJob
 from .render.templates import environment
 from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 
@@ -67,12 +72,13 @@ class _Renderer:
             from .render.pdf import forget_fonts
 
             forget_fonts()  # the interrupted render may have left WeasyPrint's font state half-updated
-            return PrintDone(job.unit, None, None, 0.0, [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit,
+            return PrintDone(job.unit, None, None, 0.0, [_timeout_problem(self.campaigns[job.campaign], job.unit, self.limit or 0,
                                                                           template_name(job.unit.format, self.formats))])
 
     def _render(self, job: PrintJob) -> PrintDone:
         campaign = self.campaigns[job.campaign]
         unit = job.unit
+        assert unit.locale is not None  # print units have a locale (plan.py)
         localizer = Localizer(self.project, campaign, unit.locale)
         result, problems = render_print(self.project, self.env, self.fonts, campaign, unit, localizer, self.options)
         kind = self.formats[unit.format]
@@ -145,7 +151,7 @@ def _subset_in_worker(task: tuple) -> bytes | None:
     return subset_woff2(*task)
 
 
-def _audio_in_worker(job):
+def _audio_in_worker(job: AudioJob) -> AudioDone:
     from .render.audio import make_audio
 
     return make_audio(job)
@@ -165,10 +171,10 @@ class Workers:
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "Workers":
+    def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, exc_type, *exc) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         if self._pool is None:
             return
         if exc_type is not None:
@@ -212,7 +218,7 @@ class Workers:
         return list(_map(pool, _subset_in_worker, tasks))
 
 
-def _map(pool: ProcessPoolExecutor, fn, items: list) -> Iterator:
+def _map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: list) -> Iterator:
     """``pool.map`` with SIGINT blocked while it submits.
 
     Submitting is when the pool starts its worker processes; a process inherits

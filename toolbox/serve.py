@@ -26,18 +26,20 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
+from .campaign.paths import resolved
+from .campaign.validate import ID_RE
+from .errors import ToolboxError
 from .options import BuildOptions
 from .pipeline import build
+from .project import Project
 from .render.site import script_hash
 from .schedule import default_jobs
-from .errors import ToolboxError
-from .campaign.paths import resolved
-from .project import Project
-from .campaign.validate import ID_RE
 from .write import os_problem
 
 log = logging.getLogger("toolbox")
@@ -91,8 +93,8 @@ def changed(before: dict[str, float], after: dict[str, float]) -> list[str]:
 
 
 class Preview:
-    def __init__(self, project: Project, out: Path, campaigns: list[str] | None = None, say=None,
-                 locale: str | None = None) -> None:
+    def __init__(self, project: Project, out: Path, campaigns: list[str] | None = None,
+                 say: Callable[[str], None] | None = None, locale: str | None = None) -> None:
         self.say = say or (lambda message: log.info("%s", message))
         self.project = project
         self.out = out
@@ -149,17 +151,19 @@ class Preview:
             self.say("changed: " + ", ".join(paths[:5]) + (" …" if len(paths) > 5 else "") + "; rebuilding")
             self.rebuild()
 
-    def handler(self, allowed_hosts: frozenset[str] = frozenset({"localhost", "127.0.0.1"})):
+    def handler(self,
+                allowed_hosts: frozenset[str] = frozenset({"localhost",
+                                                           "127.0.0.1"})) -> type[http.server.BaseHTTPRequestHandler]:
         preview = self
         root = self.out.resolve()
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             timeout = 60  # a client that stops sending for a minute is dropped, not waited for forever
 
-            def __init__(self, *args, **kwargs):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, directory=str(preview.out), **kwargs)
 
-            def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
                 log.debug("%s - %s", self.address_string(), format % args)
 
             def end_headers(self) -> None:
@@ -172,12 +176,12 @@ class Preview:
                 target = served_file(root, unquote(urlparse(path).path))
                 return str(target) if target is not None else str(root / ".toolbox-serve-refused" / "missing")
 
-            def do_HEAD(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_HEAD(self) -> None:
                 if self._host_refused():
                     return None
                 return super().do_HEAD()
 
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 if self._host_refused():
                     return None
                 path = unquote(urlparse(self.path).path)
@@ -254,7 +258,7 @@ def inject(page: str, version: int) -> bytes:
     """A built page as served in preview: plus the live-reload script, its hash allowed by the CSP."""
     script = reload_script(version)
 
-    def widen(match: re.Match) -> str:
+    def widen(match: re.Match[str]) -> str:
         policy = match.group(2).replace("&#39;", "'")
         policy = re.sub(r"script-src ", f"script-src {script_hash(script)} ", policy, count=1)
         policy = policy.replace("default-src 'none';", "default-src 'none'; connect-src 'self';", 1)
@@ -334,7 +338,7 @@ def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser that closes the connection early (a reload, a cancelled download) is normal:
         # no traceback on the terminal for it. Anything else is a bug of ours: say so, briefly.
         exc = sys.exc_info()[1]
@@ -351,11 +355,11 @@ class _Server6(_Server):
 
 
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,
-          campaigns: list[str] | None = None, out: Path | None = None, ready=None, say=None,
-          locale: str | None = None) -> None:
+          campaigns: list[str] | None = None, out: Path | None = None, ready: Callable[[str], None] | None = None,
+          say: Callable[[str], None] | None = None, locale: str | None = None) -> None:
     """Build, serve and watch until interrupted. ``ready(url)`` is called once the server listens."""
     temporary = out is None
-    folder = Path(tempfile.mkdtemp(prefix="toolbox-serve-")) if temporary else out
+    folder = Path(tempfile.mkdtemp(prefix="toolbox-serve-")) if out is None else out
     preview = Preview(project, folder, campaigns, say, locale)
     stop = threading.Event()
     server = None

@@ -124,7 +124,8 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
         site_units = [u for u in units if u.format == SITE_FORMAT]
         if site_units:
             downloads = _downloads(campaign, units, formats)
-            site = SiteRenderer(project, env, fonts, campaign, downloads, [u for u in plan_campaign(campaign, formats) if not u.is_print])
+            site_pages = [u for u in plan_campaign(campaign, formats) if not u.is_print]
+            site = SiteRenderer(project, env, fonts, campaign, downloads, site_pages)
             for unit in site_units:
                 page = site.page(unit)
                 clean, uses = annotate(page.html)
@@ -191,9 +192,10 @@ def _family(fonts, tag: str, declared: dict) -> str:
 def locale_sizes(project: Project, campaigns: list[Campaign], declared: dict):
     """``sizes(domain, tag, msgid, template flags)`` for ``workflow.update``: each locale's length flags."""
     from .i18n.catalog import TEMPLATE_SOURCE
-    from .i18n.flags import encoding_for, for_locale
+    from .i18n.flags import for_locale
     from .i18n.locales import resolve
     from .i18n.workflow import sms_limit
+    from .outreach.sms import encoding as sms_encoding
     from .render.fonts import letters
 
     fonts = load_fonts(project.templates)
@@ -210,7 +212,9 @@ def locale_sizes(project: Project, campaigns: list[Campaign], declared: dict):
         out = for_locale(flags, _family(fonts, tag, known), height(tag, known) / height(source, known))
         if campaign is not None and any(f.startswith("max-length:") for f in flags):
             info = resolve(tag, known)
-            encoding = encoding_for(letters(info.script, tag) if info else "")
+            # GSM-7 when every letter the locale writes is in the GSM alphabet, else UCS-2 (Arabic, Cyrillic, ë, č).
+            alphabet = letters(info.script, tag) if info else ""
+            encoding = sms_encoding(alphabet) if alphabet else "GSM-7"
             group = next((g for g in campaign.groups if g.sms == msgid), None)
             if group is not None:
                 out.append(f"max-length:{sms_limit(campaign, group, encoding)}")

@@ -12,19 +12,15 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
-from .errors import Problem, ToolboxError
 from .campaign.paths import inside
+from .errors import Problem, ToolboxError
 from .manifest import MANIFEST, Entry, Manifest, entry_problem
-
-LOCK = ".toolbox.lock"
-STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
-JOURNAL = ".toolbox-journal"  # files written since the last finished build (previous.journaled)
-#: toolbox's own files in the output folder: never an output, never removed as one.
-OWN = frozenset({MANIFEST, LOCK, STATE, JOURNAL})
-
+from .previous import JOURNAL, LOCK, OWN, STATE, previous_state
 
 _FULL = "free some space (or write elsewhere with --out) and run the command again"
 _DENIED = "check the permissions of this file or folder, or write elsewhere with --out"
@@ -50,14 +46,14 @@ def os_problem(exc: OSError) -> Problem | None:
 
     None for any other error (a bug of ours, reported as one).
     """
-    advice = ADVICE.get(exc.errno)
+    advice = ADVICE.get(exc.errno) if exc.errno is not None else None
     if advice is None:
         return None
     return Problem(str(exc.filename or "toolbox"), None, f"{exc.strerror or exc}; {advice} (no file was left "
                    "half-written: each is replaced only once complete)")
 
 
-def open_own(path: Path, flags: int):
+def open_own(path: Path, flags: int) -> int:
     """Open one of toolbox's own files in the output folder (the lock, the journal) as a regular file.
 
     A symbolic link put there in its place would make toolbox create or append to a file
@@ -82,7 +78,7 @@ def atomic_write(target: Path, data: bytes) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _at(exc, target)
+        raise _at(exc, target) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -108,7 +104,7 @@ def write_all(folder: Path, files: dict[str, bytes]) -> None:
             try:
                 os.replace(tmp, target)
             except OSError as exc:
-                raise _at(exc, target)
+                raise _at(exc, target) from exc
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -126,7 +122,7 @@ def stage(target: Path, data: bytes) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise _at(exc, target)
+        raise _at(exc, target) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -135,7 +131,7 @@ def stage(target: Path, data: bytes) -> str:
         os.chmod(tmp, 0o644)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _at(exc, target)
+        raise _at(exc, target) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -159,7 +155,7 @@ class Journal:
 
     def __init__(self, out: Path) -> None:
         self.path = out / JOURNAL
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def add(self, rel: str, digest: str) -> None:
         try:
@@ -172,7 +168,7 @@ class Journal:
             self._fh.write(json.dumps({"path": rel, "sha256": digest}) + "\n")
             self._fh.flush()
         except OSError as exc:
-            raise _at(exc, self.path)
+            raise _at(exc, self.path) from exc
 
     def clear(self) -> None:
         """The build is finished and its manifest lists what it wrote."""
@@ -224,8 +220,9 @@ class OutputWriter:
                 parent = parent.parent
         return removed
 
-    def write(self, rel: str, data: bytes, *, campaign=None, group=None, locale=None, country=None,
-              format: str, pages: int | None = None, translated: float | None = None,
+    def write(self, rel: str, data: bytes, *, campaign: str | None = None, group: str | None = None,
+              locale: str | None = None, country: str | None = None,
+              format: str, pages: int | None = None, translated: float | None = None,  # noqa: A002 - the manifest field
               paper: str | None = None, seconds: float | None = None, scale: float | None = None) -> Entry:
         target = inside(self.out, rel)
         if target is None:  # never reached from valid input; a last line of defence
@@ -250,7 +247,7 @@ class OutputWriter:
 
 
 @contextmanager
-def output_lock(out: Path, on_wait=None):
+def output_lock(out: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold the output folder for one build at a time.
 
     An OS file lock (flock): a build that crashes or is killed releases it with
@@ -292,10 +289,6 @@ def gather_shards(shards: list[Path], out: Path) -> int:
     Every shard must have a manifest; a file two shards both made must be the
     same bytes. Returns how many files were copied.
     """
-    from .errors import Problem, ToolboxError
-
-    from .previous import previous_state
-
     seen: dict[str, str] = {}
     state: dict[str, dict] = previous_state(out)
     journal = Journal(out)
@@ -304,26 +297,30 @@ def gather_shards(shards: list[Path], out: Path) -> int:
     for shard in shards:
         manifest = read_json(shard / MANIFEST)
         if not manifest.get("outputs") or not isinstance(manifest["outputs"], list):
-            problems.append(Problem(str(shard / MANIFEST), None, "no manifest with outputs here; is this a shard's output folder?"))
+            problems.append(Problem(str(shard / MANIFEST), None,
+                                    "no manifest with outputs here; is this a shard's output folder?"))
             continue
         for raw in manifest["outputs"]:
             rel = raw.get("path") if isinstance(raw, dict) else None
             source = inside(shard, rel) if isinstance(rel, str) else None
-            if source is None or inside(out, rel) is None or not source.is_file():
+            if not isinstance(rel, str) or source is None or inside(out, rel) is None or not source.is_file():
                 problems.append(Problem(str(shard / MANIFEST), None, f"entry {str(rel)[:80]!r} is not a file inside the shard "
                                         "folder; is this manifest damaged?"))
                 continue
             why = entry_problem(raw)
             if why:
-                problems.append(Problem(str(shard / MANIFEST), None, f"entry {str(rel)[:80]!r}: {why}; is this manifest damaged?"))
+                problems.append(Problem(str(shard / MANIFEST), None, f"entry {str(rel)[:80]!r}: {why}; "
+                                        "is this manifest damaged?"))
                 continue
             entry = Entry.from_json(raw)
             if seen.get(rel, entry.sha256) != entry.sha256:
-                problems.append(Problem(str(shard / rel), None, "differs from the same file in another shard; build the shards from one checkout with the same options"))
+                problems.append(Problem(str(shard / rel), None, "differs from the same file in another shard; build the shards "
+                                                                "from one checkout with the same options"))
                 continue
             data = source.read_bytes()
             if hashlib.sha256(data).hexdigest() != entry.sha256:
-                problems.append(Problem(str(shard / rel), None, "does not match its manifest entry (damaged or changed after the build)"))
+                problems.append(Problem(str(shard / rel), None, "does not match its manifest entry (damaged or changed after the "
+                                                                "build)"))
                 continue
             seen[rel] = entry.sha256
             target = out / rel

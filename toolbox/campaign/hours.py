@@ -147,12 +147,14 @@ def _spans(tokens: list[tuple[str, str]], pos: int, after_days: bool) -> tuple[t
     while True:
         if pos >= len(tokens) or tokens[pos][0] != "time":
             got = f"'{tokens[pos][1]}'" if pos < len(tokens) else "the end"
-            raise HoursError(f"a time range such as 10:00-18:00 is missing{' after the days' if after_days else ''} (found {got})")
+            where = " after the days" if after_days else ""
+            raise HoursError(f"a time range such as 10:00-18:00 is missing{where} (found {got})")
         if pos + 2 >= len(tokens) or tokens[pos + 1][0] != "dash" or tokens[pos + 2][0] != "time":
             raise HoursError(f"'{tokens[pos][1]}' must be the start of a range such as {tokens[pos][1]}-18:00")
         start, end = _minutes(tokens[pos][1]), _minutes(tokens[pos + 2][1])
         if start == end:
-            raise HoursError(f"{tokens[pos][1]}-{tokens[pos + 2][1]} opens and closes at the same time (for a whole day write 24/7 or 00:00-24:00)")
+            raise HoursError(f"{tokens[pos][1]}-{tokens[pos + 2][1]} opens and closes at the same time (for a whole day write "
+                             f"24/7 or 00:00-24:00)")
         if start == 1440:
             raise HoursError("a range cannot start at 24:00; write 00:00")
         spans.append((start, end))
@@ -259,10 +261,10 @@ def _span(span: tuple[int, int], locale: BabelLocale, hour24: bool | None) -> st
 
 
 def _time(minutes: int, locale: BabelLocale, hour24: bool | None) -> str:
-    pattern = locale.time_formats["short"].pattern
+    pattern: str = locale.time_formats["short"].pattern
     if hour24:
         pattern = "HH:mm"
     if minutes == 1440 and "H" in pattern:
         return _OPEN + pattern.replace("HH", "24").replace("H", "24").replace("mm", "00") + _CLOSE
     value = dt.time((minutes // 60) % 24, minutes % 60)
-    return _OPEN + format_time(value, pattern if hour24 else "short", locale=locale) + _CLOSE
+    return _OPEN + str(format_time(value, pattern if hour24 else "short", locale=locale)) + _CLOSE

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import BinaryIO
 
 #: campaign.toml
 MAX_DEFINITION_BYTES = 1_000_000
@@ -71,7 +72,7 @@ def image_problem(path: Path) -> str | None:
         return raster_problem(fp)
 
 
-def raster_problem(fp) -> str | None:
+def raster_problem(fp: BinaryIO) -> str | None:
     """Why the PNG, JPEG, GIF or WebP image in the binary file ``fp`` cannot be used, or None."""
     from PIL import Image, UnidentifiedImageError
 

@@ -94,7 +94,7 @@ class _Reader:
                 if converted is not _BAD and converted is not None:
                     out[k] = _with_code(converted, k)
             return out
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             table = self.table(hint, value, key)
             return _BAD if table is None else table  # its problems are reported
         if hint is dt.date and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -119,7 +119,7 @@ _BAD = object()
 
 
 def _with_code(obj: Any, code: str) -> Any:
-    if dataclasses.is_dataclass(obj) and "code" in {f.name for f in dataclasses.fields(obj)}:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type) and "code" in {f.name for f in dataclasses.fields(obj)}:
         return dataclasses.replace(obj, code=code)
     return obj
 
@@ -171,8 +171,8 @@ def load_campaign(folder: Path, problems: Collector) -> Campaign | None:
     except OSError as exc:
         problems.error(shown, None, f"cannot read {DEFINITION}: {exc.strerror or exc}; check its permissions")
         return None
-    if problem:
-        problems.error(shown, *problem)
+    if problem or source is None:
+        problems.error(shown, *(problem or (None, "cannot be read")))
         return None
     try:
         data = tomllib.loads(source)
@@ -191,7 +191,8 @@ def load_campaign(folder: Path, problems: Collector) -> Campaign | None:
     campaign = reader.table(Campaign, data, ())
     if campaign is None:
         return None
-    return dataclasses.replace(campaign, folder=folder, definition=path, lines=reader.lines)
+    loaded: Campaign = dataclasses.replace(campaign, folder=folder, definition=path, lines=reader.lines)
+    return loaded
 
 
 def _deepest_line(source: str) -> int:

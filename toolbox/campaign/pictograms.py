@@ -43,7 +43,7 @@ def with_pictograms(html: Markup, names: list[str], templates: Path) -> Markup:
         count += 1
         icon = pictogram(templates, name)
         if not icon:
-            return match.group(0)
+            return str(match.group(0))
         attrs = match.group(1) or ""
         return f'<li class="has-picto"{attrs}><span class="picto" aria-hidden="true">{icon}</span>'
 

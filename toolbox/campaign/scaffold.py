@@ -66,7 +66,8 @@ CONTENT = {
 
 def create_campaign(project: Project, campaign_id: str, title: str | None = None) -> Path:
     if not ID_RE.match(campaign_id):
-        raise ToolboxError(Problem(campaign_id, None, "a campaign id may use only lowercase letters, digits and hyphens, e.g. 'jobs-2027'"))
+        raise ToolboxError(Problem(campaign_id, None, "a campaign id may use only lowercase letters, digits and hyphens, e.g. "
+                                                      "'jobs-2027'"))
     folder = project.campaigns / campaign_id
     if folder.exists():
         raise ToolboxError(Problem(str(folder), None, "already exists; choose another id or edit the campaign there"))

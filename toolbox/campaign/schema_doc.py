@@ -10,6 +10,7 @@ import dataclasses
 import sys
 import typing
 from pathlib import Path
+from typing import Any
 
 from . import model
 
@@ -28,21 +29,22 @@ TABLES = [
 ]
 
 
-def _type_name(hint) -> str:
+def _type_name(hint: Any) -> str:
     origin = typing.get_origin(hint)
     if origin is list:
         return "list of " + _type_name(typing.get_args(hint)[0]) + "s"
     if origin is dict:
         return "table"
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, __import__("types").UnionType):
         return _type_name(next(a for a in typing.get_args(hint) if a is not type(None)))
-    return {"str": "text", "bool": "true/false", "int": "number", "date": "date"}.get(getattr(hint, "__name__", str(hint)), getattr(hint, "__name__", str(hint)))
+    return {"str": "text", "bool": "true/false", "int": "number", "date": "date"}.get(getattr(hint, "__name__", str(hint)),
+                                                                                      getattr(hint, "__name__", str(hint)))
 
 
 def _default(f: dataclasses.Field) -> str:
     if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
         return "**required**"
-    value = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+    value = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[operator]  # one of the two is set (above)
     if value in ("", [], {}, None):
         return "—"
     if isinstance(value, bool):

@@ -17,6 +17,8 @@ import binascii
 import io
 import re
 import xml.parsers.expat
+from collections.abc import Callable
+from typing import BinaryIO, NoReturn
 from xml.etree import ElementTree as ET
 
 #: Elements drawn, counted after following every use and reference: about 10 s of rendering per PDF.
@@ -44,7 +46,7 @@ class _Doctype(Exception):
     pass
 
 
-def svg_problem(data: bytes, image_problem) -> str | None:
+def svg_problem(data: bytes, image_problem: Callable[[BinaryIO], str | None]) -> str | None:
     """Why the SVG file ``data`` cannot be used, or None. ``image_problem(bytes)`` checks embedded rasters."""
     if len(data) > MAX_SVG_BYTES:
         return f"is an SVG of {len(data) / 1e6:.1f} MB, over the limit of {MAX_SVG_BYTES / 1e6:.0f} MB; simplify it"
@@ -53,7 +55,7 @@ def svg_problem(data: bytes, image_problem) -> str | None:
         return text[0]
     parser = xml.parsers.expat.ParserCreate("UTF-8")  # the declaration was checked: UTF-8 or none
 
-    def refuse(*_):
+    def refuse(*_: object) -> NoReturn:
         raise _Doctype
 
     # Stop at the declaration itself: an entity is never expanded, not even once.
@@ -92,7 +94,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _content_problem(root: ET.Element, image_problem) -> str | None:
+def _content_problem(root: ET.Element, image_problem: Callable[[BinaryIO], str | None]) -> str | None:
     ids: dict[str, list[ET.Element]] = {}  # an id given twice: count both (the renderer may take either)
     refs: dict[int, list[tuple[str, str]]] = {}  # element → (id it draws, how: once, inherit or marker)
     stack = [(root, 1)]
@@ -104,8 +106,9 @@ def _content_problem(root: ET.Element, image_problem) -> str | None:
         tag = _local(element.tag)
         if tag == "script" or any(_local(name).lower().startswith("on") for name in element.attrib):
             return "contains a script or an event handler (onload=…); export it again as a plain drawing"
-        if element.get("id"):
-            ids.setdefault(element.get("id"), []).append(element)
+        own_id = element.get("id")
+        if own_id:
+            ids.setdefault(own_id, []).append(element)
         found = []
         for name, value in element.attrib.items():
             name = _local(name) if name != _XLINK else "href"
@@ -214,7 +217,7 @@ def _targets(ids: dict[str, list[ET.Element]], target: str) -> list[ET.Element]:
     return [e for e in ids.get(target, ()) if _local(e.tag) in _DRAWN]
 
 
-def _embedded_problem(url: str, image_problem) -> str | None:
+def _embedded_problem(url: str, image_problem: Callable[[BinaryIO], str | None]) -> str | None:
     head, _, payload = url.partition(",")
     try:
         raw = base64.b64decode(payload, validate=False) if ";base64" in head.lower() else payload.encode("latin-1")

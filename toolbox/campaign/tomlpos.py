@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 
 KeyPath = tuple[str | int, ...]
 
@@ -231,7 +232,7 @@ class _Scanner:
     def _inline_table(self, path: KeyPath) -> None:
         self._items("}", lambda: self._pair(path))
 
-    def _items(self, closing: str, item) -> None:
+    def _items(self, closing: str, item: Callable[[], object]) -> None:
         """Comma-separated items after the opening bracket at ``self.i``, up to ``closing``."""
         self.i += 1
         while True:

@@ -14,6 +14,9 @@ from urllib.parse import unquote, urlsplit
 
 #: The scheme as WeasyPrint (and urllib) read it: letters first, then letters, digits, + . -
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+#: A domain name without a scheme (astra.rs, šuma.rs): the last label is Latin letters, as the
+#: top-level domains of our readers' countries are.
+DOMAIN = re.compile(r"(?<![\w.@/-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[a-z]{2,24}(?![\w@-]|\.\w)", re.I)
 
 
 def scheme(url: str) -> str | None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
@@ -79,7 +81,7 @@ def read_catalog(path: Path, problems: Collector | None = None, fresh: bool = Fa
 
 def _parse_catalog(path: Path, data: bytes, problems: Collector | None) -> Catalog | None:
     try:
-        bad = syntax_error(data.decode("utf-8"))
+        bad: tuple[int | None, str] | None = syntax_error(data.decode("utf-8"))
     except UnicodeDecodeError:
         bad = (None, "the file is not UTF-8 text; save it as UTF-8")
     if bad is not None:
@@ -93,12 +95,18 @@ def _parse_catalog(path: Path, data: bytes, problems: Collector | None) -> Catal
             line = getattr(exc, "lineno", None)  # Babel counts from 0
             line = line + 1 if isinstance(line, int) else 1
             reason = re.sub(r" on -?\d+$", "", str(exc))
-            problems.error(display_path(path), line, f"cannot parse this .po file: {reason}; fix the entry or run 'msgfmt --check {display_path(path)}'")
+            problems.error(display_path(path), line, f"cannot parse this .po file: {reason}; fix the entry or run 'msgfmt "
+                                                     f"--check {display_path(path)}'")
         return None
     except (UnicodeDecodeError, ValueError, LookupError) as exc:  # LookupError: an unknown charset in the header
         if problems is not None:
             problems.error(display_path(path), 1, f"cannot read this .po file: {exc}; the header should say charset=UTF-8")
         return None
+
+
+def singular(msgid: str | tuple[str, ...] | list[str]) -> str:
+    """An entry's message id: a plural entry's is its singular."""
+    return msgid if isinstance(msgid, str) else msgid[0]
 
 
 def messages(path: Path, problems: Collector | None = None) -> dict[str, str | tuple[str, ...]]:
@@ -121,7 +129,7 @@ def messages(path: Path, problems: Collector | None = None) -> dict[str, str | t
                 strings = tuple(msg.string) if msg.string else ()
                 if strings and all(strings):
                     table[msg.id[0]] = strings
-            elif msg.string:
+            elif msg.string and isinstance(msg.id, str) and isinstance(msg.string, str):
                 table[msg.id] = msg.string
         kept = _tables[key] = (catalog, table)
     return kept[1]
@@ -156,12 +164,14 @@ def locale_messages(locales_dir: Path, tag: str, domain: str, declared: dict | N
     table = messages(path)
     if source == tag:
         return table
-    script = resolve(tag, declared).script
+    info = resolve(tag, declared)
+    assert info is not None, f"{tag}: only known locales are transliterated"
+    script = info.script
     names = tuple(proper_names or ())
     cache_key = (path.resolve(), script, names)
     if cache_key not in _transliterated or _transliterated[cache_key][0] is not table:
 
-        def convert(value):
+        def convert(value: str | tuple[str, ...]) -> str | tuple[str, ...]:
             if isinstance(value, tuple):
                 return tuple(transliterate(v, script, list(names)) for v in value)
             return transliterate(value, script, list(names))
@@ -194,8 +204,8 @@ class Translator:
     The source locale is the last link: its "translation" is the msgid itself.
     """
 
-    def __init__(self, tag: str, chain: list[str], source: str, tables: dict[str, dict], transform=None,
-                 declared: dict | None = None) -> None:
+    def __init__(self, tag: str, chain: list[str], source: str, tables: dict[str, dict],
+                 transform: Callable[[str], str] | None = None, declared: dict | None = None) -> None:
         self.tag = tag
         self.chain = chain
         self.source = source
@@ -205,7 +215,7 @@ class Translator:
         self.declared = declared or {}  # the campaign's [locales.*]: directions and plural rules
         self.marker = None  # (msgid, text) → text marked for i18n/places.py (a locale's screenshots)
 
-    def _find(self, msgid: str, kind: type) -> tuple[str | tuple | None, str]:
+    def _find(self, msgid: str, kind: type) -> tuple[Any, str]:
         """The first entry of type ``kind`` along the chain, and its locale; record the use."""
         if self.transform is not None:
             self.usage.own.add(msgid)
@@ -246,7 +256,7 @@ class Translator:
             # Plain characters, not <bdi>: a template string may be printed inside an
             # attribute, where its numbers must still read left to right.
             # In HTML the same numbers get <bdi> (Text.__html__).
-            return Text(isolate_text(text.plain), text.lang, text.dir, text.fallback, text._html, page_dir="rtl")
+            return Text(isolate_text(text.plain), text.lang, text.dir, text.fallback, text._html, page_dir="rtl")  # noqa: SLF001 - its own package's type
         return text
 
     # The template callables (Jinja's newstyle gettext: ``_("… %(x)s", x=…)``).
@@ -255,13 +265,13 @@ class Translator:
     # ``.plain`` serves attributes. Like newstyle gettext, the string is always
     # %-formatted, so template authors write ``%%``; a translator's literal %
     # ("100% falas") is kept as written (literal_percent).
-    def gettext(self, msgid: str, **variables) -> Text:
+    def gettext(self, msgid: str, **variables: object) -> Text:
         value, tag = self.lookup(msgid)
         if tag != self.source or self.transform is not None:
             value = literal_percent(value)
         return self._text(value, tag, variables)
 
-    def pgettext(self, __context: str, __msgid: str, **variables) -> Text:
+    def pgettext(self, __context: str, __msgid: str, **variables: object) -> Text:
         """``pgettext("card front", "Call")``: the same English with another meaning is another message."""
         key = context_key(__context, __msgid)
         value, tag = self.lookup(key)
@@ -270,7 +280,7 @@ class Translator:
             value = literal_percent(value)
         return self._text(value, tag, variables)
 
-    def ngettext(self, singular: str, plural: str, n: int, **variables) -> Text:
+    def ngettext(self, singular: str, plural: str, n: int, **variables: object) -> Text:
         variables.setdefault("num", n)
         if self.transform is not None:
             self._find(singular, tuple)
@@ -311,10 +321,10 @@ def literal_percent(text: str) -> str:
     return "".join(out)
 
 
-_plural_funcs: dict[str, object] = {}
+_plural_funcs: dict[str, Callable[[int], int]] = {}
 
 
-def _plural_function(expr: str):
+def _plural_function(expr: str) -> Callable[[int], int]:
     """Evaluate a gettext plural expression safely (only n and arithmetic)."""
     if expr not in _plural_funcs:
         from gettext import c2py

@@ -36,19 +36,18 @@ from urllib.parse import unquote, urlsplit
 
 from babel.messages.catalog import Message
 
-from ..errors import Collector, display_path
 from ..campaign.invisible import hidden_characters
 from ..campaign.limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
+from ..campaign.urls import DOMAIN
+from ..errors import Collector, display_path
 from .catalog import read_catalog
 from .numbers import DIALLED_DIGITS, find_numbers, find_phones
 from .segments import inline_html
+from .translit import transliterate
 
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\{.*?\}\}|\{\w+\}")
 _URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'<]+", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*\w")
-#: A domain name without a scheme (astra.rs, šuma.rs): the last label is Latin letters, as the
-#: top-level domains of our readers' countries are.
-DOMAIN = re.compile(r"(?<![\w.@/-])(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[a-z]{2,24}(?![\w@-]|\.\w)", re.I)
 # A tag name ends at a space, "/" or ">": <https://…> and <info@astra.rs> are Markdown autolinks, not tags.
 _TAG = re.compile(r"</?\s*([a-zA-Z][\w-]*)(?=[\s/>])[^>]*>")
 _DANGER = re.compile(r"<\s*(script|style|iframe|object|embed|link|meta|form)\b|\bon\w+\s*=|javascript:", re.I)
@@ -86,19 +85,19 @@ class _Reader(html.parser.HTMLParser):
         self.links: list[tuple[str, list[str]]] = []  # (href, text pieces)
         self._open: list[tuple[str, list[str]]] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
-            link = (dict(attrs).get("href") or "", [])
+            link: tuple[str, list[str]] = (dict(attrs).get("href") or "", [])
             self.links.append(link)
             self._open.append(link)
         elif tag == "br":
             self.text.append("\n")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._open:
             self._open.pop()
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.text.append(data)
         for _, pieces in self._open:
             pieces.append(data)
@@ -243,7 +242,7 @@ def check_message(source: str, translation: str) -> list[str]:
     dst_text, dst_links = reader_view(translation)
     views = ((source, translation), (src_text, dst_text), (folded(src_text), folded(dst_text)))
     for what, find in _FINDERS:
-        for (src_view, dst_view), how in zip(views, _VIEWS):
+        for (src_view, dst_view), how in zip(views, _VIEWS, strict=True):
             src, dst = find(src_view), find(dst_view)
             if src != dst:
                 problems.append(
@@ -264,14 +263,16 @@ def check_message(source: str, translation: str) -> list[str]:
     hidden = {message for _, message in hidden_characters(translation) + hidden_characters(html.unescape(translation))}
     problems += sorted(f"the translation contains {message}" for message in hidden)
     if _directions(source) != _directions(translation):
-        problems.append(f"the translation changes text direction (dir=): source {sorted(_directions(source).elements()) or 'none'}, "
+        problems.append(f"the translation changes text direction (dir=): source "
+                        f"{sorted(_directions(source).elements()) or 'none'}, "
                         f"translation {sorted(_directions(translation).elements()) or 'none'}; keep the source's dir attributes: "
                         "the toolbox sets the direction of each page and keeps numbers left-to-right itself")
     if _HIDDEN_MARKUP.search(translation) and not _HIDDEN_MARKUP.search(source):
         problems.append("the translation contains an HTML comment (<!-- ... -->, or <![CDATA[ ]]>, <? ?>), which readers "
                         "never see; remove it")
     if _DANGER.search(translation):
-        problems.append("the translation contains markup that is never allowed (script, style, event handler or javascript: link); remove it")
+        problems.append("the translation contains markup that is never allowed (script, style, event handler or javascript: "
+                        "link); remove it")
     else:
         extra = {t.lower() for t in _TAG.findall(translation)} - {t.lower() for t in _TAG.findall(source)}
         if extra:
@@ -295,8 +296,8 @@ def check_po(path: Path, problems: Collector, derived: tuple[tuple[str, str, tup
     """
     shown = display_path(path)
     text, problem = read_text(path, MAX_PO_BYTES, "this .po file", " (Poedit does)")
-    if problem:
-        problems.error(shown, *problem)
+    if problem or text is None:
+        problems.error(shown, *(problem or (None, "cannot be read")))
         return
     catalog = read_catalog(path, problems)
     if catalog is None:
@@ -316,7 +317,7 @@ def check_po(path: Path, problems: Collector, derived: tuple[tuple[str, str, tup
         _check_entry(message, shown, nplurals, _plural_lines(lines, message.lineno), problems, derived)
 
 
-def _strings(value) -> tuple[str, ...]:
+def _strings(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
     if not value:
         return ()
     return tuple(v for v in value if v) if isinstance(value, (tuple, list)) else (value,)
@@ -339,14 +340,13 @@ def _check_entry(message: Message, shown: str, nplurals: int | None, forms: int,
         if not strings:
             return
         if nplurals and forms != nplurals:
-            problems.error(shown, message.lineno, f"{forms} plural forms, but Plural-Forms says nplurals={nplurals}; give exactly {nplurals} msgstr[N] lines")
-        pairs = [(message.id[1], s) for s in strings]
+            problems.error(shown, message.lineno, f"{forms} plural forms, but Plural-Forms says nplurals={nplurals}; give "
+                                                  f"exactly {nplurals} msgstr[N] lines")
+        pairs = [(str(message.id[1]), s) for s in strings]
     else:
         if not message.string:
             return
-        pairs = [(message.id, message.string)]
-    from .translit import transliterate
-
+        pairs = [(str(message.id), str(message.string))]
     for source, translation in pairs:
         found = check_message(source, translation)
         for problem in found:

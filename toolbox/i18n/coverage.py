@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem, display_path
 from ..campaign.model import Campaign
+from ..errors import Problem, display_path
 from ..project import Project
-from .catalog import TEMPLATE_DOMAIN, catalog_tag, locale_messages, po_path, read_catalog
+from .catalog import TEMPLATE_DOMAIN, catalog_tag, locale_messages, po_path, read_catalog, singular
 from .workflow import campaign_messages, extract_templates
 
 _template_ids: dict[Path, list[str]] = {}
@@ -26,7 +26,7 @@ def template_ids(project: Project) -> list[str]:
     key = project.templates.resolve()
     if key not in _template_ids:
         ids = (m.id for m in extract_templates(project) if m.id)
-        _template_ids[key] = [i[0] if isinstance(i, tuple) else i for i in ids]
+        _template_ids[key] = [singular(i) for i in ids]
     return _template_ids[key]
 
 
@@ -69,7 +69,7 @@ def _entries(project: Project, tag: str, domain: str, declared: dict) -> tuple[P
     table: dict[str, tuple[int | None, bool]] = {}
     for m in catalog or ():
         if m.id:
-            table[m.id[0] if isinstance(m.id, tuple) else m.id] = (m.lineno, m.fuzzy)
+            table[singular(m.id)] = (m.lineno, m.fuzzy)
     return path, table
 
 

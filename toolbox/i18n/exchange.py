@@ -167,7 +167,7 @@ def import_file(path: Path, locales_dir: Path, tag: str, domain: str, declared: 
     try:
         where = _where(path)
         converted = read_po(io.BytesIO(_to_po(path, target)))
-    except Exception as exc:  # translate-toolkit's, csv's and Babel's parse errors have no common type
+    except Exception as exc:  # noqa: BLE001 - translate-toolkit's, csv's and Babel's parse errors have no common type
         kind = "CSV" if path.suffix == ".csv" else "XLIFF"
         return Imported(target, 0, [Problem(shown, 1, f"cannot read this file as {kind}: {exc}; "
                                                       "export it again with 'toolbox i18n export'")], False)

@@ -63,9 +63,3 @@ def sms_length(segments: int, reserved: int, encoding: str) -> int:
     capacity = SINGLE[encoding] if parts == 1 else PART[encoding] * parts
     return max(capacity - reserved, 20)
 
-
-def encoding_for(letters: str) -> str:
-    """GSM-7 when every letter a locale writes is in the GSM alphabet, else UCS-2 (Arabic, Cyrillic, ë, č)."""
-    from ..outreach.sms import encoding
-
-    return encoding(letters) if letters else "GSM-7"

@@ -81,7 +81,7 @@ def likely_script(loc: BabelLocale) -> str:
         return loc.script
     likely = get_global("likely_subtags")
     for key in (str(loc), f"{loc.language}_{loc.territory}" if loc.territory else "", loc.language):
-        parts = likely.get(key, "").split("_") if key else []
+        parts: list[str] = likely.get(key, "").split("_") if key else []
         if len(parts) > 1 and len(parts[1]) == 4:
             return parts[1]
     return "Latn"
@@ -146,7 +146,7 @@ def chain(tag: str, source: str, declared: dict | None = None) -> list[str]:
     out = [tag]
     for other in first.fallback if first else ():
         info = resolve(other, declared)
-        if info and info.script == first.script and other not in out:
+        if info and first and info.script == first.script and other not in out:
             out.append(other)
     if source not in out:
         out.append(source)

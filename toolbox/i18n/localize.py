@@ -8,26 +8,26 @@ its own ``lang`` and ``dir``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Callable
 
 from babel import Locale as BabelLocale
 from babel.dates import format_date
 from markupsafe import Markup
 
-from ..campaign.hotlines import hotline_for, tel
 from ..campaign.hours import Hours, HoursError, Labels, format_hours, parse_hours
-from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages, visible
-from .pseudo import TAG as PSEUDO
-from .pseudo import pseudo
-from .numbers import Hotline
-from .segments import plain_text, render_blocks, split_blocks
-from .text import Text
-from .locales import LocaleInfo, chain, in_cldr, resolve
 from ..campaign.model import SECTIONS, Campaign, Country, TargetGroup
 from ..campaign.pictograms import with_pictograms
 from ..project import Project
+from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages, visible
+from .hotlines import hotline_for, tel
+from .locales import LocaleInfo, chain, in_cldr, resolve
+from .numbers import Hotline
+from .pseudo import TAG as PSEUDO
+from .pseudo import pseudo
+from .segments import plain_text, render_blocks, split_blocks
+from .text import Text
 
 
 class ShownHours:
@@ -101,7 +101,9 @@ class Localizer:
     def __init__(self, project: Project, campaign: Campaign, tag: str) -> None:
         self.project = project
         self.campaign = campaign
-        self.info: LocaleInfo = resolve(tag, campaign.locales)
+        info = resolve(tag, campaign.locales)
+        assert info is not None, f"{tag}: validation lets only known locales through"
+        self.info: LocaleInfo = info
         self.tr = translators(project, campaign, tag)
         self.babel = BabelLocale.parse(self.info.cldr)
         # A locale CLDR lacks (Romani) borrows day names from its declared cldr locale, but not a
@@ -131,7 +133,7 @@ class Localizer:
         return render_blocks(blocks, translate, self.info.tag, hotline=hotline)
 
     def country_name(self, code: str) -> str:
-        return self.babel.territories.get(code, code)
+        return str(self.babel.territories.get(code, code))
 
     def language_label(self, tag: str) -> Markup:
         info = resolve(tag, self.campaign.locales)

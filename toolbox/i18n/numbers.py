@@ -102,9 +102,8 @@ def looks_like_phone(number: str) -> bool:
     groups = re.findall(r"\d+", ascii_)
     if all(_YEAR.fullmatch(g) or len(g) <= 2 for g in groups) and any(_YEAR.fullmatch(g) for g in groups):
         return False  # 2020–2026, 1/2026
-    if not ascii_.startswith("+") and _THOUSANDS.fullmatch(ascii_) and not plain.startswith("116"):
-        return False  # 3 000 000 people
-    return True
+    # 3 000 000 people is a count, not a number to call
+    return ascii_.startswith("+") or not _THOUSANDS.fullmatch(ascii_) or plain.startswith("116")
 
 
 def find_spans(text: str) -> list[Span]:
@@ -186,7 +185,7 @@ class Hotline:
     def plain(self, isolate: bool) -> str:
         """Plain text: "0800 11111", or "0800 11111 (North Macedonia) or 011 785 0000 (Serbia)"."""
         text, marks = self._pattern()
-        for mark, (number, _tel, label) in zip(marks, self.numbers):
+        for mark, (number, _tel, label) in zip(marks, self.numbers, strict=True):
             shown = f"{LRI}{number}{PDI}" if isolate else number
             text = text.replace(mark, f"{shown} ({label})" if label else shown)
         return text
@@ -195,7 +194,7 @@ class Hotline:
         """Each number isolated left to right and, where a link may go, a ``tel:`` link."""
         pattern, marks = self._pattern()
         text = str(escape(pattern))
-        for mark, (number, tel, label) in zip(marks, self.numbers):
+        for mark, (number, tel, label) in zip(marks, self.numbers, strict=True):
             shown = Markup('<bdi dir="ltr" class="num">{}</bdi>').format(number)
             if link and self.link:
                 shown = Markup('<a href="tel:{}" class="tel">{}</a>').format(tel, shown)

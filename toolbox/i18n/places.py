@@ -155,7 +155,8 @@ def annotate(page: str) -> tuple[str, list[Use]]:
                         keep = min(depth, len(stack))
                         holder = stack[keep - 1][2] if keep else None
                         if holder is not None:
-                            out[holder] = re.sub(r"\s*/?>$", lambda e: f' data-msgs="{msg}"' + e.group(0), out[holder], 1)
+                            out[holder] = re.sub(r"\s*/?>$", lambda e, msg=msg: f' data-msgs="{msg}"' + e.group(0), out[holder],
+                                                 count=1)
             out.append(text[last:])
         if i >= len(tags):
             break
@@ -266,7 +267,7 @@ class Survey:
         rooms = [p.room for p in self.places.get(msgid, ()) if p.room is not None]
         return min(rooms, key=lambda r: (r.capacity, r.lines)) if rooms else None
 
-    def merge(self, other: "Survey") -> None:
+    def merge(self, other: Survey) -> None:
         for msgid, places in other.places.items():
             for place in places:
                 self.add(msgid, place)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
@@ -113,7 +114,7 @@ def inline_html(text: str) -> Markup:
     return Markup(clean)
 
 
-def render_blocks(blocks: list[Block], translate, page_lang: str, heading_base: int = 3,
+def render_blocks(blocks: list[Block], translate: Callable[[str], tuple[str, str, str]], page_lang: str, heading_base: int = 3,
                   hotline: Hotline | None = None) -> Markup:
     """Render blocks to HTML, translating each block's text.
 

@@ -32,9 +32,10 @@ class Text(str):
     raw: str
     hotline: Hotline | None
     page_dir: str
+    _html: Markup | None
 
     def __new__(cls, value: str, lang: str, direction: str, fallback: bool, html: Markup | None = None,
-                hotline: Hotline | None = None, page_dir: str = "ltr") -> "Text":
+                hotline: Hotline | None = None, page_dir: str = "ltr") -> Text:
         obj = super().__new__(cls, fill_plain(value, hotline))
         obj.lang, obj.dir, obj.fallback = lang, direction, fallback
         obj.raw, obj.hotline, obj.page_dir = value, hotline, page_dir

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .checks import DOMAIN
+from ..campaign.urls import DOMAIN
 
 _CYR_TO_LAT = {
     "А": "A", "Б": "B", "В": "V", "Г": "G", "Д": "D", "Ђ": "Đ", "Е": "E", "Ж": "Ž", "З": "Z", "И": "I",

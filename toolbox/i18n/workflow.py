@@ -21,20 +21,20 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
-from ..campaign.contacts import applies
-from ..errors import Collector, Problem, ToolboxError, display_path
-from .locales import resolve
-from ..campaign.model import SECTIONS, Campaign
-from ..project import Project
-from ..campaign.tomlpos import line_of
-from ..write import atomic_write
 from .. import formats
-from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_tag, context_key, po_path, read_catalog
+from ..campaign.contacts import applies
+from ..campaign.model import SECTIONS, Campaign
+from ..campaign.tomlpos import line_of
+from ..errors import Collector, Problem, ToolboxError, display_path
+from ..project import Project
+from ..write import atomic_write
+from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_tag, context_key, po_path, read_catalog, singular
+from .locales import resolve
 from .numbers import HOTLINE
 from .segments import split_blocks
 
 # Pinned so extraction is reproducible: a .pot only changes when its messages do.
-_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 SMS_SEGMENT = 160
 
@@ -148,7 +148,8 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
     for group in groups:
         k = group.key
         add(group.name, k + ("name",), f"Name of the target group '{group.id}', as readers see it.", "group")
-        add(group.key_message, k + ("key_message",), f"Key message for '{group.id}': leaflet cover, page heading. One sentence.", "group")
+        add(group.key_message, k + ("key_message",),
+            f"Key message for '{group.id}': leaflet cover, page heading. One sentence.", "group")
         add(group.call_to_action, k + ("call_to_action",), f"Call to action for '{group.id}'. One short sentence.", "group")
         limit = sms_limit(campaign, group)
         parts = campaign.campaign.sms_segments or 1
@@ -168,13 +169,15 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
                     section, ("md-text",) + placeholder_flags(block.text)))
     for asset in campaign.assets:
         if locale is None or any(g.image == asset.id for g in groups):
-            add(asset.alt, asset.key + ("alt",), f"Alternative text of image '{asset.id}', read aloud by screen readers.", "asset")
+            add(asset.alt, asset.key + ("alt",), f"Alternative text of image '{asset.id}', read aloud by screen readers.",
+                "asset")
     reached = {cc for g in groups for cc in g.countries}
     for code, country in sorted(campaign.countries.items()):
         if locale is not None and code not in reached:
             continue
         for hotline in country.hotlines:
-            add(hotline.name, hotline.key + ("name",), f"Name of a help line in {code}. The number is not translated.", "contacts")
+            add(hotline.name, hotline.key + ("name",), f"Name of a help line in {code}. The number is not translated.",
+                "contacts")
         add(country.note, country.key + ("note",), f"Note shown with the contacts for {code}.", "contacts")
     for line in campaign.regional_hotlines:
         if locale is None or any(applies(line, cc, campaign) for cc in reached):
@@ -197,7 +200,7 @@ def extract_campaign(campaign: Campaign, survey=None, family: str = "") -> Catal
     return catalog
 
 
-def _flags_last(match: "re.Match[bytes]") -> bytes:
+def _flags_last(match: re.Match[bytes]) -> bytes:
     """A ``#,`` line with the size flags after the others (Babel sorts them all), in a fixed order."""
     from .flags import MANAGED
 
@@ -249,8 +252,9 @@ def _header_for(catalog: Catalog, tag: str, declared: dict) -> str:
     # also covers languages CLDR lacks (Romani).
     forms = info.po_plural_forms if info else "nplurals=2; plural=(n != 1);"
     nplurals = int(forms.split("nplurals=")[1].split(";")[0])
-    catalog._num_plurals = nplurals  # noqa: SLF001 - Babel has no setter
-    catalog._plural_expr = forms.split("plural=", 1)[1].rstrip(";").strip()  # noqa: SLF001
+    # Babel has no setters for these (and types them as never set).
+    catalog._num_plurals = nplurals  # type: ignore[assignment]  # noqa: SLF001
+    catalog._plural_expr = forms.split("plural=", 1)[1].rstrip(";").strip()  # type: ignore[assignment]  # noqa: SLF001
     catalog.locale = None
     catalog._locale_identifier = tag.replace("-", "_")  # noqa: SLF001
     return forms
@@ -263,6 +267,7 @@ def _read_template(project: Project, domain: str) -> Catalog:
     problems = Collector()
     catalog = read_catalog(path, problems)
     problems.raise_if_errors()
+    assert catalog is not None  # read_catalog reports why it returns None
     return catalog
 
 
@@ -366,7 +371,7 @@ def status(project: Project, tags: list[str], domains: list[str], declared: dict
             for m in catalog:
                 if not m.id:
                     continue
-                mid = m.id[0] if isinstance(m.id, tuple) else m.id
+                mid = singular(m.id)
                 done = all(m.string) if isinstance(m.string, tuple) else bool(m.string)
                 if m.fuzzy:
                     fuzzy += 1

@@ -20,12 +20,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..errors import Problem, ToolboxError
 from ..campaign.paths import inside, relative_problem
-from ..manifest import Entry, entry_problem, parse
-from ..formats import GUIDE, Formats, load as load_formats
+from ..errors import Problem, ToolboxError
+from ..formats import GUIDE, Formats
+from ..formats import load as load_formats
+from ..manifest import MANIFEST, Entry, entry_problem, parse
 from ..render.weight import IMAGE_BUDGET, PDF_BUDGET, kb
-from ..write import MANIFEST, write_all
+from ..write import write_all
 
 #: Zip entries carry this date (the earliest a zip can hold), so bundles do not tell when or where they were made.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -77,12 +78,14 @@ def read_build(build: Path) -> list[Entry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ToolboxError(Problem(str(path), None, f"cannot read the build's manifest ({exc}); run 'toolbox build' again")) from None
+        raise ToolboxError(Problem(str(path), None,
+                                   f"cannot read the build's manifest ({exc}); run 'toolbox build' again")) from None
     outputs = data.get("outputs") if isinstance(data, dict) else None
     if not isinstance(outputs, list) or not all(isinstance(o, dict) for o in outputs):
         raise ToolboxError(Problem(str(path), None, "not a toolbox manifest (no list of outputs); run 'toolbox build' again"))
     if data.get("shard"):
-        raise ToolboxError(Problem(str(path), None, f"this is shard {str(data['shard'])[:20]!r} of a build; join the shards with 'toolbox merge' first"))
+        raise ToolboxError(Problem(str(path), None, f"this is shard {str(data['shard'])[:20]!r} of a build; join the shards with "
+                                                    f"'toolbox merge' first"))
     problems = [Problem(str(path), None, f"output {i + 1} ({str(o.get('path'))[:80]!r}): {why}; this manifest was "
                         "changed or damaged since the build: run 'toolbox build' again")
                 for i, o in enumerate(outputs) for why in [entry_problem(o)] if why]
@@ -100,7 +103,7 @@ def plan_bundles(build: Path, formats: Formats, campaigns: list[str] | None = No
     for entry in outputs:
         where = kind(entry, formats)
         cid, cc, tag, group = entry.campaign, entry.country, entry.locale, entry.group
-        if where is None or not all(isinstance(v, str) and v for v in (cid, cc, tag)):
+        if where is None or not (cid and cc and tag):
             continue
         guide = _is_guide(entry, formats)
         if not (isinstance(group, str) and group) and not guide:
@@ -122,7 +125,7 @@ def plan_bundles(build: Path, formats: Formats, campaigns: list[str] | None = No
             guides[(cid, cc, tag)] = BundleFile(inside_path, rel, entry, data)
             continue
         key = (cid, cc, tag, group if by_group else None)
-        name = "_".join([cid, cc.lower(), tag] + ([group] if by_group else []))
+        name = "_".join([cid, cc.lower(), tag] + ([group] if by_group and group else []))
         bundle = bundles.setdefault(key, Bundle(name, cid, cc, tag, group if by_group else None))
         bundle.files.append(BundleFile(inside_path, rel, entry, data))
     for (cid, cc, tag, _), bundle in bundles.items():
@@ -130,7 +133,8 @@ def plan_bundles(build: Path, formats: Formats, campaigns: list[str] | None = No
             bundle.files.append(guides[(cid, cc, tag)])
     if campaigns:
         known = {o.campaign for o in outputs}
-        problems += [Problem(str(build / MANIFEST), None, f"no campaign '{c}' in this build") for c in campaigns if c not in known]
+        problems += [Problem(str(build / MANIFEST), None, f"no campaign '{c}' in this build")
+                     for c in campaigns if c not in known]
     if problems:
         raise ToolboxError(problems)
     if not bundles:
@@ -142,7 +146,8 @@ def plan_bundles(build: Path, formats: Formats, campaigns: list[str] | None = No
         names = [f.path for f in bundle.files]
         for name in sorted({n for n in names if names.count(n) > 1}):  # toolbox's own names never repeat
             problems.append(Problem(str(build / MANIFEST), None, f"two outputs of bundle {bundle.name} are both named "
-                                    f"{PurePosixPath(name).name!r}; this manifest was changed since the build: run 'toolbox build' again"))
+                                    f"{PurePosixPath(name).name!r}; this manifest was changed since the build: run 'toolbox "
+                                    f"build' again"))
     if problems:
         raise ToolboxError(problems)
     return result
@@ -168,7 +173,7 @@ def over_budget(bundles: list[Bundle], pdf_kb: int | None, image_kb: int | None)
 def bundle_manifest(bundle: Bundle, toolbox: str) -> bytes:
     files = []
     for f in bundle.files:
-        item = {"path": f.path, "format": f.entry.format, "group": f.entry.group,
+        item: dict[str, object] = {"path": f.path, "format": f.entry.format, "group": f.entry.group,
                 "locale": f.entry.locale, "country": f.entry.country}
         for k, v in (("paper", f.entry.paper), ("pages", f.entry.pages), ("seconds", f.entry.seconds)):
             if v is not None:
@@ -223,7 +228,8 @@ def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: b
                                    "needs its fonts; run pack in the project folder (or with -C PROJECT), or add --no-catalogue"))
     if formats is None:
         if templates is None:
-            raise ToolboxError("pack needs the project's output formats (templates/print/formats.toml): pass formats or templates")
+            raise ToolboxError("pack needs the project's output formats (templates/print/formats.toml): "
+                               "pass formats or templates")
         formats = load_formats(templates)
     bundles = plan_bundles(build, formats, campaigns, by_group)
     heavy = over_budget(bundles, pdf_kb, image_kb)

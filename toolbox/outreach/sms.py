@@ -14,9 +14,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from ..campaign.model import Campaign
+from ..campaign.tomlpos import line_of
 from ..errors import Problem, display_path
 from ..i18n.numbers import isolate_text
-from ..campaign.tomlpos import line_of
+from ..project import Project
 
 #: GSM 03.38 basic character set (one septet each).
 GSM7_BASIC = frozenset(
@@ -108,7 +110,7 @@ def sms_path(cid: str, group: str, locale: str, country: str) -> str:
     return output_path(cid, group, locale, country, FORMAT, None, ".txt")
 
 
-def texts(project, campaign) -> list[TextMessage]:
+def texts(project: Project, campaign: Campaign) -> list[TextMessage]:
     """Every text message of a campaign, for every group with print materials."""
     from ..campaign.contacts import shown_country
     from ..i18n.localize import Localizer

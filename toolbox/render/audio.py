@@ -24,6 +24,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..campaign.model import Campaign, TargetGroup
+from ..project import Project
+
 AUDIO_FORMAT = "audio"
 #: Recording files a campaign may provide, in the order they are looked for.
 RECORDING_SUFFIXES = (".ogg", ".opus", ".mp3", ".m4a", ".wav")
@@ -95,19 +98,19 @@ class _Script(html.parser.HTMLParser):
         self.parts: list[tuple[str, str]] = []
         self.digits = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == _DIGITS_TAG:
             self.digits = True
         elif tag in _BLOCK:
             self.parts.append(("break", ""))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == _DIGITS_TAG:
             self.digits = False
         elif tag in _BLOCK:
             self.parts.append(("break", ""))
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.parts.append(("digits" if self.digits else "text", data.translate(_INVISIBLE)))
 
 
@@ -141,7 +144,8 @@ def _spelled(number: str) -> str:
     return '<break time="500ms"/>'.join(groups)
 
 
-_ZERO = "0\u0660\u06f0\u09e6\u0966"  # zero in the digits of the locales with a voice: Latin, Arabic, Persian/Urdu, Bengali, Devanagari
+#: Zero in the digits of the locales with a voice: Latin, Arabic, Persian/Urdu, Bengali, Devanagari.
+_ZERO = "0\u0660\u06f0\u09e6\u0966"
 _FULL_HOUR = re.compile(rf"(?<![\d:])[{_ZERO}]?(\d{{1,2}}):[{_ZERO}]{{2}}(?![\d:])")
 _LEADING_ZERO = re.compile(rf"(?<!\d)[{_ZERO}]\d+")
 
@@ -279,3 +283,28 @@ def loudness(path: Path) -> float:
 def duration(path: Path) -> float:
     run = _run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)], "ffprobe")
     return round(float(run.stdout.decode().strip() or 0), 2)
+
+
+def wanted(group: TargetGroup) -> bool:
+    """A group gets voice messages when it has any materials at all."""
+    return bool(group.formats)
+
+
+def voice_messages(project: Project, campaign: Campaign, tag: str, cc: str) -> list[str]:
+    """Audio files a locale × country's bundles will carry (for the print guide), without rendering any script.
+
+    A group counts when it has a recording, or a voice under ``audio = "synthetic"``; a draft
+    dropped because its text fell back to another language is still counted (rare: a gap the
+    translation gate reports anyway).
+    """
+    policy = campaign.campaign.audio
+    if policy == "none":
+        return []
+    voices = load_voices(project.templates)
+    files = []
+    for group in campaign.groups:
+        if not wanted(group) or tag not in group.locales or cc not in group.countries:
+            continue
+        if recording(campaign.folder, group.id, tag, cc) or (policy == "synthetic" and voices.voice(tag)):
+            files.append(audio_path(campaign.id, group.id, tag, cc, "ogg").rsplit("/", 1)[-1])
+    return files

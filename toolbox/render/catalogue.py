@@ -18,11 +18,11 @@ from pathlib import Path, PurePosixPath
 import jinja2
 from markupsafe import Markup
 
+from ..campaign.paths import inside
 from ..errors import Problem, ToolboxError
 from ..formats import AUDIO, GUIDE, PRINT, SHARE, Formats
 from ..manifest import Entry, previews_of
 from .templates import environment
-from ..campaign.paths import inside
 
 THUMB = 150  # px, the longer side of a thumbnail
 
@@ -30,8 +30,8 @@ THUMB = 150  # px, the longer side of a thumbnail
 def _thumbnail(path: Path) -> str:
     from PIL import Image
 
-    with Image.open(path) as img:
-        img = img.convert("RGB")
+    with Image.open(path) as opened:
+        img = opened.convert("RGB")
         img.thumbnail((THUMB, THUMB))
         out = io.BytesIO()
         img.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(out, "PNG", compress_level=9)

@@ -10,9 +10,10 @@ leaflet with boxes instead of letters must never go to print.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from ..errors import Problem, display_path
 from ..campaign.urls import file_path
+from ..errors import Problem, display_path
 from .pdf import PdfResult
 
 _PAGES = re.compile(r'<meta\s+name="toolbox:pages"\s+content="(\d+)(?:-(\d+))?"', re.I)
@@ -27,7 +28,7 @@ def expected_pages(html: str) -> tuple[int, int] | None:
     return low, int(found.group(2) or low)
 
 
-def codepoints(chars: str) -> str:
+def codepoints(chars: Iterable[str]) -> str:
     return ", ".join(f"U+{ord(c):04X}" for c in chars)
 
 
@@ -69,8 +70,8 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
         if box.dimension == "page":
             msgid = find_message(box.text, shown or {}) if box.text else None
             named = f" (message “{msgid[:70]}{'…' if len(msgid) > 70 else ''}”)" if msgid and msgid != box.text else ""
-            problems.append(Problem(path, None, f"{where}: overflow in {box.label}: its text runs on to page "
-                                                f"{box.page}" + (f": “{box.text[:70]}…” is pushed out{named}" if box.text else ""),
+            pushed = f": “{box.text[:70]}…” is pushed out{named}" if box.text else ""
+            problems.append(Problem(path, None, f"{where}: overflow in {box.label}: its text runs on to page {box.page}{pushed}",
                                     "warning"))
             continue
         if box.dimension == "width":
@@ -100,10 +101,10 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
                                                 f"templates/fonts/fonts.toml ({', '.join(allowed_families)}) but draws "
                                                 f"{codepoints(drawn) or 'some characters'}; add a font for them "
                                                 f"to templates/fonts/fonts.toml"))
-    family, own_letters = expected
-    drawn = set("".join(result.fonts.values()))
-    if family and family not in result.fonts and drawn & set(own_letters):
-        problems.append(Problem(path, None, f"{where}: the locale's letters are not set in '{family}', the face "
+    script_family, own_letters = expected
+    embedded = set("".join(result.fonts.values()))
+    if script_family and script_family not in result.fonts and embedded & set(own_letters):
+        problems.append(Problem(path, None, f"{where}: the locale's letters are not set in '{script_family}', the face "
                                             f"templates/fonts/fonts.toml names for it; embedded: "
                                             f"{', '.join(sorted(result.fonts)) or 'none'}"))
     for url in result.attachments:

@@ -27,6 +27,7 @@ import io
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import tinycss2
 import tinycss2.color4
@@ -42,6 +43,13 @@ _SVG_PAINT = re.compile(r'\b(fill|stroke|stop-color|flood-color|lighting-color|c
 _STYLE_ATTR = re.compile(r'\bstyle="([^"]*)"')
 _STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S | re.I)
 JPEG_QUALITY = 92
+
+
+def _apply(image: Image.Image, transform: ImageCms.ImageCmsTransform) -> Image.Image:
+    """``ImageCms.applyTransform`` into a new image (it returns None only when asked to work in place)."""
+    out = ImageCms.applyTransform(image, transform)
+    assert out is not None
+    return out
 
 
 class Converter:
@@ -60,11 +68,11 @@ class Converter:
         self.fixed = {k.lower(): v for k, v in (fixed or {}).items()}
         # Lightness of every black-only tint, to print greys with black ink alone.
         ramp = Image.frombytes("CMYK", (256, 1), b"".join(bytes((0, 0, 0, k)) for k in range(256)))
-        self._k_lightness = list(ImageCms.applyTransform(ramp, self._cmyk_to_lab).getchannel(0).tobytes())
+        self._k_lightness = list(_apply(ramp, self._cmyk_to_lab).getchannel(0).tobytes())
 
     @property
     def description(self) -> str:
-        return ImageCms.getProfileDescription(self.profile).strip()
+        return str(ImageCms.getProfileDescription(self.profile)).strip()
 
     # Colours --------------------------------------------------------------------------------------
 
@@ -72,24 +80,27 @@ class Converter:
         """CMYK (0-1, whole percent) for an sRGB colour (0-255)."""
         return self._cmyk(r, g, b)
 
-    @lru_cache(maxsize=4096)
+    @lru_cache(maxsize=4096)  # noqa: B019 - one converter per profile, kept for the process
     def _cmyk(self, r: int, g: int, b: int) -> tuple[float, float, float, float]:
         key = f"#{r:02x}{g:02x}{b:02x}"
         if key in self.fixed:
             return tuple(v / 100 for v in self.fixed[key])  # type: ignore[return-value]
         pixel = Image.new("RGB", (1, 1), (r, g, b))
-        full = ImageCms.applyTransform(pixel, self._to_cmyk)
+        full = _apply(pixel, self._to_cmyk)
         if r == g == b:
             if r == 0:
                 return (0.0, 0.0, 0.0, 1.0)
             if r == 255:
                 return (0.0, 0.0, 0.0, 0.0)
-            target = ImageCms.applyTransform(full, self._cmyk_to_lab).getpixel((0, 0))[0]
+            lab: Any = _apply(full, self._cmyk_to_lab).getpixel((0, 0))  # (L, a, b)
+            target = lab[0]
             k = min(range(256), key=lambda i: abs(self._k_lightness[i] - target))
             return (0.0, 0.0, 0.0, round(k / 255, 2))
-        return tuple(round(v / 255, 2) for v in full.getpixel((0, 0)))  # type: ignore[return-value]
+        pixel_cmyk: Any = full.getpixel((0, 0))  # (c, m, y, k), 0-255
+        c, m, y, k = (round(v / 255, 2) for v in pixel_cmyk)
+        return (c, m, y, k)
 
-    def css_colour(self, rgba) -> str:
+    def css_colour(self, rgba: tuple[Any, ...]) -> str:
         c, m, y, k = self.cmyk(*(max(0, min(255, round((v or 0) * 255))) for v in rgba[:3]))
         alpha = rgba[3]
         text = f"device-cmyk({_num(c)} {_num(m)} {_num(y)} {_num(k)}"
@@ -101,13 +112,13 @@ class Converter:
         explicit: dict[str, str] = {}
         _collect_explicit(rules, explicit)
         self._rules(rules, explicit)
-        return tinycss2.serialize(rules)
+        return str(tinycss2.serialize(rules))
 
     def declarations(self, text: str, explicit: dict[str, str] | None = None) -> str:
         """The body of a ``style=""`` attribute with its colours in CMYK."""
         items = tinycss2.parse_blocks_contents(text)
         self._block(items, explicit or {})
-        return tinycss2.serialize(items)
+        return str(tinycss2.serialize(items))
 
     def html(self, text: str) -> str:
         """An HTML document's ``<style>`` blocks, ``style`` attributes and SVG paints in CMYK; its text untouched."""
@@ -125,9 +136,9 @@ class Converter:
     def _value(self, value: str) -> str:
         tokens = tinycss2.parse_component_value_list(value)
         self._tokens(tokens)
-        return tinycss2.serialize(tokens)
+        return str(tinycss2.serialize(tokens))
 
-    def _rules(self, rules, explicit: dict[str, str]) -> None:
+    def _rules(self, rules: list[Any], explicit: dict[str, str]) -> None:
         for rule in rules:
             if rule.type == "qualified-rule":
                 items = tinycss2.parse_blocks_contents(rule.content)
@@ -143,18 +154,15 @@ class Converter:
                     self._rules(inner, explicit)
                     rule.content = inner
 
-    def _block(self, items, explicit: dict[str, str]) -> None:
+    def _block(self, items: list[Any], explicit: dict[str, str]) -> None:
         for item in items:
             if item.type == "declaration" and _COLOUR_PROPERTIES.match(item.lower_name):
                 if item.name in explicit:
                     item.value = tinycss2.parse_component_value_list(" " + explicit[item.name])
                 elif not item.name.endswith("-cmyk"):
                     self._tokens(item.value)
-            elif item.type == "qualified-rule":  # nested rules (@page margin boxes)
-                inner = tinycss2.parse_blocks_contents(item.content)
-                self._block(inner, explicit)
-                item.content = inner
-            elif item.type == "at-rule" and item.content is not None:
+            # nested rules (@page margin boxes)
+            elif item.type == "qualified-rule" or item.type == "at-rule" and item.content is not None:
                 inner = tinycss2.parse_blocks_contents(item.content)
                 self._block(inner, explicit)
                 item.content = inner
@@ -180,19 +188,19 @@ class Converter:
         """A raster image as a CMYK JPEG (None: leave it, e.g. already CMYK or grey, or not an image)."""
         try:
             with Image.open(io.BytesIO(data)) as opened:
-                image = opened
+                image: Image.Image = opened
                 image.load()
-        except Exception:
+        except Exception:  # noqa: BLE001 - an image Pillow cannot read is left to the checks that name it
             return None
         if image.mode in ("CMYK", "L", "1"):  # CMYK as supplied; grey prints with black ink
             return None
         dpi = image.info.get("dpi")
-        source = self._srgb
+        source: Any = self._srgb
         icc = image.info.get("icc_profile")
         if icc:
             try:
                 source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            except Exception:
+            except Exception:  # noqa: BLE001 - a broken embedded profile: read the pixels as sRGB
                 source = self._srgb
         if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
             # JPEG has no alpha: flatten on paper white (a transparent logo on a coloured panel shows a white box;
@@ -206,14 +214,14 @@ class Converter:
         transform = self._to_cmyk if source is self._srgb else ImageCms.buildTransform(
             source, self.profile, "RGB", "CMYK", ImageCms.Intent.RELATIVE_COLORIMETRIC,
             ImageCms.Flags.BLACKPOINTCOMPENSATION)
-        cmyk = ImageCms.applyTransform(image, transform)
+        cmyk = _apply(image, transform)
         out = io.BytesIO()
         options = {"dpi": dpi} if dpi else {}
         cmyk.save(out, "JPEG", quality=JPEG_QUALITY, **options)
         return out.getvalue()
 
 
-def _collect_explicit(rules, explicit: dict[str, str]) -> None:
+def _collect_explicit(rules: list[Any], explicit: dict[str, str]) -> None:
     """``--name-cmyk: value`` declarations anywhere in a stylesheet, as ``{"--name": "value"}``."""
     for rule in rules:
         content = getattr(rule, "content", None)
@@ -235,11 +243,12 @@ def is_cmyk_profile(path: Path) -> str | None:
     """None for an ICC output profile for CMYK, else what is wrong with the file."""
     try:
         profile = ImageCms.getOpenProfile(str(path))
-    except Exception:
+    except Exception:  # noqa: BLE001 - LittleCMS raises several kinds on a file that is no profile
         return "is not an ICC profile (it cannot be read as one)"
     space = profile.profile.xcolor_space.strip()
     if space != "CMYK":
-        return f"is an ICC profile for {space or 'an unknown colour space'}, not CMYK; ask the print shop for its CMYK output profile"
+        return (f"is an ICC profile for {space or 'an unknown colour space'}, not CMYK; "
+                "ask the print shop for its CMYK output profile")
     if profile.profile.device_class.strip() != "prtr":
         return f"is a CMYK profile of class {profile.profile.device_class!r}, not an output (printer) profile"
     return None

@@ -18,7 +18,7 @@ def created_date(campaign: Campaign) -> str:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     day = campaign.campaign.date or dt.date(2000, 1, 1)
     return f"{day.isoformat()}T00:00:00Z"
 

@@ -10,6 +10,8 @@ docs/print.md#easy-read says what to write.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..errors import Problem
 from .pdf import TextLine
 
@@ -21,13 +23,13 @@ MAX_LINE = 70
 
 def check_easy_read(lines: list[TextLine], path: str, locale: str) -> list[Problem]:
     """One problem per rule broken (the first line that breaks it named, and how many do)."""
-    rules = {
-        "smaller than 14 pt": lambda l: min(l.sizes) < MIN_SIZE - 0.01,
-        "set in italics": lambda l: l.italic,
-        "hyphenated (hyphens: auto)": lambda l: l.hyphens == "auto",
-        "not aligned to the start side": lambda l: l.align not in ("start", "left" if l.direction == "ltr" else "right"),
-        "set in capitals (text-transform)": lambda l: l.capitals,
-        f"longer than {MAX_LINE} characters": lambda l: len(l.text) > MAX_LINE and " " in l.text,
+    rules: dict[str, Callable[[TextLine], bool]] = {
+        "smaller than 14 pt": lambda line: min(line.sizes) < MIN_SIZE - 0.01,
+        "set in italics": lambda line: line.italic,
+        "hyphenated (hyphens: auto)": lambda line: line.hyphens == "auto",
+        "not aligned to the start side": lambda line: line.align not in ("start", "left" if line.direction == "ltr" else "right"),
+        "set in capitals (text-transform)": lambda line: line.capitals,
+        f"longer than {MAX_LINE} characters": lambda line: len(line.text) > MAX_LINE and " " in line.text,
     }
     problems = []
     for rule, broken in rules.items():

@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 #: Leave this share of a box free: lines break differently at the new size than predicted.
 MARGIN = 0.975
@@ -149,7 +150,7 @@ class Fitter:
         for label, fill in fills.items():
             scale = self.scales.get(label, 1.0)
             known = self._known.get(label)
-            if fill.ratio > 1.0 and self.leading.pop(label, None):
+            if fill.ratio > 1.0 and self.leading.pop(label, False):
                 fixed = True  # the wider line spacing was too much: back to the design's
             elif fill.ratio > 1.0 and known is not None and scale > self.fit.low:
                 self.scales[label] = known.fits or self.fit.low
@@ -201,7 +202,7 @@ def fit_problems(templates: Path) -> list[tuple[str, str]]:
         if not isinstance(entry, dict):
             found.append((fmt, "must be a table with body, min and max"))
             continue
-        values = [entry.get(k) for k in ("body", "min", "max")]
+        values: list[Any] = [entry.get(k) for k in ("body", "min", "max")]
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in values):
             found.append((fmt, "body, min and max must be positive numbers"))
         elif not values[1] <= values[0] <= values[2]:

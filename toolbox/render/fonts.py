@@ -8,12 +8,13 @@ prepaid data downloads kilobytes, not megabytes.
 from __future__ import annotations
 
 import io
-import unicodedata
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
+from types import ModuleType
+from typing import Any
 
 _STYLES = {"regular": ("normal", 400), "bold": ("normal", 700), "italic": ("italic", 400), "bold_italic": ("italic", 700)}
 
@@ -44,7 +45,7 @@ class FontSet:
     locales: dict = field(default_factory=dict)
     line_heights: dict = field(default_factory=dict)
 
-    def _entry(self, table: dict, script: str, tag: str):
+    def _entry(self, table: dict, script: str, tag: str) -> Any:
         for key in (tag, tag.split("-")[0]) if tag else ():
             if key in table:
                 return table[key]
@@ -171,7 +172,7 @@ def script_sample(script: str) -> str:
     """The letters of a script's main Unicode block (Arabic for Arab, Bengali for Beng, Basic Latin for Latn)."""
     from fontTools.unicodedata import Blocks, Scripts
 
-    chars = [chr(c) for start, end, value in zip(Scripts.RANGES, Scripts.RANGES[1:] + [0x110000], Scripts.VALUES)
+    chars = [chr(c) for start, end, value in zip(Scripts.RANGES, Scripts.RANGES[1:] + [0x110000], Scripts.VALUES, strict=True)
              if value == script for c in range(start, end) if unicodedata.category(chr(c))[0] == "L"]
     if not chars:
         return ""
@@ -179,10 +180,10 @@ def script_sample(script: str) -> str:
     return "".join(ch for ch in chars if _block(ch, Blocks) == block)
 
 
-def _block(ch: str, blocks) -> str:
+def _block(ch: str, blocks: ModuleType) -> str:
     import bisect
 
-    return blocks.VALUES[bisect.bisect_right(blocks.RANGES, ord(ch)) - 1]
+    return str(blocks.VALUES[bisect.bisect_right(blocks.RANGES, ord(ch)) - 1])
 
 
 def drawn(text: str) -> str:

@@ -11,8 +11,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .fit import MAX_LAYOUTS, Fill, FitRange, Fitter, scale_css
+
+if TYPE_CHECKING:  # imported where a press render needs them
+    from .cmyk import Converter
+    from .pressdata import PressSetup
 
 # WeasyPrint is imported when the first PDF is rendered, not with this module:
 # it takes a quarter of a second, and a rebuild with nothing to render needs
@@ -26,17 +34,17 @@ _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff", ".bmp")
 #: Tolerance, in CSS px (1/96 in), before content counts as pushed out of its box.
 FIT_TOLERANCE = 1.0
 
-from .fit import MAX_LAYOUTS, Fill, Fitter, FitRange, scale_css
 
 _NOTDEF = re.compile(r"\.notdef glyph rendered.*\(U\+([0-9A-F]{4,6})\)")
 #: Warnings we know and accept. print.css keeps `unicode-bidi: embed` on <bdi> for other renderers
 #: and for the day WeasyPrint supports it; WeasyPrint 70 ignores it (direction: ltr does the work).
 _ACCEPTED = re.compile(r"Ignored `unicode-bidi: (embed|isolate)")
 
-_fonts = None
+# WeasyPrint ships no type information: its objects (documents, boxes, fetchers) are Any here.
+_fonts: Any = None
 
 
-def font_config():
+def font_config() -> Any:
     """One FontConfiguration per process: loading @font-face files is costly."""
     global _fonts
     if _fonts is None:
@@ -100,8 +108,8 @@ class PdfResult:
     scales: dict[str, float] = field(default_factory=dict)  # fitted boxes (data-fit label) → type scale
     layouts: int = 1  # how many times the document was laid out (copyfitting measures, then lays out again)
     lines: list[TextLine] = field(default_factory=list)  # only when asked for (render_pdf(lines=True))
-    images: list["Placed"] = field(default_factory=list)  # raster images as laid out (press renders)
-    near_trim: list["NearTrim"] = field(default_factory=list)  # text and images inside the safe zone (press renders)
+    images: list[Placed] = field(default_factory=list)  # raster images as laid out (press renders)
+    near_trim: list[NearTrim] = field(default_factory=list)  # text and images inside the safe zone (press renders)
 
     @property
     def scale(self) -> float | None:
@@ -136,7 +144,7 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def project_fetcher(roots: list[Path], converter=None):
+def project_fetcher(roots: list[Path], converter: Converter | None = None) -> Any:
     """A URL fetcher that reads only ``file:`` and ``data:`` URLs, and files only inside ``roots``: no network.
 
     The scheme is compared in lowercase (``FILE:`` is ``file:``), and a file is
@@ -148,12 +156,12 @@ def project_fetcher(roots: list[Path], converter=None):
 
     from ..campaign.urls import file_path, scheme
 
-    class ProjectFetcher(URLFetcher):
+    class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # Any: WeasyPrint is untyped
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
             self.roots = [r.resolve() for r in roots]
 
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: Any = None) -> Any:
             kind = scheme(url)
             if kind == "data":
                 return self._convert(url, super().fetch(url, headers))
@@ -167,7 +175,7 @@ def project_fetcher(roots: list[Path], converter=None):
                 raise ValueError(f"refusing to read {path}: only files inside the project are allowed")
             return self._convert(url, super().fetch(path.as_uri(), headers))
 
-        def _convert(self, url, response):
+        def _convert(self, url: str, response: Any) -> Any:
             if converter is None:
                 return response
             from weasyprint.urls import URLFetcherResponse
@@ -195,7 +203,7 @@ def project_fetcher(roots: list[Path], converter=None):
 
 
 def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1",
-               press=None, fit: FitRange | None = None, lines: bool = False) -> PdfResult:
+               press: PressSetup | None = None, fit: FitRange | None = None, lines: bool = False) -> PdfResult:
     """Render ``html``. With ``press`` (a ``pressdata.PressSetup``): PDF/X in CMYK with the profile as output intent.
     With ``fit``, copyfit its ``data-fit`` boxes first (render/fit.py); with ``lines``, report every laid-out line."""
     capture = _Capture()
@@ -214,11 +222,11 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
             html = press.converter.html(html)
             variant = press.variant
             # The output intent. WeasyPrint counts the profile's components from this list (pdfx.finish sets /N 4).
-            rule = "@color-profile device-cmyk { src: url(%s); components: c m y k }" % press.profile.path.resolve().as_uri()
+            rule = f"@color-profile device-cmyk {{ src: url({press.profile.path.resolve().as_uri()}); components: c m y k }}"
             html = html.replace("</head>", f"<style>{rule}</style>\n</head>", 1)
         source = HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
 
-        def lay_out(stylesheets=()):
+        def lay_out(stylesheets: Iterable[Any] = ()) -> Any:
             return source.render(font_config=font_config(), color_profiles=color_profiles, stylesheets=list(stylesheets))
 
         document = lay_out()
@@ -256,15 +264,15 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     return result
 
 
-def _lines(document) -> list[TextLine]:
+def _lines(document: Any) -> list[TextLine]:
     """Every line of text, page by page, with the style of its runs; marks (data-mark) left out."""
     found: list[TextLine] = []
     for number, page in enumerate(document.pages, 1):
-        _collect_lines(page._page_box, number, found, False)
+        _collect_lines(page._page_box, number, found, False)  # noqa: SLF001 - no public layout tree
     return found
 
 
-def _collect_lines(box, page: int, found: list[TextLine], marked: bool) -> None:
+def _collect_lines(box: Any, page: int, found: list[TextLine], marked: bool) -> None:
     element = getattr(box, "element", None)
     if element is not None and getattr(box, "element_tag", None) and element.get("data-mark"):
         marked = True
@@ -285,7 +293,7 @@ def _collect_lines(box, page: int, found: list[TextLine], marked: bool) -> None:
         _collect_lines(child, page, found, marked)
 
 
-def _copyfit(lay_out, document, fit: FitRange, capture: _Capture):
+def _copyfit(lay_out: Callable[..., Any], document: Any, fit: FitRange, capture: _Capture) -> tuple[Any, dict[str, float], int]:
     """Lay the document out again with each fitted box's scale until all fit: (document, scales, layouts)."""
     from weasyprint import CSS
 
@@ -315,7 +323,7 @@ def _copyfit(lay_out, document, fit: FitRange, capture: _Capture):
     return document, {label: round(scale, 3) for label, scale in scales.items()}, layouts
 
 
-def measure_fills(document) -> dict[str, Fill]:
+def measure_fills(document: Any) -> dict[str, Fill]:
     """How much of each ``data-fit`` box (by label) its content takes, free space (``.push``) left out.
 
     A box split across pages adds up its content on every page; the columns of a
@@ -324,8 +332,8 @@ def measure_fills(document) -> dict[str, Fill]:
     fills: dict[str, Fill] = {}
     for page in document.pages:
         extents: dict[int, tuple[str, float, float]] = {}  # element → (label, available, needed) on this page
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
+        for box in page._page_box.descendants():  # noqa: SLF001 - no public layout tree
+            element: Any = getattr(box, "element", None)
             if element is None or not element.get("data-fit") or getattr(box, "element_tag", None) is None:
                 continue
             top = box.content_box_y()
@@ -353,7 +361,7 @@ def measure_fills(document) -> dict[str, Fill]:
     return fills
 
 
-def _columns(box) -> list:
+def _columns(box: Any) -> list:
     """The columns of a multi-column box when there are more than it has room for (WeasyPrint adds them beside it)."""
     count = box.style["column_count"]
     if not isinstance(count, int):
@@ -362,14 +370,14 @@ def _columns(box) -> list:
     return columns if len(columns) > count else []
 
 
-def _is_push(box) -> bool:
+def _is_push(box: Any) -> bool:
     """``<div class="push">``: the free space of a fixed-height column, not content."""
     element = getattr(box, "element", None)
     return element is not None and getattr(box, "element_tag", None) is not None \
         and "push" in (element.get("class") or "").split()
 
 
-def _drop_attachments(document) -> list[str]:
+def _drop_attachments(document: Any) -> list[str]:
     """Leave out every file the HTML asks to embed in the PDF, and say which.
 
     WeasyPrint embeds the target of ``<link rel="attachment">`` and of
@@ -385,7 +393,7 @@ def _drop_attachments(document) -> list[str]:
     return dropped
 
 
-def _attachment_url(attachment) -> str:
+def _attachment_url(attachment: Any) -> str:
     # WeasyPrint keeps the URL only in the arguments of the (not yet entered) context
     # manager that will fetch it: select_source(guess, filename, url, ...).
     args = getattr(attachment.source, "args", ())
@@ -396,13 +404,13 @@ _PX_TO_MM = 25.4 / 96
 _INLINE = {"TextBox", "InlineBox"}
 
 
-def _overflows(document) -> list[FitBox]:
+def _overflows(document: Any) -> list[FitBox]:
     found: list[FitBox] = []
     seen: set[int] = set()  # elements met on an earlier page: a box met again was split across pages
     tallest: dict[int, tuple[float, str]] = {}  # element → (height, text) of its tallest paragraph so far
     for number, page in enumerate(document.pages, 1):
         on_page: set[int] = set()
-        for box in page._page_box.descendants():
+        for box in page._page_box.descendants():  # noqa: SLF001 - WeasyPrint has no public layout tree
             element = getattr(box, "element", None)
             if element is None or not element.get("data-fit") or getattr(box, "element_tag", None) is None:
                 continue
@@ -451,7 +459,7 @@ def _overflows(document) -> list[FitBox]:
     return found
 
 
-def _walk(box, parent=None):
+def _walk(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
     for child in getattr(box, "children", ()):
         yield child, box
         # List markers hang outside their item by design (and on the item's own side in mixed directions).
@@ -459,11 +467,11 @@ def _walk(box, parent=None):
             yield from _walk(child, box)
 
 
-def _is_line(box) -> bool:
+def _is_line(box: Any) -> bool:
     return type(box).__name__ == "LineBox"
 
 
-def _text(box) -> str:
+def _text(box: Any) -> str:
     parts = [d.text for d in box.descendants() if type(d).__name__ == "TextBox"]
     return " ".join(" ".join(parts).split())
 
@@ -473,13 +481,13 @@ COLLIDE_TOLERANCE = 0.5
 _REPLACED = {"InlineReplacedBox", "BlockReplacedBox"}
 
 
-def _collisions(document) -> list[Collision]:
+def _collisions(document: Any) -> list[Collision]:
     """Marks (``data-mark``) drawn over text or images, per page: measured on the laid-out boxes."""
     found: list[Collision] = []
     for number, page in enumerate(document.pages, 1):
         marks: list[tuple[str, tuple[float, float, float, float]]] = []
         content: list[tuple[str, tuple[float, float, float, float]]] = []
-        _collect(page._page_box, None, marks, content)
+        _collect(page._page_box, None, marks, content)  # noqa: SLF001 - as above
         for label, rect in marks:
             covered = [what for what, other in content if _overlap(rect, other)]
             if covered:
@@ -487,7 +495,7 @@ def _collisions(document) -> list[Collision]:
     return found
 
 
-def _collect(box, mark: str | None, marks: list, content: list) -> None:
+def _collect(box: Any, mark: str | None, marks: list, content: list) -> None:
     element = getattr(box, "element", None)
     own = element.get("data-mark") if element is not None and getattr(box, "element_tag", None) else None
     if own and mark is None and hasattr(box, "border_box_x"):
@@ -513,14 +521,14 @@ def _summary(covered: list[str]) -> str:
     return words if len(words) <= 80 else words[:79] + "…"
 
 
-def _placed(document, safe_zone: float) -> tuple[list[Placed], list[NearTrim]]:
+def _placed(document: Any, safe_zone: float) -> tuple[list[Placed], list[NearTrim]]:
     """Raster images with their effective resolution, and what lies inside the safe zone, per page."""
     images: list[Placed] = []
     near: list[NearTrim] = []
     zone = safe_zone / _PX_TO_MM
     for number, page in enumerate(document.pages, 1):
         width, height = page.width, page.height
-        for box, inside_mark, in_qr in _boxes(page._page_box):
+        for box, inside_mark, in_qr in _boxes(page._page_box):  # noqa: SLF001 - no public layout tree
             kind = type(box).__name__
             if kind in _REPLACED:
                 rect = (box.content_box_x(), box.content_box_y(), box.width, box.height)
@@ -546,10 +554,10 @@ def _placed(document, safe_zone: float) -> tuple[list[Placed], list[NearTrim]]:
     return images, near
 
 
-def _boxes(box, inside_mark: bool = False, in_qr: bool = False):
+def _boxes(box: Any, inside_mark: bool = False, in_qr: bool = False) -> Iterator[tuple[Any, bool, bool]]:
     """Every box under ``box``, with whether it is inside a mark (``data-mark``) or a QR code (class ``qr``)."""
     if type(box).__name__ == "AbsolutePlaceholder":  # a positioned box stands in the tree behind a placeholder
-        box = box._box
+        box = box._box  # noqa: SLF001 - WeasyPrint's placeholder has no public accessor
     element = getattr(box, "element", None)
     if element is not None and getattr(box, "element_tag", None):
         inside_mark = inside_mark or bool(element.get("data-mark"))
@@ -590,7 +598,7 @@ def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = Fal
     placed: list[MessagePlace] = []
     for number, page in enumerate(document.pages, 1):
         size = (page.width, page.height)
-        _place(page._page_box, number, size, None, None, None, placed)
+        _place(page._page_box, number, size, None, None, None, placed)  # noqa: SLF001 - no public layout tree
     return (document.write_pdf() if pdf else b""), placed
 
 
@@ -648,7 +656,7 @@ def line_counts(html: str, base_url: Path, allowed_roots: list[Path]) -> dict[st
         font_config=font_config())
     counts: dict[str, int] = {}
     for page in document.pages:
-        for box in page._page_box.descendants():
+        for box in page._page_box.descendants():  # noqa: SLF001 - no public layout tree
             element = getattr(box, "element", None)
             if element is None or not element.get("data-check") or getattr(box, "element_tag", None) is None:
                 continue

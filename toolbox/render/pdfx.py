@@ -25,11 +25,17 @@ import hashlib
 import io
 import re
 import uuid
+from typing import Any
 
 import pikepdf
 
 from .cmyk import Converter
 from .pressdata import PressProfile
+
+
+def _instructions(stream: Any, operators: str = "") -> list[Any]:
+    """A content stream's (operands, operator) pairs (pikepdf's stubs do not say its instructions unpack)."""
+    return list(pikepdf.parse_content_stream(stream, operators))
 
 _RGB_OPS = {"rg": "k", "RG": "K"}
 _DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-fA-F-]{36}")
@@ -47,7 +53,8 @@ def finish(data: bytes, profile: PressProfile, converter: Converter, opaque: boo
         if opaque:
             done: set = set()
             for page in pdf.pages:
-                for xobject in ((page.obj.get("/Resources") or {}).get("/XObject") or {}).values():
+                resources: Any = page.obj.get("/Resources") or {}
+                for xobject in (resources.get("/XObject") or {}).values():
                     if xobject.get("/Subtype") == "/Form":
                         _drop_invisible_fills(xobject, done)
         out = io.BytesIO()
@@ -87,18 +94,18 @@ def _output_intent(pdf: pikepdf.Pdf, profile: PressProfile) -> None:
             icc.N = 4
 
 
-def _recolour(pdf: pikepdf.Pdf, obj, seen: set, converter: Converter, is_page: bool = False) -> None:
+def _recolour(pdf: pikepdf.Pdf, obj: Any, seen: set, converter: Converter, is_page: bool = False) -> None:
     key = obj.objgen
     if key in seen and key != (0, 0):
         return
     seen.add(key)
     resources = obj.get("/Resources")
     if is_page:
-        instructions = pikepdf.parse_content_stream(pikepdf.Page(obj))
+        instructions = _instructions(pikepdf.Page(obj))
     else:
-        instructions = pikepdf.parse_content_stream(obj)
+        instructions = _instructions(obj)
     changed = False
-    out = []
+    out: list[Any] = []
     for operands, operator in instructions:
         name = str(operator)
         if name in _RGB_OPS and len(operands) == 3:
@@ -122,7 +129,7 @@ def _recolour(pdf: pikepdf.Pdf, obj, seen: set, converter: Converter, is_page: b
                 _recolour(pdf, pattern, seen, converter)
 
 
-def _drop_unused_lab(page) -> None:
+def _drop_unused_lab(page: Any) -> None:
     spaces = (page.get("/Resources") or {}).get("/ColorSpace")
     if spaces is None:
         return
@@ -133,14 +140,14 @@ def _drop_unused_lab(page) -> None:
             del spaces[name]
 
 
-def _used_names(obj, seen: set | None = None) -> set[str]:
+def _used_names(obj: Any, seen: set | None = None) -> set[str]:
     seen = seen if seen is not None else set()
     names: set[str] = set()
     if obj.objgen in seen and obj.objgen != (0, 0):
         return names
     seen.add(obj.objgen)
     target = pikepdf.Page(obj) if obj.get("/Type") == "/Page" else obj
-    for operands, operator in pikepdf.parse_content_stream(target):
+    for operands, operator in _instructions(target):
         if str(operator) in ("cs", "CS") and operands:
             names.add(str(operands[0]))
     for xobject in ((obj.get("/Resources") or {}).get("/XObject") or {}).values():
@@ -153,7 +160,7 @@ _FILL_AND_STROKE = {"B": "S", "B*": "S", "b": "s", "b*": "s"}
 _FILL = {"f", "F", "f*"}
 
 
-def _drop_invisible_fills(form, done: set) -> None:
+def _drop_invisible_fills(form: Any, done: set) -> None:
     """Fills painted with alpha 0 removed (strokes kept); an opaque form loses its transparency group."""
     if form.objgen in done:
         return
@@ -166,7 +173,7 @@ def _drop_invisible_fills(form, done: set) -> None:
     if not invisible:
         return
     out, hidden, stack = [], False, []
-    for operands, operator in pikepdf.parse_content_stream(form):
+    for operands, operator in _instructions(form):
         name = str(operator)
         if name == "q":
             stack.append(hidden)

@@ -26,8 +26,12 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
+
+if TYPE_CHECKING:
+    from .pdf import PdfResult
 
 #: Lowest effective resolution of a raster image at its printed size.
 MIN_PPI = 300
@@ -86,7 +90,8 @@ class FileReport:
         return found
 
     def summary(self) -> str:
-        ink = f"ink max {self.ink_max:.0f} % (limit {self.ink_limit} %)" if self.ink_max is not None else "ink not measured (no Ghostscript)"
+        ink = (f"ink max {self.ink_max:.0f} % (limit {self.ink_limit} %)" if self.ink_max is not None
+               else "ink not measured (no Ghostscript)")
         colour = "no RGB/Lab" if not self.rgb else f"{len(self.rgb)} RGB/Lab object(s)"
         fonts = "fonts embedded" if not self.unembedded else f"{len(self.unembedded)} font(s) not embedded"
         boxes = "Trim/BleedBox ok" if not self.boxes else "boxes wrong"
@@ -108,7 +113,7 @@ def preflight(data: bytes, path: str, ink_limit: int = 300, safe_zone: float | N
         try:
             meta = pdf.open_metadata()
             report.pdfx = str(meta.get("pdfxid:GTS_PDFXVersion") or meta.get("pdfx:GTS_PDFXVersion") or "")
-        except Exception:
+        except Exception:  # noqa: BLE001 - damaged XMP: read as no PDF/X version (reported)
             report.pdfx = ""
         if not report.pdfx and "/GTS_PDFXVersion" in pdf.trailer.get("/Info", {}):
             report.pdfx = str(pdf.trailer.Info.GTS_PDFXVersion)
@@ -141,11 +146,11 @@ def _profile_name(icc: bytes) -> str:
 
     try:
         return ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))).strip()
-    except Exception:
+    except Exception:  # noqa: BLE001 - the preflight names it instead of stopping
         return "an unreadable profile"
 
 
-def _space_name(space) -> str:
+def _space_name(space: Any) -> str:
     import pikepdf
 
     if isinstance(space, pikepdf.Name):
@@ -162,7 +167,7 @@ def _space_name(space) -> str:
     return ""
 
 
-def _colour_objects(obj, where: str, report: FileReport, seen: set) -> None:
+def _colour_objects(obj: Any, where: str, report: FileReport, seen: set) -> None:
     """RGB/Lab colour spaces, images, groups, shadings and operators under a page or form."""
     import pikepdf
 
@@ -187,10 +192,11 @@ def _colour_objects(obj, where: str, report: FileReport, seen: set) -> None:
             report.transparency = True
     try:
         target = pikepdf.Page(obj) if obj.get("/Type") == "/Page" else obj
-        for operands, operator in pikepdf.parse_content_stream(target, "rg RG"):
+        instructions: list[Any] = list(pikepdf.parse_content_stream(target, "rg RG"))  # (operands, operator) pairs
+        for operands, operator in instructions:
             report.rgb.append(f"{where} {operator} operator ({' '.join(str(o) for o in operands)})")
             break  # one per stream is enough to name it
-    except Exception:
+    except Exception:  # noqa: BLE001 - a content stream pikepdf cannot parse is checked no further
         pass
     for name, xobject in (resources.get("/XObject") or {}).items():
         subtype = xobject.get("/Subtype")
@@ -208,7 +214,7 @@ def _colour_objects(obj, where: str, report: FileReport, seen: set) -> None:
             report.rgb.append(f"{where} pattern {name}")
 
 
-def _boxes(page, number: int, bleed: float, report: FileReport) -> None:
+def _boxes(page: Any, number: int, bleed: float, report: FileReport) -> None:
     trim, bleed_box = page.obj.get("/TrimBox"), page.obj.get("/BleedBox")
     if trim is None or bleed_box is None:
         missing = " and ".join(n for n, b in (("TrimBox", trim), ("BleedBox", bleed_box)) if b is None)
@@ -221,7 +227,7 @@ def _boxes(page, number: int, bleed: float, report: FileReport) -> None:
         report.boxes.append(f"page {number}: bleed {least:.1f} mm, the print shop wants {bleed:g} mm")
 
 
-def _unembedded(pdf) -> list[str]:
+def _unembedded(pdf: Any) -> list[str]:
     names = set()
     for page in pdf.pages:
         for font in ((page.obj.get("/Resources") or {}).get("/Font") or {}).values():
@@ -235,7 +241,8 @@ def _unembedded(pdf) -> list[str]:
     return sorted(names)
 
 
-_IMAGE_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\w+)\s+\d+\s+\d+\s+\w+\s+\w+\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)")
+_IMAGE_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\w+)\s+\d+\s+\d+\s+\w+\s+\w+"
+                        r"\s+(\d+)\s+\d+\s+(\d+)\s+(\d+)")
 
 
 def _low_res(file: Path) -> list[str]:
@@ -272,7 +279,8 @@ def ink_coverage(file: Path, dpi: int = INK_DPI) -> tuple[float, int] | None:
                 c, m, y, k = image.convert("CMYK").split()
                 # Sum in steps that cannot overflow 8 bits: halves, then compare.
                 half = ImageChops.add(ImageChops.add(c, m, scale=2), ImageChops.add(y, k, scale=2), scale=2)
-                top = half.getextrema()[1] * 4 / 255 * 100
+                extrema: Any = half.getextrema()  # (lowest, highest) of one band
+                top = extrema[1] * 4 / 255 * 100
             if top > best:
                 best, where = top, number
         return round(best, 0), where
@@ -314,7 +322,7 @@ def _near_trim(file: Path, safe_zone: float) -> list[str]:
     return found
 
 
-def layout_problems(result, path: str, where: str, safe_zone: float) -> list[Problem]:
+def layout_problems(result: PdfResult, path: str, where: str, safe_zone: float) -> list[Problem]:
     """Press problems measured on the laid-out document (``pdf.render_pdf`` with ``press``): images, safe zone."""
     from ..campaign.urls import file_path
 

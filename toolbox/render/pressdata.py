@@ -11,6 +11,10 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:  # made lazily in press_setup: building transforms costs
+    from .cmyk import Converter
 
 PRESS_FILE = "print/press.toml"
 DEFAULT_PROFILE = "fogra39"
@@ -61,7 +65,8 @@ def press_data(templates: Path) -> PressData:
         safe_zone=float(geometry.get("safe_zone", 3.0)),
         leaflet_panel=float(leaflet.get("panel", 99.0)),
         leaflet_fold_in=float(leaflet.get("fold_in", 99.0)),
-        colours={k.lower(): tuple(float(x) for x in v) for k, v in data.get("colours", {}).items()},
+        colours={k.lower(): cast("tuple[float, float, float, float]", tuple(float(x) for x in v))  # c, m, y, k
+                 for k, v in data.get("colours", {}).items()},
         folder=path.parent,
     )
 
@@ -98,7 +103,7 @@ class PressSetup:
     """Everything a press render needs: the profile, its converter, the PDF/X version, the safe zone."""
 
     profile: PressProfile
-    converter: object  # cmyk.Converter (made once per process: building transforms costs)
+    converter: Converter  # made once per process: building transforms costs
     variant: str  # pdf/x-4 or pdf/x-1a
     safe_zone: float
 

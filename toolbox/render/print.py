@@ -9,12 +9,13 @@ import jinja2
 from markupsafe import Markup
 
 from ..campaign.contacts import shown_country
-from ..errors import Problem
-from ..i18n.catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, po_path, read_catalog
-from ..i18n.localize import Localizer
-from ..i18n.locales import chain, resolve
 from ..campaign.model import Campaign
-from ..formats import SHARE, Formats, load as load_formats
+from ..errors import Problem
+from ..formats import SHARE, Formats
+from ..formats import load as load_formats
+from ..i18n.catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, po_path, read_catalog
+from ..i18n.locales import chain, resolve
+from ..i18n.localize import Localizer
 from ..plan import Unit, plan_campaign, printed, template_name
 from ..project import Project
 from .checks import check_print
@@ -24,7 +25,7 @@ from .easyread import check_easy_read
 from .fit import fit_range
 from .fonts import FontSet, letters, print_css
 from .pdf import VARIANTS, PdfResult, render_pdf
-from .pressdata import PDF_X, press_data, press_setup
+from .pressdata import PDF_X, PressSetup, press_data, press_setup
 from .templates import render
 
 
@@ -51,7 +52,7 @@ def is_press(project: Project, campaign: Campaign, unit: Unit, options: PrintOpt
     return kind is not None and kind.family != SHARE
 
 
-def press_for(project: Project, campaign: Campaign, options: PrintOptions):
+def press_for(project: Project, campaign: Campaign, options: PrintOptions) -> PressSetup:
     info = campaign.campaign
     return press_setup(project.templates, campaign.folder, info.print_profile, info.print_paper,
                        options.pdf_x or info.pdf_x)
@@ -85,7 +86,7 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
     result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant,
                         press=press, fit=fit_range(project.templates, unit.format), lines=unit.format == EASY_READ)
     script, tag = localizer.info.script, localizer.info.tag
-    problems = check_print(result, html, unit.path, unit.locale, unit.format, fonts.full_stack(script, tag),
+    problems = check_print(result, html, unit.path, unit.locale or "", unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
                            expected=(fonts.script_face(script, tag), letters(script, tag)))
     if press is not None:
@@ -93,15 +94,16 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
 
         problems += layout_problems(result, unit.path, f"{unit.locale} {unit.format}", press.safe_zone)
     if unit.format == EASY_READ:
-        problems += check_easy_read(result.lines, unit.path, unit.locale)
+        problems += check_easy_read(result.lines, unit.path, unit.locale or "")
     return result, problems
 
 
 def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campaign: Campaign,
                unit: Unit, localizer: Localizer, options: PrintOptions = PrintOptions()) -> tuple[str, str]:
     """The HTML of a print output and the PDF variant to write it as."""
+    assert unit.locale is not None and unit.country is not None  # print units have both (plan.py)
     group = campaign.group(unit.group) if unit.group else None
-    url = page_url(campaign, unit.locale, unit.group) if group else ""
+    url = page_url(campaign, unit.locale, unit.group) if unit.group else ""
     info = campaign.campaign
     draft = info.status != "approved" or needs_review(project, campaign, unit.locale)
     script = localizer.info.script
@@ -139,7 +141,7 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
 
 
 def _voice_messages(project: Project, campaign: Campaign, unit: Unit) -> list[str]:
-    from ..audio import voice_messages
+    from .audio import voice_messages
 
     return voice_messages(project, campaign, unit.locale, unit.country) if unit.locale and unit.country else []
 
@@ -152,7 +154,7 @@ def guide_materials(campaign: Campaign, unit: Unit, localizer: Localizer, format
     """
     items = []
     for u in plan_campaign(campaign, formats):
-        if printed(u, formats) and u.locale == unit.locale and u.country == unit.country:
+        if printed(u, formats) and u.group and u.locale == unit.locale and u.country == unit.country:
             kind = formats[u.format]
             paper = kind.paper(u.paper)
             items.append({"file": u.path.rsplit("/", 1)[-1], "format": u.format, "kind": kind,

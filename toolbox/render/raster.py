@@ -43,7 +43,7 @@ def _fit(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     if abs(image.width - size[0]) <= 1 and abs(image.height - size[1]) <= 1 and image.width >= size[0] \
             and image.height >= size[1]:
         return image.crop((0, 0, *size))
-    return image.resize(size, Image.LANCZOS)
+    return image.resize(size, Image.Resampling.LANCZOS)
 
 
 def png(image: Image.Image, compress_level: int = 6) -> bytes:

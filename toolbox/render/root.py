@@ -12,8 +12,8 @@ import jinja2
 from markupsafe import Markup
 
 from ..campaign.model import Campaign
-from ..i18n.localize import Localizer
 from ..i18n.locales import resolve
+from ..i18n.localize import Localizer
 from ..plan import site_locales
 from ..project import Project
 from .site import script_hash
@@ -37,6 +37,7 @@ def root_page(project: Project, env: jinja2.Environment, campaigns: list[Campaig
         languages = []
         for tag in site_locales(campaign):
             info = resolve(tag, campaign.locales)
+            assert info is not None  # validation lets only known locales through
             languages.append({"tag": tag, "name": info.name, "dir": info.direction,
                               "href": f"{campaign.id}/{tag}/index.html",
                               "title": Localizer(project, campaign, tag).campaign_data()["title"]})

@@ -11,18 +11,19 @@ from dataclasses import dataclass, replace
 import jinja2
 from markupsafe import Markup
 
-from ..formats import SITE_FORMAT, load as load_formats
-from ..i18n.numbers import Hotline
 from ..campaign.contacts import shown_country
-from ..i18n.localize import Localizer
-from ..i18n.locales import resolve
 from ..campaign.model import Campaign
+from ..formats import SITE_FORMAT
+from ..formats import load as load_formats
+from ..i18n.locales import resolve
+from ..i18n.localize import Localizer
+from ..i18n.numbers import Hotline
 from ..plan import Unit, site_locales
 from ..project import Project
 from .context import created_date
 from .fonts import FontSet
-from .webfonts import PICKER_FOLDER
 from .templates import relpath, render
+from .webfonts import PICKER_FOLDER
 
 
 @dataclass
@@ -112,7 +113,8 @@ class SiteRenderer:
                     continue
                 folder = f"{self.campaign.id}/{tag}/{group.id}"
                 precache = ["./", "../../assets/site.css", f"../../assets/fonts/{tag}/fonts.css"]
-                cache = "toolbox-" + hashlib.sha256((folder + "|" + "|".join(precache) + "|" + self.exit_js).encode()).hexdigest()[:12]
+                cached = (folder + "|" + "|".join(precache) + "|" + self.exit_js).encode()
+                cache = "toolbox-" + hashlib.sha256(cached).hexdigest()[:12]
                 js = source.replace("__CACHE__", cache).replace("__PRECACHE__", json.dumps(precache))
                 files[f"{folder}/sw.js"] = js.encode("utf-8")
         return files
@@ -129,6 +131,7 @@ class SiteRenderer:
         languages = []
         for tag in self.locales:
             info = resolve(tag, self.campaign.locales)
+            assert info is not None  # validation lets only known locales through
             languages.append({"tag": tag, "name": info.name, "dir": info.direction, "href": link(f"{tag}/index.html")})
         alternates = [{**a, "href": relpath(a["path"], unit.path)} for a in self.alternates(unit)]
         offline = bool(unit.group) and any(g.id == unit.group for g in self.offline_groups())

@@ -10,8 +10,8 @@ from jinja2.ext import i18n
 from markupsafe import Markup
 
 from ..errors import Problem, ToolboxError, display_path
+from ..i18n.localize import Translators
 from ..i18n.numbers import isolate_html, isolate_plain_html
-
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -32,12 +32,12 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def ltr(value) -> Markup:
+def ltr(value: object) -> Markup:
     """``{{ x|ltr }}``: the whole value as one left-to-right isolate (a number, code, address)."""
     return Markup('<bdi dir="ltr">{}</bdi>').format(value)
 
 
-def numbers(value) -> Markup:
+def numbers(value: object) -> Markup:
     """``{{ x|numbers }}``: plain text with each number, phone number and address in it kept left to right."""
     if hasattr(value, "__html__"):
         return isolate_html(str(value.__html__()))
@@ -53,7 +53,7 @@ def relpath(target: str, start_file: str) -> str:
     return rel
 
 
-def render(env: jinja2.Environment, name: str, context: dict, translators) -> str:
+def render(env: jinja2.Environment, name: str, context: dict, translators: Translators) -> str:
     """Render template ``name`` with the translators installed; template errors carry file:line."""
     # Not install_gettext_callables(newstyle=True): its wrapper turns what gettext
     # returns into plain Markup, losing the language of text that fell back.
@@ -64,16 +64,19 @@ def render(env: jinja2.Environment, name: str, context: dict, translators) -> st
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        raise ToolboxError(Problem(display_path(exc.filename or name), exc.lineno, f"template syntax error: {exc.message}")) from None
+        raise ToolboxError(Problem(display_path(exc.filename or name), exc.lineno,
+                                   f"template syntax error: {exc.message}")) from None
     except jinja2.UndefinedError as exc:
         where = _template_frame(exc)
-        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {exc.message}; check the variable's name in docs/templates.md")) from None
+        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {exc.message}; check the variable's name in "
+                                                               f"docs/templates.md")) from None
     except jinja2.TemplateNotFound as exc:
         raise ToolboxError(Problem(name, None, f"template '{exc.name}' not found under templates/")) from None
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError, RecursionError) as exc:
         # A designer's template did something impossible ({{ 1 / 0 }}, {{ x[99] }}): their error, not ours.
         where = _template_frame(exc)
-        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {type(exc).__name__}: {exc}; see docs/templates.md")) from None
+        raise ToolboxError(Problem(where[0] or name, where[1], f"template error: {type(exc).__name__}: {exc}; see "
+                                                               f"docs/templates.md")) from None
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

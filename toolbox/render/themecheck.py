@@ -11,7 +11,9 @@ template or a font file renamed must be a ``path:line`` message from
   names exists inside templates/fonts/ and is a font file;
 - no symbolic link inside templates/ leads out of the project (a warning; an
   error with ``--strict``): templates are trusted code, but a link a designer
-  made to a file elsewhere on their computer would print or publish that file.
+  made to a file elsewhere on their computer would print or publish that file;
+- for each campaign (:func:`check_locale_fonts`), a font draws every locale it
+  prints in, and the name of every language a hotline lists.
 
 Undefined variables show only when a template is rendered; ``render.templates``
 reports them with the template's file and line.
@@ -26,11 +28,14 @@ from pathlib import Path
 import jinja2
 
 from .. import formats
-from ..errors import Collector, display_path
 from ..campaign.limits import read_text
+from ..campaign.model import Campaign
 from ..campaign.paths import reference_problem, resolved
-from ..campaign.tomlpos import key_lines, line_of, syntax_error
-from .fonts import _STYLES
+from ..campaign.tomlpos import KeyPath, key_lines, line_of, syntax_error
+from ..errors import Collector, display_path
+from ..i18n.locales import resolve
+from ..project import Project
+from .fonts import _STYLES, cmap, drawn, letters, load_fonts
 from .templates import environment
 
 #: Files the build reads itself (not through Jinja), relative to templates/.
@@ -49,7 +54,8 @@ def check_designs(templates: Path, problems: Collector) -> None:
         return
     for rel in REQUIRED:
         if not (templates / rel).is_file():
-            problems.error(display_path(templates / rel), None, f"templates/{rel} is missing; restore it from the toolbox repository")
+            problems.error(display_path(templates / rel), None, f"templates/{rel} is missing; restore it from the toolbox "
+                                                                f"repository")
     check_templates(templates, problems)
     check_fonts(templates, problems)
     formats.read(templates, problems)
@@ -89,8 +95,8 @@ def check_templates(templates: Path, problems: Collector) -> None:
             continue
         shown = display_path(path)
         source, problem = read_text(path, _MAX_TEMPLATE_BYTES, "this template", " (and split a template this big into partials)")
-        if problem:
-            problems.error(shown, *problem)
+        if problem or source is None:
+            problems.error(shown, *(problem or (None, "cannot be read")))
             continue
         try:
             env.compile(source, path.relative_to(templates).as_posix(), str(path))
@@ -164,3 +170,88 @@ def check_fonts(templates: Path, problems: Collector) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.8 <= value <= 4:
             err(("line_height", name_of), f"line_height.{name_of} must be a number between 0.8 and 4 "
                                           "(times the font size), e.g. 1.6")
+
+
+def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector) -> None:
+    """Every locale the campaign prints in has fonts: found here, not after minutes of rendering.
+
+    A locale needs a font stack in templates/fonts/fonts.toml that draws its letters; a
+    language named in a hotline's list of languages needs some font for its name.
+    """
+    try:
+        fonts = load_fonts(project.templates)
+        every = frozenset().union(*(cmap(face.path) for face in fonts.faces))
+    except Exception:  # noqa: BLE001 — a missing or broken font file: check_designs reports it with its line
+        return
+    shown = display_path(campaign.definition)
+    reported: set[str] = set()
+
+    def check(tag: str, key: KeyPath) -> None:
+        info = resolve(tag, campaign.locales)
+        if info is None or tag in reported:
+            return
+        reported.add(tag)
+        decl = campaign.locales.get(tag)
+        if not letters(info.script, tag):
+            if decl is not None and decl.script:
+                key = decl.key + ("script",)
+            problems.error(shown, line_of(campaign.lines, key),
+                           f"locale '{tag}': script {info.script!r} is not an ISO 15924 script with letters in "
+                           "Unicode; use a code such as Latn, Cyrl, Arab or Beng")
+            return
+        share, missing = fonts.coverage(info.script, tag)
+        if fonts.covers(info.script, tag):
+            return
+        if decl is not None:
+            key = decl.key + (("script",) if decl.script else ())
+        some = "".join(missing[:12]) + ("…" if len(missing) > 12 else "")
+        problems.error(shown, line_of(campaign.lines, key),
+                       f"locale '{tag}' ({info.script} script): no font in templates/fonts/fonts.toml draws its letters "
+                       f"(it draws {share:.0%}; missing {some}); add a font family for {info.script} under [scripts], "
+                       f"or for {tag} under [locales] (see docs/templates.md), or fix the locale's script")
+
+    check(campaign.campaign.source_locale, ("campaign", "source_locale"))
+    for group in campaign.groups:
+        for i, tag in enumerate(group.locales):
+            check(tag, group.key + ("locales", i))
+    for country in campaign.countries.values():
+        for hotline in country.hotlines:
+            for i, tag in enumerate(hotline.languages):
+                info = resolve(tag, campaign.locales)
+                lost = "".join(dict.fromkeys(ch for ch in info.name if ch in drawn(ch) and ord(ch) not in every)) if info else ""
+                if info and lost:
+                    problems.error(shown, line_of(campaign.lines, hotline.key + ("languages", i)),
+                                   f"the name of language '{tag}' ({info.name}) is printed in its own script, but no "
+                                   f"font in templates/fonts/fonts.toml draws {lost!r}; add a font for {info.script}")
+
+
+def print_profile_problem(campaign: Campaign, project: Project) -> str | None:
+    """What is wrong with ``[campaign] print_profile`` (a built-in id or an ICC file in the campaign folder), or None."""
+    from .cmyk import is_cmyk_profile
+    from .pressdata import press_data
+
+    setting = campaign.campaign.print_profile
+    if not setting:
+        return None
+    known = press_data(project.templates).profiles
+    if setting in known:
+        return None
+    if not setting.lower().endswith((".icc", ".icm")):
+        return (f"print_profile {setting!r} is neither a built-in profile ({', '.join(sorted(known))}) nor an ICC file; "
+                "give the path of the print shop's profile in the campaign folder, e.g. \"profiles/shop.icc\"")
+    unsafe = reference_problem(campaign.folder, setting, project.root)
+    if unsafe:
+        return f"print_profile {setting!r} {unsafe}"
+    target = campaign.folder / setting
+    if not target.is_file():
+        return (f"print_profile '{setting}' does not exist (looked for {display_path(target)}); put the print shop's "
+                f"ICC profile there, or use a built-in one: {', '.join(sorted(known))}")
+    wrong = is_cmyk_profile(target)
+    return f"print_profile '{setting}' {wrong}" if wrong else None
+
+
+def check_print_profile(campaign: Campaign, project: Project, problems: Collector) -> None:
+    """``[campaign] print_profile`` names a built-in profile or a CMYK ICC file in the campaign folder."""
+    wrong = print_profile_problem(campaign, project)
+    if wrong:
+        problems.error(display_path(campaign.definition), line_of(campaign.lines, ("campaign", "print_profile")), wrong)

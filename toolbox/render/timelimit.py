@@ -24,8 +24,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from types import FrameType
 
 #: Seconds one print output (a PDF or a share image) may take: a leaflet takes 1–5 s.
 DEFAULT_TIME_LIMIT = 120.0
@@ -46,7 +47,7 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
 
     expired = []
 
-    def alarm(signum, frame):
+    def alarm(signum: int, frame: FrameType | None) -> None:
         expired.append(True)
         raise RenderTimeout(what)
 

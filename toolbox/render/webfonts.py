@@ -14,9 +14,11 @@ reader's phone, and fails the build like a missing glyph in print.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..campaign.model import Campaign
 from ..errors import Problem
 from ..i18n.locales import resolve
 from .checks import codepoints
@@ -30,7 +32,7 @@ PICKER_FOLDER = "_languages"
 
 
 class _Text(HTMLParser):
-    def __init__(self, lang: str, valid) -> None:
+    def __init__(self, lang: str, valid: Callable[[str], bool]) -> None:
         super().__init__(convert_charrefs=True)
         self.valid = valid
         self.open: list[tuple[str, str]] = [("", lang)]
@@ -46,7 +48,7 @@ class _Text(HTMLParser):
             if attrs.get(name):
                 self.text.setdefault(lang, []).append(attrs[name])
 
-    def handle_starttag(self, tag, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
         lang = self._lang(values)
         self._attrs(lang, values)
@@ -55,11 +57,11 @@ class _Text(HTMLParser):
         if tag not in _VOID:
             self.open.append((tag, lang))
 
-    def handle_startendtag(self, tag, attrs) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
         self._attrs(self._lang(values), values)
 
-    def handle_endtag(self, tag) -> None:
+    def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style") and self.hidden:
             self.hidden -= 1
         for i in range(len(self.open) - 1, 0, -1):
@@ -67,7 +69,7 @@ class _Text(HTMLParser):
                 del self.open[i:]
                 break
 
-    def handle_data(self, data) -> None:
+    def handle_data(self, data: str) -> None:
         if not self.hidden:
             self.text.setdefault(self.open[-1][1], []).append(data)
 
@@ -97,12 +99,14 @@ class WebFonts:
         return self.chars.get(face.family, "")
 
 
-def plan_fonts(fonts: FontSet, campaign, folder: str, lang: str, texts: list[dict[str, str]],
+def plan_fonts(fonts: FontSet, campaign: Campaign, folder: str, lang: str, texts: list[dict[str, str]],
                italic: bool) -> WebFonts:
     """Which face draws which characters of ``texts`` (page_text of each page in the folder)."""
     langs = sorted({lang} | {k for t in texts for k in t}, key=lambda t: (len(t), t))
-    stacks, heights, chars = {}, {}, {}
-    regular = {}
+    stacks: dict[str, list[str]] = {}
+    heights: dict[str, str] = {}
+    chars: dict[str, str] = {}
+    regular: dict[str, frozenset[int]] = {}
     for face in fonts.faces:
         if face.style == "normal":
             regular.setdefault(face.family, cmap(face.path))

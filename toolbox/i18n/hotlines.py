@@ -11,16 +11,17 @@ is no contact of a country the text is shown in.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from .contacts import shown_hotlines
+from ..campaign.contacts import shown_hotlines
+from ..campaign.model import Campaign, TargetGroup
+from ..campaign.model import Hotline as HotlineLine
+from ..campaign.tomlpos import KeyPath, line_of
 from ..errors import Collector, display_path
-from ..i18n.catalog import catalog_tag, po_path, read_catalog
-from ..i18n.numbers import HOTLINE, Hotline, digits, find_phones
-from ..i18n.segments import split_blocks
-from .model import Campaign, TargetGroup
-from .model import Hotline as HotlineLine
 from ..project import Project
-from .tomlpos import line_of
+from .catalog import catalog_tag, po_path, read_catalog
+from .numbers import HOTLINE, Hotline, digits, find_phones
+from .segments import split_blocks
 
 
 def tel(number: str) -> str:
@@ -55,7 +56,8 @@ def _is_known(number: str, known: set[str]) -> bool:
     return number.lstrip().startswith("+") and any(k.lstrip("0") and plain.endswith(k.lstrip("0")) for k in known)
 
 
-def hotline_for(campaign: Campaign, countries: list[str], country_name=None, locale: str = "en") -> Hotline | None:
+def hotline_for(campaign: Campaign, countries: list[str], country_name: Callable[[str], str] | None = None,
+                locale: str = "en") -> Hotline | None:
     """What ``{hotline}`` becomes: the main number of ``countries[0]``, or of each country when there are several.
 
     Outputs without a country (a group's microsite page) pass every country of
@@ -110,7 +112,8 @@ def placeholder_problems(campaign: Campaign, problems: Collector) -> None:
                 problems.error(path, line, f"{{{name}}} in the {what} is not a placeholder toolbox knows; "
                                            f"write {HOTLINE} for the country's help-line number")
     info = campaign.campaign
-    unfilled = [(info.title, ("campaign", "title"), "title"), (info.summary, ("campaign", "summary"), "summary"),
+    unfilled: list[tuple[str, KeyPath, str]] = [(info.title, ("campaign", "title"), "title"),
+                                                (info.summary, ("campaign", "summary"), "summary"),
                 (info.disclaimer, ("campaign", "disclaimer"), "disclaimer")]
     unfilled += [(g.name, g.key + ("name",), f"name of group '{g.id}'") for g in campaign.groups]
     unfilled += [(h.name, h.key + ("name",), f"name of a hotline of {code}")
@@ -136,22 +139,23 @@ def literal_number_problems(project: Project, campaign: Campaign, problems: Coll
         if key in seen:
             return
         seen.add(key)
-        problems.warn(path, line, f"{what[0].upper()}{what[1:]} names the phone number {number}, which is not a hotline or service of {code} "
+        problems.warn(path, line, f"{what[0].upper()}{what[1:]} names the phone number {number}, which is not a hotline or "
+                                  f"service of {code} "
                                   f"but is printed there too; write {{hotline}} for each country's own number, or add "
                                   f"the number to [[countries.{code}.hotlines]]")
 
-    catalogs: dict[str, tuple[str, dict]] = {}
+    catalogs: dict[str, tuple[str, dict[str, tuple[str, int | None]]]] = {}
 
     def translation(tag: str, msgid: str) -> tuple[str, str, int | None] | None:
         source = catalog_tag(tag, campaign.locales)
         if source not in catalogs:
-            path = po_path(project.locales, source, campaign.id)
-            catalog = read_catalog(path)
-            entries = {m.id: (m.string, m.lineno) for m in catalog or () if isinstance(m.id, str) and m.string and not m.fuzzy}
-            catalogs[source] = (display_path(path), entries)
-        path, entries = catalogs[source]
+            po = po_path(project.locales, source, campaign.id)
+            entries = {m.id: (m.string, m.lineno) for m in read_catalog(po) or ()
+                       if isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}
+            catalogs[source] = (display_path(po), entries)
+        shown, entries = catalogs[source]
         found = entries.get(msgid)
-        return (found[0], path, found[1]) if found else None
+        return (found[0], shown, found[1]) if found else None
 
     def check(text: str, path: str, line: int | None, what: str, codes: list[str], tags: list[str]) -> None:
         source_numbers = find_phones(text)
