@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
 from .campaign.model import Campaign
 from .errors import ToolboxError
 from .project import Project
@@ -25,19 +27,19 @@ DPI = 96
 _TEXT, _BOX = (214, 39, 40), (31, 119, 180)
 
 
-def _pages(pdf: bytes) -> list:
+def _pages(pdf: bytes) -> list[Image.Image]:
     from .render.raster import pages
 
     return list(pages(pdf, dpi=DPI))
 
 
-def png(image) -> bytes:
+def png(image: Image.Image) -> bytes:
     from .render.raster import png as encode
 
     return encode(image)
 
 
-def _dashed(draw, rect, colour) -> None:
+def _dashed(draw: ImageDraw.ImageDraw, rect: tuple[float, float, float, float], colour: tuple[int, int, int]) -> None:
     x, y, w, h = rect
     for x0 in range(int(x), int(x + w), 12):
         draw.line([(x0, y), (min(x0 + 6, x + w), y)], fill=colour, width=2)
@@ -49,8 +51,6 @@ def _dashed(draw, rect, colour) -> None:
 
 def screenshots(project: Project, campaigns: list[Campaign], out: Path, locale: str | None = None) -> Path:
     """Write the PNG pages and ``screenshots.json`` under ``out/<locale>/``; return the JSON's path."""
-    from PIL import ImageDraw
-
     from .i18n.catalog import TEMPLATE_DOMAIN
     from .i18n.workflow import campaign_messages
     from .survey import trace_campaign
@@ -67,7 +67,7 @@ def screenshots(project: Project, campaigns: list[Campaign], out: Path, locale: 
         folder.mkdir(parents=True, exist_ok=True)
         traced = trace_campaign(project, campaign, tag, shots=True)
         own = {m.msgid for m in campaign_messages(campaign)}
-        pictures: dict[str, object] = {}
+        pictures: dict[str, Image.Image] = {}
         for shot in traced.shots:
             if shot.name not in pictures:
                 pages = _pages(shot.pdf)

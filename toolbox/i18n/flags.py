@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 from .places import Room
 
@@ -38,11 +39,11 @@ def room_flags(room: Room, family: str) -> list[str]:
     return [f"max-size:{room.width}:{room.lines}", f"font-family:{quoted(family)}", f"font-size:{room.font_size}"]
 
 
-def unmanaged(flags) -> list[str]:
+def unmanaged(flags: Iterable[str]) -> list[str]:
     return [f for f in flags if not f.startswith(MANAGED)]
 
 
-def for_locale(flags, family: str | None, line_scale: float) -> list[str]:
+def for_locale(flags: Iterable[str], family: str | None, line_scale: float) -> list[str]:
     """The source's size flags as a locale needs them: its own face, as many of its lines as fit."""
     out = []
     for flag in flags:

@@ -85,7 +85,8 @@ def check_glossary(po: Path, terms: list[Term], problems: Collector, glossary: P
         return
     shown, where = display_path(po), display_path(glossary)
     for message in catalog:
-        if not message.id or message.fuzzy or not message.string or isinstance(message.id, tuple):
+        if not message.id or message.fuzzy or not isinstance(message.string, str) or not message.string \
+                or not isinstance(message.id, str):
             continue
         for term in terms:
             if _contains(message.id, term.source) and not any(f.casefold() in message.string.casefold() for f in term.forms):
@@ -108,7 +109,7 @@ def export_glossary(terms: list[Term], tag: str, fmt: str, source_lang: str = "e
 
     store = tbx.tbxfile(sourcelanguage=source_lang, targetlanguage=tag)
     for term in terms:
-        unit = store.addsourceunit(term.source)
+        unit = store.addsourceunit(term.source)  # type: ignore[no-untyped-call]  # translate-toolkit has no types
         unit.target = term.translation
         if term.note:
             unit.addnote(term.note)

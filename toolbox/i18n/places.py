@@ -15,8 +15,10 @@ from __future__ import annotations
 import html as htmllib
 import math
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from .localize import TRACE
 
@@ -54,7 +56,7 @@ class Tracer:
 
 
 @contextmanager
-def tracing(tracer: Tracer):
+def tracing(tracer: Tracer) -> Iterator[Tracer]:
     token = TRACE.set(tracer)
     try:
         yield tracer
@@ -152,11 +154,11 @@ def annotate(page: str) -> tuple[str, list[Use]]:
                         out[at] = f'<span data-msg="{msg}" data-use="{len(uses) - 1}">'
                         out.append("</span>")
                     else:  # the message holds elements of its own ends: mark the element holding it
-                        keep = min(depth, len(stack))
-                        holder = stack[keep - 1][2] if keep else None
+                        level = min(depth, len(stack))
+                        holder = stack[level - 1][2] if level else None
                         if holder is not None:
-                            out[holder] = re.sub(r"\s*/?>$", lambda e, msg=msg: f' data-msgs="{msg}"' + e.group(0), out[holder],
-                                                 count=1)
+                            # msg is a number, so the only group reference in the replacement is the one to the end of the tag
+                            out[holder] = re.sub(r"(\s*/?>)$", f' data-msgs="{msg}"\\1', out[holder], count=1)
             out.append(text[last:])
         if i >= len(tags):
             break
@@ -205,7 +207,7 @@ class Room:
         return [f"max-size:{self.width}:{lines}", f"font-family:{family}", f"font-size:{self.font_size}"]
 
 
-def room_of(placed, share: float = 1.0) -> Room | None:
+def room_of(placed: Any, share: float = 1.0) -> Room | None:  # a render.pdf.MessagePlace (a higher layer)
     """The room of a message laid out in a fixed box (``render/pdf.py`` MessagePlace), None outside one.
 
     ``share``: the part of the box's free height this message may take. Shares
