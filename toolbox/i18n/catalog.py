@@ -123,7 +123,7 @@ def messages(path: Path, problems: Collector | None = None) -> dict[str, str | t
                 continue
             if msg.context and isinstance(msg.id, str):
                 if msg.string:
-                    table[context_key(msg.context, msg.id)] = msg.string
+                    table[context_key(msg.context, msg.id)] = msg.string if isinstance(msg.string, str) else tuple(msg.string)
                 continue
             if isinstance(msg.id, tuple):
                 strings = tuple(msg.string) if msg.string else ()
@@ -213,7 +213,8 @@ class Translator:
         self.usage = Usage()
         self.transform = transform  # computes every translation (the pseudo-locale)
         self.declared = declared or {}  # the campaign's [locales.*]: directions and plural rules
-        self.marker = None  # (msgid, text) → text marked for i18n/places.py (a locale's screenshots)
+        # (msgid, text) → text marked for i18n/places.py (a locale's screenshots)
+        self.marker: Callable[[str, str], str] | None = None
 
     def _find(self, msgid: str, kind: type) -> tuple[Any, str]:
         """The first entry of type ``kind`` along the chain, and its locale; record the use."""

@@ -8,9 +8,9 @@ its own ``lang`` and ``dir``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from babel import Locale as BabelLocale
 from babel.dates import format_date
@@ -70,7 +70,8 @@ class Translators:
 #: Set while ``i18n/places.py`` traces where messages appear: every lookup returns the message
 #: wrapped in invisible marks, whatever the locale (a context variable, so site pages and text
 #: messages, which make their own Localizers, are traced too).
-TRACE: ContextVar[Callable[[str], str] | None] = ContextVar("toolbox_trace", default=None)
+#: Its value is an ``i18n.places.Tracer`` (typed loosely: places imports this module).
+TRACE: ContextVar[Any] = ContextVar("toolbox_trace", default=None)
 
 
 def translators(project: Project, campaign: Campaign, tag: str) -> Translators:

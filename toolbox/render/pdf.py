@@ -602,18 +602,19 @@ def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = Fal
     return (document.write_pdf() if pdf else b""), placed
 
 
-def _fit_slack(box) -> float:
+def _fit_slack(box: Any) -> float:
     """The height a fixed box (``data-fit``) has left below its content, measured as ``_overflows`` does."""
     top = box.content_box_y()
     bottom = top
     for child, _ in _walk(box):
         if hasattr(child, "margin_height") and type(child).__name__ not in _INLINE:
             bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
-    return top + box.height - bottom
+    return float(top + box.height - bottom)
 
 
-def _place(box, page: int, size, fit, column, line, placed: list[MessagePlace]) -> None:
-    element = getattr(box, "element", None)
+def _place(box: Any, page: int, size: tuple[float, float], fit: Any, column: Any, line: Any,
+           placed: list[MessagePlace]) -> None:
+    element: Any = getattr(box, "element", None)
     tagged = element is not None and getattr(box, "element_tag", None) is not None
     if tagged and element.get("data-fit") and fit is None:
         fit = (element.get("data-fit"), (box.content_box_x(), box.content_box_y(), box.width, box.height),
@@ -630,7 +631,8 @@ def _place(box, page: int, size, fit, column, line, placed: list[MessagePlace]) 
         _place(child, page, size, fit, column, line, placed)
 
 
-def _record(number: int, use: int, box, page: int, size, fit, column, line, placed: list[MessagePlace]) -> None:
+def _record(number: int, use: int, box: Any, page: int, size: tuple[float, float], fit: Any, column: Any, line: Any,
+            placed: list[MessagePlace]) -> None:
     """One fragment (a line's worth) of a traced message; fragments of one message on a page are merged."""
     rect = (box.position_x, line.position_y, box.margin_width(), line.height)
     last = placed[-1] if placed else None
