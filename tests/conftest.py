@@ -14,7 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_toolbox(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+#: A whole-sample build with --jobs 1 (copyfitting lays each fixed box out several times, audio is
+#: synthesised) takes minutes of CPU; this only stops a hung build, it is no speed check.
+BUILD_TIMEOUT = 1800
+
+
+def run_toolbox(*args: str, cwd: Path = ROOT, env: dict | None = None,
+                timeout: int = BUILD_TIMEOUT) -> subprocess.CompletedProcess:
     """Run the real command line, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "toolbox", *args],
