@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -23,7 +25,7 @@ from babel.messages.pofile import write_po
 
 from .. import formats
 from ..campaign.contacts import applies
-from ..campaign.model import SECTIONS, Campaign
+from ..campaign.model import SECTIONS, Campaign, TargetGroup
 from ..campaign.tomlpos import line_of
 from ..errors import Collector, Problem, ToolboxError, display_path
 from ..project import Project
@@ -32,6 +34,10 @@ from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_tag, context_key, po_
 from .locales import resolve
 from .numbers import HOTLINE
 from .segments import split_blocks
+
+#: ``survey``: a ``toolbox.survey`` result (a higher layer: typed loosely here). ``sizes(domain, tag,
+#: msgid, flags)``: the size flags a locale's catalog gets for a message.
+Sizes = Callable[[str, str, str, list[str]], list[str]]
 
 # Pinned so extraction is reproducible: a .pot only changes when its messages do.
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -51,7 +57,7 @@ def _new_catalog(domain: str, locale: str | None = None) -> Catalog:
     )
 
 
-def extract_templates(project: Project, survey=None, family: str = "") -> Catalog:
+def extract_templates(project: Project, survey: Any = None, family: str = "") -> Catalog:
     """Every ``_()``/``{% trans %}`` string in templates/ and the names in templates/print/formats.toml
     (where each appears, from ``survey``)."""
     catalog = _new_catalog(TEMPLATE_DOMAIN)
@@ -71,14 +77,14 @@ def extract_templates(project: Project, survey=None, family: str = "") -> Catalo
     return catalog
 
 
-def describe(catalog: Catalog, survey, family: str) -> None:
+def describe(catalog: Catalog, survey: Any, family: str) -> None:
     """Add where each message appears (``#.``) and, for one in a fixed box, its room (Weblate's flags)."""
     from .flags import room_flags, unmanaged
 
     for message in catalog:
         if not message.id:
             continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
         if message.context:
             key = context_key(message.context, key)
         keys = (key, message.id[1]) if isinstance(message.id, tuple) else (key,)
@@ -113,7 +119,7 @@ def hotline_hint(text: str) -> str:
     return f" Keep {HOTLINE} exactly: it becomes the help line's number." if HOTLINE in text else ""
 
 
-def sms_reserved(campaign: Campaign, group) -> int:
+def sms_reserved(campaign: Campaign, group: TargetGroup) -> int:
     """Characters the build adds after a group's SMS text: a line break and the longest first hotline line."""
     longest = 0
     for code in group.countries:
@@ -124,7 +130,7 @@ def sms_reserved(campaign: Campaign, group) -> int:
     return longest + 2 if longest else 1
 
 
-def sms_limit(campaign: Campaign, group, encoding: str = "GSM-7") -> int:
+def sms_limit(campaign: Campaign, group: TargetGroup, encoding: str = "GSM-7") -> int:
     from .flags import sms_length
 
     return sms_length(campaign.campaign.sms_segments, sms_reserved(campaign, group), encoding)
@@ -186,7 +192,7 @@ def campaign_messages(campaign: Campaign, locale: str | None = None) -> list[Sou
     return out
 
 
-def extract_campaign(campaign: Campaign, survey=None, family: str = "") -> Catalog:
+def extract_campaign(campaign: Campaign, survey: Any = None, family: str = "") -> Catalog:
     """The campaign's .pot: one entry per distinct text, with every place it appears."""
     catalog = _new_catalog(campaign.id)
     for m in campaign_messages(campaign):
@@ -206,8 +212,11 @@ def _flags_last(match: re.Match[bytes]) -> bytes:
 
     flags = match.group(1).decode("utf-8").split(", ")
     order = {prefix: n for n, prefix in enumerate(MANAGED)}
-    rank = lambda f: next((order[p] for p in MANAGED if f.startswith(p)), -1)  # noqa: E731
-    return ("#, " + ", ".join(sorted(flags, key=lambda f: (rank(f), f)))).encode("utf-8")
+
+    def rank(flag: str) -> tuple[int, str]:
+        return next((order[p] for p in MANAGED if flag.startswith(p)), -1), flag
+
+    return ("#, " + ", ".join(sorted(flags, key=rank))).encode("utf-8")
 
 
 def _po_bytes(catalog: Catalog, plural_forms: str = "") -> bytes:
@@ -225,7 +234,8 @@ def po_bytes(catalog: Catalog, tag: str, declared: dict | None = None) -> bytes:
     return _po_bytes(catalog, _header_for(catalog, tag, declared or {}))
 
 
-def extract(project: Project, campaigns: list[Campaign], survey=None, families: dict[str, str] | None = None) -> list[Path]:
+def extract(project: Project, campaigns: list[Campaign], survey: Any = None,
+            families: dict[str, str] | None = None) -> list[Path]:
     """Write the .pot templates; return their paths.
 
     ``survey`` (``toolbox/survey.py``): where each message appears and its room;
@@ -299,7 +309,7 @@ class Updated:
     obsolete: int
 
 
-def update(project: Project, tags: list[str], domains: list[str], declared: dict, sizes=None) -> list[Updated]:
+def update(project: Project, tags: list[str], domains: list[str], declared: dict, sizes: Sizes | None = None) -> list[Updated]:
     """Merge new templates into existing catalogs; never lose a translation.
 
     Changed source text becomes fuzzy with its previous msgid kept (``#|``);
@@ -324,8 +334,8 @@ def update(project: Project, tags: list[str], domains: list[str], declared: dict
                 for message in catalog:
                     if message.id:
                         source = template.get(message.id, message.context)
-                        flags = source.flags if source is not None else ()
-                        key = message.id[0] if isinstance(message.id, tuple) else message.id
+                        flags = sorted(source.flags) if source is not None else []
+                        key = message.id if isinstance(message.id, str) else message.id[0]
                         message.flags = set(unmanaged(message.flags)) | set(sizes(domain, tag, key, flags))
             forms = _header_for(catalog, tag, declared)
             atomic_write(path, _po_bytes(catalog, forms))
