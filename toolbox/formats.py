@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .campaign.tomlpos import key_lines, line_of, syntax_error
+from .campaign.tomlpos import key_lines, line_of, read_theme_toml
 from .errors import Collector, Problem, display_path
 
 #: Where the registry lives, relative to templates/.
@@ -191,16 +191,10 @@ def read(templates: Path, problems: Collector) -> Formats | None:
 
 def _parse(templates: Path, path: Path, problems: Collector) -> tuple[Format, ...]:
     shown = display_path(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        line, reason = syntax_error(exc, source)
-        problems.error(shown, line, f"cannot read formats.toml: {reason}; see docs/templates.md")
+    read = read_theme_toml(path, shown, problems)
+    if read is None:
         return ()
-    except (OSError, UnicodeDecodeError, RecursionError) as exc:
-        problems.error(shown, 1, f"cannot read formats.toml: {exc}; see docs/templates.md")
-        return ()
+    data, source = read
     lines = key_lines(source)
 
     def err(key: tuple, message: str) -> None:

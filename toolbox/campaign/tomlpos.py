@@ -15,6 +15,10 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import Collector
 
 KeyPath = tuple[str | int, ...]
 
@@ -39,6 +43,20 @@ def syntax_error(exc: tomllib.TOMLDecodeError, source: str) -> tuple[int, str]:
     line = int(m.group(1)) if m else count_lines(source)
     reason = _TOML_LINE.sub("", message).replace(" (at end of document)", " at the end of the file")
     return line, reason.strip()
+
+
+def read_theme_toml(path: Path, shown: str, problems: Collector) -> tuple[dict[str, Any], str] | None:
+    """A designer's TOML file under templates/ (formats.toml, fonts.toml): its data and source text, or None
+    with a ``path:line`` problem pointing at docs/templates.md."""
+    try:
+        source = path.read_text(encoding="utf-8")
+        return tomllib.loads(source), source
+    except tomllib.TOMLDecodeError as exc:
+        line, reason = syntax_error(exc, source)
+        problems.error(shown, line, f"cannot read {path.name}: {reason}; see docs/templates.md")
+    except (OSError, UnicodeDecodeError, RecursionError) as exc:
+        problems.error(shown, 1, f"cannot read {path.name}: {exc}; see docs/templates.md")
+    return None
 
 
 class _Scanner:

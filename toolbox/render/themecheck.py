@@ -22,7 +22,6 @@ reports them with the template's file and line.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 import jinja2
@@ -31,7 +30,7 @@ from .. import formats
 from ..campaign.limits import read_text
 from ..campaign.model import Campaign
 from ..campaign.paths import reference_problem, resolved
-from ..campaign.tomlpos import KeyPath, key_lines, line_of, syntax_error
+from ..campaign.tomlpos import KeyPath, key_lines, line_of, read_theme_toml
 from ..errors import Collector, display_path
 from ..i18n.locales import resolve
 from ..project import Project
@@ -112,16 +111,10 @@ def check_fonts(templates: Path, problems: Collector) -> None:
     if not path.is_file():
         return  # reported as a missing required file
     shown = display_path(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        line, reason = syntax_error(exc, source)
-        problems.error(shown, line, f"cannot read fonts.toml: {reason}; see docs/templates.md")
+    read = read_theme_toml(path, shown, problems)
+    if read is None:
         return
-    except (UnicodeDecodeError, RecursionError) as exc:
-        problems.error(shown, 1, f"cannot read fonts.toml: {exc}; see docs/templates.md")
-        return
+    data, source = read
     lines = key_lines(source)
 
     def err(key: tuple, message: str) -> None:
