@@ -81,7 +81,7 @@ def _load(project: Project):
     problems = Collector()
     campaign = load_campaign(project.campaigns / "plan", problems)
     assert campaign is not None, problems.problems
-    validate_campaign(campaign, project, problems)
+    validate_campaign(campaign, project, problems, load_formats(project.templates).chosen)
     assert not problems.errors, problems.errors
     return campaign
 
