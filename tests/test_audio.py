@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, make_project, run_toolbox
+from toolbox.theme import Theme
 
 pytestmark = pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("ffmpeg") and shutil.which("ffprobe")),
                                 reason="espeak-ng and ffmpeg are needed; run scripts/setup.sh")
@@ -225,7 +226,7 @@ def test_hotline_digits_are_read_one_by_one_slowly_twice() -> None:
 def test_no_other_languages_voice() -> None:
     from toolbox.render.audio import load_voices
 
-    voices = load_voices(ROOT / "templates")
+    voices = load_voices(Theme.of(ROOT))
     for tag in ("ps", "ckb", "rmn", "prs", "cnr"):
         assert voices.voice(tag) is None, tag  # Dari is not read by the Persian voice, Sorani not by any
     assert voices.voice("sr-Cyrl") == voices.voice("sr-Latn") == "sr"
@@ -241,7 +242,7 @@ def test_recorded_only_refuses_synthetic_voices(audio_build) -> None:
     project = Project(audio_build["project"])
     campaigns, _ = load_all(project)
     strict = [replace(c, campaign=replace(c.campaign, audio="recorded-only")) for c in campaigns]
-    plan = plan_audio(project, environment(project.templates), strict)
+    plan = plan_audio(project, environment(project.theme), strict)
     assert [(i.locale, i.synthetic) for i in plan.items] == [("sr-Latn", False)]
     assert any("recordings only" in n and " en " in n for n in plan.notices)
 
@@ -284,7 +285,7 @@ def test_bundles_put_audio_in_its_own_folder() -> None:
     from toolbox.manifest import Entry
     from toolbox.outreach.pack import kind
 
-    formats = load(ROOT / "templates")
+    formats = load(Theme.of(ROOT))
     for suffix in ("ogg", "mp3"):
         entry = Entry("c", "g", "en", "RS", "audio", f"c/en/g/c-g-en-rs-audio.{suffix}", 1, "0" * 64)
         assert kind(entry, formats) == "audio"
@@ -316,7 +317,7 @@ def test_default_makes_no_audio_without_recordings(audio_build, tmp_path: Path) 
     project = Project(audio_build["project"])
     (campaign,), _ = load_all(project)
     default = replace(campaign, folder=tmp_path, campaign=replace(campaign.campaign, audio="recorded-only"))
-    plan = plan_audio(project, environment(project.templates), [default])
+    plan = plan_audio(project, environment(project.theme), [default])
     assert plan.items == [] and plan.notices == []
 
 

@@ -135,9 +135,9 @@ def test_share_image_numbers_read_left_to_right(bidi_build, tag: str) -> None:
     root, _, _ = bidi_build
     project = Project(root)
     campaign = load_campaign(project.campaigns / "bidi", Collector())
-    unit = next(u for u in plan_campaign(campaign, load_formats(project.templates))
+    unit = next(u for u in plan_campaign(campaign, load_formats(project.theme))
                 if u.format == "share-portrait" and u.locale == tag and u.country == "MK")
-    html, variant = print_html(project, environment(project.templates), load_fonts(project.templates), campaign, unit,
+    html, variant = print_html(project, environment(project.theme), load_fonts(project.theme), campaign, unit,
                                Localizer(project, campaign, tag))
     pdf = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant)
     # key message, call to action and the hotline box

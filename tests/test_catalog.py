@@ -6,6 +6,7 @@ from toolbox.campaign.model import LocaleDecl
 from toolbox.i18n.catalog import Translator, messages
 from toolbox.i18n.locales import chain, resolve
 from toolbox.render.templates import environment, render
+from toolbox.theme import Theme
 
 
 def test_fallback_chain_and_usage() -> None:
@@ -20,7 +21,7 @@ def test_fallback_chain_and_usage() -> None:
 def _render(tmp_path: Path, source: str, tr: Translator) -> str:
     """``source`` rendered as a template with ``tr`` installed, as every output is."""
     (tmp_path / "t.html").write_text(source, encoding="utf-8")
-    return render(environment(tmp_path), "t.html", {}, SimpleNamespace(templates=tr))
+    return render(environment(Theme((tmp_path,), ())), "t.html", {}, SimpleNamespace(templates=tr))
 
 
 def test_translations_are_escaped_for_templates(tmp_path: Path) -> None:
@@ -48,9 +49,9 @@ def test_template_placeholders_are_formatted_and_escaped(tmp_path: Path) -> None
     source = ('{{ _("Where to get help in %(country)s", country=name) }}|'
               '{{ _("In partnership with %(names)s", names=name).plain }}')
     (tmp_path / "t.html").write_text(source, encoding="utf-8")
-    page = render(environment(tmp_path), "t.html", {"name": "<Kosovo>*"}, SimpleNamespace(templates=tr))
+    page = render(environment(Theme((tmp_path,), ())), "t.html", {"name": "<Kosovo>*"}, SimpleNamespace(templates=tr))
     assert page == ('Ku të gjeni ndihmë në &lt;Kosovo&gt;*|In partnership with &lt;Kosovo&gt;*')
-    fallback = render(environment(tmp_path), "t.html", {"name": "A & B"},
+    fallback = render(environment(Theme((tmp_path,), ())), "t.html", {"name": "A & B"},
                       SimpleNamespace(templates=Translator("ur", ["ur", "en"], "en", {"ur": {}})))
     assert fallback == '<span lang="en" dir="ltr">Where to get help in A &amp; B</span>|In partnership with A &amp; B'
 

@@ -19,22 +19,23 @@ import pytest
 
 from conftest import make_project, run_toolbox
 from toolbox.render.fit import MAX_LEADING, Fill, Fitter, fit_problems, fit_range, scale_css
+from toolbox.theme import Theme
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = Path(__file__).parent / "fixtures" / "print-demo"
-LEAFLET = fit_range(ROOT / "templates", "leaflet")
+LEAFLET = fit_range(Theme.of(ROOT), "leaflet")
 
 
 # ---------------------------------------------------------------- the arithmetic
 
 
 def test_fit_table_is_valid_and_names_the_fixed_formats() -> None:
-    assert fit_problems(ROOT / "templates") == []
+    assert fit_problems(Theme.of(ROOT)) == []
     for fmt in ("leaflet", "card", "poster", "share-square", "share-portrait", "guide"):
-        fit = fit_range(ROOT / "templates", fmt)
+        fit = fit_range(Theme.of(ROOT), fmt)
         assert fit is not None and fit.low <= 1 <= fit.high, fmt
-    assert fit_range(ROOT / "templates", "factsheet") is None  # flows over pages: not fitted
-    assert fit_range(ROOT / "templates", "easyread") is None
+    assert fit_range(Theme.of(ROOT), "factsheet") is None  # flows over pages: not fitted
+    assert fit_range(Theme.of(ROOT), "easyread") is None
     assert LEAFLET.body_size(LEAFLET.low) == 9.5
 
 
@@ -88,7 +89,7 @@ def test_bad_fit_table_is_named(tmp_path: Path) -> None:
     (tmp_path / "print").mkdir()
     (tmp_path / "print" / "fit.toml").write_text("[leaflet]\nbody = 11\nmin = 12\nmax = 17\n[card]\nbody = 'x'\n",
                                                  encoding="utf-8")
-    assert dict(fit_problems(tmp_path)) == {"leaflet": "needs min ≤ body ≤ max (has min 12, body 11, max 17)",
+    assert dict(fit_problems(Theme((tmp_path,), ()))) == {"leaflet": "needs min ≤ body ≤ max (has min 12, body 11, max 17)",
                                             "card": "body, min and max must be positive numbers"}
 
 

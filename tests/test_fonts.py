@@ -26,6 +26,7 @@ from toolbox.render.checks import check_print
 from toolbox.render.fonts import ALPHABETS, drawn, letters, load_fonts, subset_woff2
 from toolbox.render.pdf import PdfResult
 from toolbox.render.webfonts import check_pages, page_text, plan_fonts
+from toolbox.theme import Theme
 
 FONTS = ROOT / "templates" / "fonts"
 SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
@@ -35,7 +36,7 @@ LOCALES = [t for t in BUILTIN if t != "en-XA"]
 
 @pytest.fixture(scope="module")
 def fonts():
-    return load_fonts(ROOT / "templates")
+    return load_fonts(Theme.of(ROOT))
 
 
 def cmap_of(path: Path) -> set[int]:

@@ -21,6 +21,7 @@ from toolbox.errors import Collector
 from toolbox.formats import FILE, PRINT, SHARE, SITE_FORMAT, load, read
 from toolbox.manifest import Entry, previews_of
 from toolbox.plan import plan_campaign
+from toolbox.theme import Theme
 
 HANDBILL_TABLE = """
 [handbill]
@@ -64,12 +65,12 @@ def _templates(tmp: Path) -> Path:
 def _problems(templates: Path, toml: str) -> list[str]:
     (templates / FILE).write_text(toml, encoding="utf-8")
     problems = Collector()
-    assert read(templates, problems) is None
+    assert read(Theme((templates,), ()), problems) is None
     return [str(p) for p in problems.problems]
 
 
 def test_the_registry_lists_every_kind_the_product_makes() -> None:
-    formats = load(ROOT / "templates")
+    formats = load(Theme.of(ROOT))
     assert [f.id for f in formats.family(PRINT)] == ["leaflet", "poster", "card", "factsheet", "easyread", "flyer"]
     assert [(f.id, f.size) for f in formats.family(SHARE)] == [("share-square", (1080, 1080)), ("share-portrait", (1080, 1350))]
     assert formats.guide is not None and formats.guide.template == "outreach/guide.html" and formats.guide.bundle == ""
@@ -93,7 +94,7 @@ def test_a_format_in_several_papers_is_one_file_each(tmp_path: Path) -> None:
     definition.write_text(definition.read_text(encoding="utf-8").replace(
         'formats = ["site", "leaflet"]', 'formats = ["site", "poster", "card"]'), encoding="utf-8")
     campaign = load_campaign(project / "campaigns/demo", Collector())
-    units = plan_campaign(campaign, load(Project(project).templates))
+    units = plan_campaign(campaign, load(Project(project).theme))
     prints = [(u.format, u.paper, u.path.rsplit("/", 1)[-1]) for u in units if u.is_print]
     assert prints == [
         ("poster", "a3", "demo-jobs-abroad-en-mk-poster-a3.pdf"),

@@ -214,10 +214,10 @@ def _valid_model_stays_inside(campaign, problems: Collector, tmp: Path) -> None:
     if campaign is None or problems.errors:
         return
     project = Project(tmp.parent)
-    units = plan_campaign(campaign, load_formats(project.templates))
+    units = plan_campaign(campaign, load_formats(project.theme))
     for unit in units:
         assert inside(tmp, unit.path) is not None, unit.path
-    site = SiteRenderer(project, environment(project.templates), load_fonts(project.templates), campaign, {},
+    site = SiteRenderer(project, environment(project.theme), load_fonts(project.theme), campaign, {},
                         [u for u in units if not u.is_print])
     for unit in units:
         if not unit.is_print:

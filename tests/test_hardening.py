@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, make_project, run_toolbox
+from toolbox.theme import Theme
 
 PAYLOADS = [
     "<script>alert('md')</script>",
@@ -103,7 +104,7 @@ def test_translations_are_sanitised_too() -> None:
 def test_templates_escape_everything_and_never_use_safe(tmp_path: Path) -> None:
     from toolbox.render.templates import environment
 
-    env = environment(ROOT / "templates")
+    env = environment(Theme.of(ROOT))
     for name in ("x.html", "x.css", "x.txt", "x.js"):
         assert env.from_string("{{ v }}").render(v="<script>") == "&lt;script&gt;", name
         assert env.autoescape is True or env.autoescape(name)

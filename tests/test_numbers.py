@@ -24,6 +24,7 @@ from toolbox.i18n.numbers import (
 )
 from toolbox.i18n.segments import inline_html, render_blocks, split_blocks
 from toolbox.outreach.sms import count, sms_text
+from toolbox.theme import Theme
 
 MK = Hotline((("0800 11111", "080011111", ""),))
 
@@ -183,7 +184,7 @@ def test_template_filters_for_designers(tmp_path) -> None:
     from toolbox.render.templates import environment
 
     (tmp_path / "t.html").write_text("{{ n|ltr }}|{{ a|numbers }}|{{ m|numbers }}", encoding="utf-8")
-    out = environment(tmp_path).get_template("t.html").render(
+    out = environment(Theme((tmp_path,), ())).get_template("t.html").render(
         n="<0800 11111>", a="Bulevar 12, 11000 Beograd", m=Markup("<em>0800 11111</em>"))
     assert out == ('<bdi dir="ltr">&lt;0800 11111&gt;</bdi>|Bulevar <bdi dir="ltr" class="num">12</bdi>, '
                    '<bdi dir="ltr" class="num">11000</bdi> Beograd|<em><bdi dir="ltr" class="num">0800 11111</bdi></em>')

@@ -81,13 +81,13 @@ def _load(project: Project):
     problems = Collector()
     campaign = load_campaign(project.campaigns / "plan", problems)
     assert campaign is not None, problems.problems
-    validate_campaign(campaign, project, problems, load_formats(project.templates).chosen)
+    validate_campaign(campaign, project, problems, load_formats(project.theme).chosen)
     assert not problems.errors, problems.errors
     return campaign
 
 
 def test_plan_lists_every_output_once(project: Project, tmp_path: Path) -> None:
-    units = plan_campaign(_load(project), load_formats(project.templates))
+    units = plan_campaign(_load(project), load_formats(project.theme))
     paths = [u.path for u in units]
     assert len(paths) == len(set(paths))
     assert all(inside(tmp_path / "dist", p) is not None for p in paths)
@@ -119,8 +119,8 @@ def test_plan_lists_every_output_once(project: Project, tmp_path: Path) -> None:
 
 def _keys(project: Project) -> dict[str, str]:
     campaign = _load(project)
-    keys = KeyMaker(project, environment(project.templates), (PrintOptions(), "none"))
-    return {u.path: keys.print_key(campaign, u) for u in plan_campaign(campaign, load_formats(project.templates)) if u.is_print}
+    keys = KeyMaker(project, environment(project.theme), (PrintOptions(), "none"))
+    return {u.path: keys.print_key(campaign, u) for u in plan_campaign(campaign, load_formats(project.theme)) if u.is_print}
 
 
 def _changed(before: dict[str, str], after: dict[str, str]) -> set[str]:

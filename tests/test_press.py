@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT, make_project, run_toolbox
+from toolbox.theme import Theme
 
 LEAFLET = "press-demo/en/jobs/press-demo-jobs-en-mk-leaflet.pdf"
 _MM = 25.4 / 72
@@ -198,7 +199,7 @@ def test_colours_convert_through_the_profile() -> None:
     from toolbox.render.context import qr_svg
     from toolbox.render.pressdata import press_data
 
-    data = press_data(ROOT / "templates")
+    data = press_data(Theme.of(ROOT))
     converter = Converter(data.folder / data.profiles["fogra39"]["file"], data.colours)
     assert converter.cmyk(0, 0, 0) == (0, 0, 0, 1)  # QR codes and black text: black ink only
     assert converter.cmyk(0x55, 0x55, 0x55)[:3] == (0, 0, 0)  # greys too
@@ -222,9 +223,9 @@ def test_a_print_shops_own_profile(tmp_path: Path) -> None:
     (tmp_path / "profiles").mkdir()
     shutil.copy(shop, tmp_path / "profiles" / "shop.icc")
     assert is_cmyk_profile(tmp_path / "profiles" / "shop.icc") is None
-    profile = resolve_profile(ROOT / "templates", tmp_path, "profiles/shop.icc")
+    profile = resolve_profile(Theme.of(ROOT), tmp_path, "profiles/shop.icc")
     assert profile.condition == "Custom" and profile.registry == "" and profile.name and profile.ink_limit == 300
-    assert resolve_profile(ROOT / "templates", tmp_path, "profiles/shop.icc", "uncoated").ink_limit == 270
+    assert resolve_profile(Theme.of(ROOT), tmp_path, "profiles/shop.icc", "uncoated").ink_limit == 270
     assert Converter(profile.path).cmyk(0, 0, 0) == (0, 0, 0, 1)
 
 
@@ -234,7 +235,7 @@ def test_safe_zone_names_text_and_qr_code_near_the_trim() -> None:
     from toolbox.render.prepress import layout_problems
     from toolbox.render.pressdata import press_setup
 
-    setup = press_setup(ROOT / "templates", ROOT, "", "", "x-4")
+    setup = press_setup(Theme.of(ROOT), ROOT, "", "", "x-4")
     html = ('<html lang="en"><head><title>t</title><style>@page { size: 60mm 40mm; margin: 0; bleed: 3mm }'
             'body { margin: 0 } .edge { margin: 1mm 0 0 10mm } .qr svg { position: absolute; right: 1.5mm; bottom: 5mm;'
             ' width: 15mm; height: 15mm } .safe { margin: 8mm 0 0 10mm }</style></head><body>'
@@ -253,7 +254,7 @@ def test_press_render_is_reproducible() -> None:
     from toolbox.render.pdf import render_pdf
     from toolbox.render.pressdata import press_setup
 
-    setup = press_setup(ROOT / "templates", ROOT, "", "", "x-4")
+    setup = press_setup(Theme.of(ROOT), ROOT, "", "", "x-4")
     html = ('<html lang="en"><head><title>t</title><meta name="dcterms.created" content="2026-11-24T00:00:00Z">'
             '<meta name="dcterms.modified" content="2026-11-24T00:00:00Z"><style>@page { size: 50mm 30mm; '
             'margin: 0; bleed: 3mm; marks: crop } body { color: #0b6e69 }</style></head><body><p>Help</p></body></html>')

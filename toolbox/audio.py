@@ -65,7 +65,7 @@ class AudioPlan:
 def plan_audio(project: Project, env: jinja2.Environment, campaigns: list[Campaign]) -> AudioPlan:
     """Every audio version the build makes, with its script rendered and its key."""
     plan = AudioPlan()
-    voices = sound.load_voices(project.templates)
+    voices = sound.load_voices(project.theme)
     engine = None
     for campaign in campaigns:
         policy = campaign.campaign.audio

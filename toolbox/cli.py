@@ -220,7 +220,7 @@ def preflight(obj: Ctx, folder: Path, strict: bool, paper: str, safe_zone: float
     from .render.prepress import preflight as check
     from .render.pressdata import press_data
 
-    data = press_data(obj.project.templates)
+    data = press_data(obj.project.theme)
     files = [folder] if folder.is_file() else sorted(folder.rglob("*.pdf"))
     if not files:
         raise ToolboxError(f"{display_path(folder)}: no PDF files to check")
@@ -397,8 +397,8 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
     from .formats import load as load_formats
 
     bundles = run_pack(build_path, out_dir, list(campaigns) or None, by_group, pdf_budget or None, image_budget or None,
-                       obj.project.templates if catalogue else None,
-                       None if catalogue else load_formats(obj.project.templates))
+                       obj.project.theme if catalogue else None,
+                       None if catalogue else load_formats(obj.project.theme))
     for bundle in bundles:
         obj.say(f"{out_dir / (bundle.name + '.zip')}  {kb(len(bundle.data))}, {len(bundle.files)} files")
         for f in bundle.files:

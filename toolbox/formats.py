@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .campaign.tomlpos import key_lines, line_of, read_theme_toml
 from .errors import Collector, Problem, display_path
+from .theme import Theme
 
 #: Where the registry lives, relative to templates/.
 FILE = "print/formats.toml"
@@ -149,37 +150,38 @@ class Formats:
         return found.bundle if found else None
 
 
-def load(templates: Path) -> Formats:
-    """The registry of ``templates``; a ``ToolboxError`` with every problem of formats.toml."""
+def load(theme: Theme) -> Formats:
+    """The registry of ``theme``; a ``ToolboxError`` with every problem of formats.toml."""
     problems = Collector()
-    formats = read(templates, problems)
+    formats = read(theme, problems)
     problems.raise_if_errors()
     assert formats is not None
     return formats
 
 
-_cache: dict[tuple[Path, int, int], Formats | list[Problem]] = {}
+_cache: dict[tuple[tuple[Path, ...], Path, int, int], Formats | list[Problem]] = {}
 
 
-def chosen(templates: Path) -> list[str] | None:
+def chosen(theme: Theme) -> list[str] | None:
     """What a group may list in formats = [...]; None when formats.toml has problems (reported with the templates)."""
-    found = read(templates, Collector())
+    found = read(theme, Collector())
     return found.chosen if found is not None else None
 
 
-def read(templates: Path, problems: Collector) -> Formats | None:
-    """The registry of ``templates``, its problems added to ``problems`` (None when it has errors)."""
-    path = templates / FILE
+def read(theme: Theme, problems: Collector) -> Formats | None:
+    """The registry of ``theme`` (the project's formats.toml, else the built-in one), its problems added to
+    ``problems`` (None when it has errors)."""
+    path = theme.file(FILE)
     try:
         stat = path.stat()
     except OSError:
         problems.error(display_path(path), None, f"templates/{FILE} is missing: it lists the output formats; "
                                                  "restore it from the toolbox repository")
         return None
-    key = (path.resolve(), stat.st_mtime_ns, stat.st_size)
+    key = (theme.folders, path.resolve(), stat.st_mtime_ns, stat.st_size)
     if key not in _cache:
         found = Collector()
-        kinds = _parse(templates, path, found)
+        kinds = _parse(theme, path, found)
         _cache.clear()  # one project at a time: a long 'toolbox serve' keeps only the current file
         _cache[key] = found.problems if found.errors else Formats(path, kinds + BUILTIN)
     cached = _cache[key]
@@ -189,7 +191,7 @@ def read(templates: Path, problems: Collector) -> Formats | None:
     return None
 
 
-def _parse(templates: Path, path: Path, problems: Collector) -> tuple[Format, ...]:
+def _parse(theme: Theme, path: Path, problems: Collector) -> tuple[Format, ...]:
     shown = display_path(path)
     read = read_theme_toml(path, shown, problems)
     if read is None:
@@ -212,7 +214,7 @@ def _parse(templates: Path, path: Path, problems: Collector) -> tuple[Format, ..
         if not _ID.match(fid):
             err((fid,), f"format id '{fid}' must be lower-case letters, digits and '-', starting with a letter")
             continue
-        made = _format(templates, fid, table, partial(_within, err, fid))
+        made = _format(theme, fid, table, partial(_within, err, fid))
         if made is not None:
             kinds.append(made if made.line is not None else _at(made, line_of(lines, (fid,))))
     if not data:
@@ -233,7 +235,7 @@ def _within(err: Callable[[tuple, str], None], fid: str, key: tuple, message: st
     err((fid, *key), message)
 
 
-def _format(templates: Path, fid: str, table: dict, err: Callable[[tuple, str], None]) -> Format | None:
+def _format(theme: Theme, fid: str, table: dict, err: Callable[[tuple, str], None]) -> Format | None:
     ok = True
     for key in table:
         if key not in _KEYS:
@@ -249,7 +251,7 @@ def _format(templates: Path, fid: str, table: dict, err: Callable[[tuple, str], 
             or template.startswith("/"):
         err(("template",), f"[{fid}] needs template = a file under templates/, e.g. \"print/{fid}.html\"")
         return None
-    if not (templates / template).is_file():
+    if not theme.has(template):
         err(("template",) if "template" in table else (),
             f"format '{fid}' has no template (templates/{template}); add it, or remove the [{fid}] table")
         ok = False
@@ -333,9 +335,9 @@ def _papers(fid: str, value: object, family: str, err: Callable[[tuple, str], No
     return tuple(papers)
 
 
-def messages(templates: Path) -> list[tuple[str, int]]:
+def messages(theme: Theme) -> list[tuple[str, int]]:
     """The msgids formats.toml holds (display names, paper labels) with their lines, for 'toolbox i18n extract'."""
-    path = templates / FILE
+    path = theme.file(FILE)
     try:
         source = path.read_text(encoding="utf-8")
         data = tomllib.loads(source)

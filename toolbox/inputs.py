@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from .brand import check_fonts as check_brand_fonts
+from .brand import read_brand
 from .campaign.load import find_campaigns, load_campaign
 from .campaign.model import Campaign
 from .campaign.validate import validate_campaign
 from .errors import Collector, Problem, display_path
 from .formats import chosen as chosen_formats
-from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
+from .i18n.catalog import TEMPLATE_DOMAIN, catalog_paths, catalog_tag
 from .i18n.checks import check_po
 from .i18n.coverage import coverage
 from .i18n.glossary import check_glossary, glossary_path, read_glossary
@@ -25,6 +27,7 @@ from .i18n.locales import chain, resolve
 from .i18n.pseudo import TAG as PSEUDO
 from .i18n.validate import validate_languages
 from .project import Project
+from .render.fonts import load_fonts
 from .render.themecheck import check_designs, check_locale_fonts, check_print_profile
 
 
@@ -51,7 +54,8 @@ def check_campaigns(project: Project, campaigns: list[Campaign], problems: Colle
     """Validate the definitions, the theme and the catalogs; then the texts, once they are known safe to read."""
     for campaign in campaigns:
         check_campaign(campaign, project, problems)
-    check_designs(project.templates, problems)
+    check_designs(project.theme, problems)
+    check_project_file(project, problems)
     if not problems.errors:
         check_catalogs(project, campaigns, problems)
     if not problems.errors:  # the content files are known to be safe to read only now
@@ -60,9 +64,16 @@ def check_campaigns(project: Project, campaigns: list[Campaign], problems: Colle
             literal_number_problems(project, campaign, problems)
 
 
+def check_project_file(project: Project, problems: Collector) -> None:
+    """toolbox.toml's brand kit: every bad value with its line; a font it names must be one fonts.toml declares."""
+    brand = read_brand(project, problems)
+    if brand.fonts and not problems.errors:
+        check_brand_fonts(brand, {face.family for face in load_fonts(project.theme).faces}, project, problems)
+
+
 def check_campaign(campaign: Campaign, project: Project, problems: Collector) -> None:
     """The validate stage for one loaded campaign: the definition, its languages, and fonts that draw them."""
-    validate_campaign(campaign, project, problems, chosen_formats(project.templates))
+    validate_campaign(campaign, project, problems, chosen_formats(project.theme))
     validate_languages(campaign, project, problems)
     check_locale_fonts(campaign, project, problems)
     check_print_profile(campaign, project, problems)
@@ -93,8 +104,7 @@ def check_catalogs(project: Project, campaigns: list[Campaign], problems: Collec
                 source = catalog_tag(link, campaign.locales)
                 info = resolve(link, campaign.locales)
                 for domain in (TEMPLATE_DOMAIN, campaign.id):
-                    path = po_path(project.locales, source, domain)
-                    if path.is_file():
+                    for path in catalog_paths(project, source, domain):
                         made = derived.setdefault(path, set())
                         if source != link and info is not None:
                             made.add((link, info.script, tuple(campaign.campaign.proper_names)))
@@ -103,7 +113,7 @@ def check_catalogs(project: Project, campaigns: list[Campaign], problems: Collec
     # The agreed terms (locales/<tag>/glossary.csv): warnings, errors with --strict.
     for path in sorted(derived):
         tag = path.parent.parent.name
-        glossary = glossary_path(project.locales, tag)
+        glossary = glossary_path(path.parent.parent.parent, tag)
         check_glossary(path, read_glossary(glossary, problems), problems, glossary)
 
 

@@ -21,14 +21,15 @@ import jinja2
 from jinja2 import meta
 
 from . import __version__
+from .brand import load_brand
 from .campaign.contacts import shown_country
 from .campaign.model import Campaign
 from .formats import FILE as FORMATS_FILE
 from .formats import load as load_formats
-from .i18n.catalog import TEMPLATE_DOMAIN, catalog_tag, po_path
+from .i18n.catalog import TEMPLATE_DOMAIN, catalog_folders, catalog_tag, po_path
 from .i18n.locales import chain, resolve
 from .plan import Unit, template_name
-from .project import Project
+from .project import PROJECT_FILE, Project
 from .render.context import created_date
 
 # Files beside the templates that print templates pull in by URL (styles, emblems).
@@ -59,7 +60,7 @@ class KeyMaker:
         self.project = project
         self.env = env
         self.options = repr(options)
-        self.formats = load_formats(project.templates)
+        self.formats = load_formats(project.theme)
         self._files: dict[Path, str] = {}
         self._templates: dict[str, frozenset[str]] = {}
         self._parts: dict[tuple, str] = {}
@@ -69,6 +70,12 @@ class KeyMaker:
         if path not in self._files:
             self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
         return self._files[path]
+
+    def theme_file(self, rel: str) -> str:
+        """A theme file's hash and where it was read from: moving an override in or out of the project
+        changes the key even when the bytes are the same."""
+        path = self.project.theme.file(rel)
+        return f"{path.resolve()}:{self.file(path)}"
 
     def _part(self, name: tuple, make: Callable[[], Iterable[tuple[str, object]]]) -> str:
         """A digest shared by many outputs (a campaign's data, a format's templates), made once."""
@@ -107,28 +114,35 @@ class KeyMaker:
         for partner in campaign.partners:
             if partner.logo:
                 yield partner.logo, self.file(campaign.folder / partner.logo)
+        # The brand kit (toolbox.toml) reaches every output: colours, logo, contact line.
+        yield PROJECT_FILE, self.file(self.project.file)
+        logo = load_brand(self.project).logo
+        if logo is not None:
+            yield "logo", self.file(logo)
         profile = campaign.campaign.print_profile
         if profile.lower().endswith((".icc", ".icm")):  # the print shop's own profile (built-in ones are templates)
             yield profile, self.file(campaign.folder / profile)
 
     def _format_items(self, fmt: str) -> Iterator[tuple[str, object]]:
         for name in sorted(self.templates(template_name(fmt, self.formats))):
-            yield name, self.file(self.project.templates / name)
+            yield name, self.theme_file(name)
         # The folders of every drawn format's template (styles, emblems, formats.toml beside them),
         # the partials and the fonts.
         drawn = [f.template.split("/", 1)[0] for f in self.formats if f.template and "/" in f.template]
         for folder in dict.fromkeys(drawn + ["partials", "fonts", "pictograms"]):
-            for path in sorted((self.project.templates / folder).glob("*")):
+            for path in self.project.theme.listing(folder):
                 if path.suffix in _ASSET_SUFFIXES or path.suffix in (".ttf", ".otf"):
-                    yield f"{folder}/{path.name}", self.file(path)
+                    yield f"{folder}/{path.name}", self.theme_file(f"{folder}/{path.name}")
 
     def _locale_items(self, campaign: Campaign, tag: str) -> Iterator[tuple[str, object]]:
         info = resolve(tag, campaign.locales)
         yield "script", info.script if info else ""
         for link in chain(tag, campaign.campaign.source_locale, campaign.locales):
             for domain in (TEMPLATE_DOMAIN, campaign.id):
-                path = po_path(self.project.locales, catalog_tag(link, campaign.locales), domain)
-                yield path.as_posix(), self.file(path)
+                tag_of = catalog_tag(link, campaign.locales)
+                for folder in catalog_folders(self.project, domain):  # every layer: a project's catalog overrides per message
+                    path = po_path(folder, tag_of, domain)
+                    yield path.as_posix(), self.file(path)
 
     def _group_items(self, campaign: Campaign, group_id: str) -> Iterator[tuple[str, object]]:
         group = campaign.group(group_id)
@@ -175,14 +189,13 @@ class KeyMaker:
         for tag in sorted({t for g in campaign.groups for t in g.locales}):
             add("locale", self._part(("locale", campaign.id, tag), partial(self._locale_items, campaign, tag)))
         for folder in ("site", "partials", "fonts", "pictograms"):
-            for path in sorted((self.project.templates / folder).glob("*")):
-                if path.is_file():
-                    add(f"{folder}/{path.name}", self.file(path))
-        emblem = self.project.templates / "print" / "_eu-emblem.svg"  # every page of an EU-funded site includes it
-        if emblem.is_file():
-            add("print/_eu-emblem.svg", self.file(emblem))
+            for path in self.project.theme.listing(folder):
+                add(f"{folder}/{path.name}", self.theme_file(f"{folder}/{path.name}"))
+        emblem = "print/_eu-emblem.svg"  # every page of an EU-funded site includes it
+        if self.project.theme.has(emblem):
+            add(emblem, self.theme_file(emblem))
         # The downloads pages name each format as formats.toml does.
-        add(FORMATS_FILE, self.file(self.project.templates / FORMATS_FILE))
+        add(FORMATS_FILE, self.theme_file(FORMATS_FILE))
         add("downloads", _plain(downloads))
         if audio:  # the group pages' players link the audio files
             add("audio", _plain(audio))

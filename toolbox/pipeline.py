@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .audio import build_audio
+from .brand import load_brand, logo_asset
 from .campaign.model import Campaign
 from .errors import Collector, Problem, ToolboxError
 from .formats import PREVIEW_FORMAT, SHARE
@@ -165,8 +166,8 @@ class Build:
     def plan(self) -> None:
         """The outputs to make, and which print outputs the last build into this folder already made."""
         out, options = self.out, self.options
-        self.env = environment(self.project.templates)
-        self.fonts = load_fonts(self.project.templates)
+        self.env = environment(self.project.theme)
+        self.fonts = load_fonts(self.project.theme).preferring(load_brand(self.project).fonts)
         self.writer = OutputWriter(out)
         state = previous_state(out)
         # Files of earlier builds: what the last manifest lists, and what toolbox can prove it wrote
@@ -180,7 +181,7 @@ class Build:
         self.state = {} if options.force else state
         self.new_state: dict[str, dict] = {}
         self.keys = KeyMaker(self.project, self.env, (options.print_options, options.previews))
-        self.formats = load_formats(self.project.templates)
+        self.formats = load_formats(self.project.theme)
         self.plans = {c.id: plan_campaign(c, self.formats) for c in self.campaigns}
         print_units = [(c, u) for c in self.campaigns for u in self.plans[c.id]
                        if u.is_print and (options.shard is None or options.shard.has(u.path))]
@@ -335,7 +336,12 @@ class Build:
             return []
         project, writer = self.project, self.writer
         site = SiteRenderer(project, self.env, self.fonts, campaign, downloads, units, audio=list(listen))
-        css = (project.templates / "site" / "site.css").read_bytes()
+        kit = load_brand(project)
+        # The brand kit's tokens after the theme's own: a colour change needs no CSS edit (and no inline
+        # style, which the pages' Content-Security-Policy refuses).
+        css = project.theme.file("site/site.css").read_bytes() + (f"\n{kit.css()}\n".encode() if kit.css() else b"")
+        if kit.logo is not None:
+            writer.write(f"{campaign.id}/{logo_asset(kit)}", kit.logo.read_bytes(), campaign=campaign.id, format="asset")
         css_weight = compressed(css)
         weights = []
         text_by_locale: dict[str | None, list[tuple[str, dict[str, str]]]] = {}  # locale → [(page, text by language)]

@@ -1,9 +1,15 @@
-"""Where a project's folders are: campaigns/, templates/, locales/."""
+"""Where a project's folders are: campaigns/, templates/, locales/, toolbox.toml."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+from .theme import Theme
+
+#: The project file: the brand kit (docs/templates.md#brand-kit).
+PROJECT_FILE = "toolbox.toml"
 
 
 @dataclass(frozen=True)
@@ -16,7 +22,17 @@ class Project:
 
     @property
     def templates(self) -> Path:
+        """The project's own templates/ folder: its overrides of the theme (read through ``theme``)."""
         return self.root / "templates"
+
+    @cached_property
+    def theme(self) -> Theme:
+        """The theme files this project builds with: its own templates/ and locales/ first, then the built-in ones."""
+        return Theme.of(self.root)
+
+    @property
+    def file(self) -> Path:
+        return self.root / PROJECT_FILE
 
     @property
     def locales(self) -> Path:

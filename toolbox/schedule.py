@@ -28,6 +28,7 @@ from .render.print import PrintOptions, is_press, press_for, render_print
 
 if TYPE_CHECKING:
     from .render.audio import AudioDone, AudioJob
+from .brand import load_brand
 from .render.templates import environment
 from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
 
@@ -60,9 +61,9 @@ class _Renderer:
         self.campaigns = {c.id: c for c in campaigns}
         self.options = options
         self.previews = previews
-        self.env = environment(project.templates)
-        self.fonts = load_fonts(project.templates)
-        self.formats = load_formats(project.templates)
+        self.env = environment(project.theme)
+        self.fonts = load_fonts(project.theme).preferring(load_brand(project).fonts)
+        self.formats = load_formats(project.theme)
 
     def __call__(self, job: PrintJob) -> PrintDone:
         try:
@@ -94,7 +95,7 @@ class _Renderer:
             from .render.pressdata import PDFX_NAMES, press_data
 
             press = press_for(self.project, campaign, self.options)
-            data = press_data(self.project.templates)
+            data = press_data(self.project.theme)
             # The safe zone is measured on the layout (render_print), which sees the QR code and images too.
             report = preflight(result.data, unit.path, press.profile.ink_limit, None, data.bleed)
             problems = problems + report.problems(PDFX_NAMES[press.variant])

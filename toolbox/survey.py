@@ -89,13 +89,13 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
     from .render.site import SiteRenderer
 
     locale = locale or campaign.campaign.source_locale
-    env = environment(project.templates)
-    fonts = load_fonts(project.templates)
+    env = environment(project.theme)
+    fonts = load_fonts(project.theme)
     tracer = Tracer(plurals, translated=locale != campaign.campaign.source_locale)
     traced = Traced(Survey())
-    formats = formats_mod.load(project.templates)
+    formats = formats_mod.load(project.theme)
     units = _sample_units(campaign, locale, formats)
-    roots = [project.root, project.templates, campaign.folder]
+    roots = [project.root, campaign.folder]
     with tracing(tracer):
         for unit in units:
             if unit.format == SITE_FORMAT:
@@ -105,7 +105,7 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
             clean, uses = annotate(page)
             name = _output_name(unit, formats)
             stem = unit.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            data, placed = layout(clean, project.templates / "print", roots, pdf=shots)
+            data, placed = layout(clean, project.templates / "print", roots, pdf=shots, theme=project.theme)
             # Each box's free height is shared among its messages in proportion to their height.
             heights: dict[tuple, float] = {}
             for p in placed:
@@ -174,7 +174,7 @@ def source_families(project: Project, campaigns: list[Campaign]) -> dict[str, st
     """Domain → the font family its source language is set in (the ``.pot``'s ``font-family`` flag)."""
     from .i18n.catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE
 
-    fonts = load_fonts(project.templates)
+    fonts = load_fonts(project.theme)
     out = {TEMPLATE_DOMAIN: _family(fonts, TEMPLATE_SOURCE, {})}
     for campaign in campaigns:
         out[campaign.id] = _family(fonts, campaign.campaign.source_locale, campaign.locales)
@@ -198,7 +198,7 @@ def locale_sizes(project: Project, campaigns: list[Campaign], declared: dict):
     from .outreach.sms import encoding as sms_encoding
     from .render.fonts import letters
 
-    fonts = load_fonts(project.templates)
+    fonts = load_fonts(project.theme)
     by_id = {c.id: c for c in campaigns}
 
     def height(tag: str, known: dict) -> float:
@@ -241,7 +241,7 @@ def room_checker(project: Project, tag: str, declared: dict):
     from .render.fonts import print_css
     from .render.pdf import line_counts
 
-    fonts = load_fonts(project.templates)
+    fonts = load_fonts(project.theme)
     info = resolve(tag, declared)
     script, direction = (info.script, info.direction) if info else ("Latn", "ltr")
 
@@ -262,7 +262,7 @@ def room_checker(project: Project, tag: str, declared: dict):
                 f'@page {{ size: 4000px 20000px; margin: 0 }} body {{ margin: 0; font-family: {fonts.stack(script, tag)}; '
                 f'line-height: var(--line-height) }} div {{ margin: 0 0 8px }}</style></head><body>'
                 + "".join(boxes) + "</body></html>")
-        counts = line_counts(page, project.templates, [project.root, project.templates])
+        counts = line_counts(page, project.templates, [project.root], theme=project.theme)
         out = []
         for key, (message, width, lines, px) in wanted.items():
             used = counts.get(key, 0)

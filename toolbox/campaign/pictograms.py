@@ -15,6 +15,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..theme import Theme
+
 FOLDER = "pictograms"
 _ITEM = re.compile(r"<li(\s[^>]*)?>")
 
@@ -26,12 +28,12 @@ def _svg(path: Path, mtime: float) -> str:
     return text.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
-def pictogram(templates: Path, name: str) -> Markup:
-    path = templates / FOLDER / f"{name}.svg"
+def pictogram(theme: Theme, name: str) -> Markup:
+    path = theme.file(f"{FOLDER}/{name}.svg")
     return Markup(_svg(path, path.stat().st_mtime)) if name and path.is_file() else Markup("")
 
 
-def with_pictograms(html: Markup, names: list[str], templates: Path) -> Markup:
+def with_pictograms(html: Markup, names: list[str], theme: Theme) -> Markup:
     """The section's HTML with the n-th pictogram at the start of its n-th list item (class has-picto)."""
     if not names or not html:
         return html
@@ -41,7 +43,7 @@ def with_pictograms(html: Markup, names: list[str], templates: Path) -> Markup:
         nonlocal count
         name = names[count] if count < len(names) else ""
         count += 1
-        icon = pictogram(templates, name)
+        icon = pictogram(theme, name)
         if not icon:
             return str(match.group(0))
         attrs = match.group(1) or ""

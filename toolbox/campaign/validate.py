@@ -28,8 +28,7 @@ URL_RE = re.compile(r"^https?://[^\s\x00-\x1f\x7f<>\"'`\\]+$", re.I)
 
 def pictogram_names(project: Project) -> set[str]:
     """Pictograms are the SVG files under templates/pictograms/ (passport.svg → passport)."""
-    folder = project.templates / "pictograms"
-    return {p.stem for p in folder.glob("*.svg")} if folder.is_dir() else set()
+    return {p.stem for p in project.theme.listing("pictograms") if p.suffix == ".svg"}
 
 
 def id_problem(value: str, what: str) -> str | None:

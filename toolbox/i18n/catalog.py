@@ -20,6 +20,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
 
 from ..errors import Collector, display_path
+from ..project import Project
 from .numbers import isolate_text
 from .text import Text, formatted
 
@@ -153,15 +154,49 @@ def catalog_tag(tag: str, declared: dict | None = None) -> str:
     return info.transliterate if info and info.transliterate else tag
 
 
-def locale_messages(locales_dir: Path, tag: str, domain: str, declared: dict | None = None,
+def catalog_folders(project: Project, domain: str) -> tuple[Path, ...]:
+    """The locales/ folders a domain's catalogs are read from, most specific first: the template catalogs
+    are theme files (the project's, then the built-in ones), a campaign's catalogs are the project's own."""
+    return project.theme.catalogs if domain == TEMPLATE_DOMAIN else (project.locales,)
+
+
+def catalog_paths(project: Project, tag: str, domain: str) -> list[Path]:
+    """The catalogs of a locale and domain that exist, most specific first (see ``catalog_folders``)."""
+    return [p for folder in catalog_folders(project, domain) if (p := po_path(folder, tag, domain)).is_file()]
+
+
+_merged: dict[tuple[Path, ...], tuple[tuple[int, ...], dict[str, str | tuple[str, ...]]]] = {}
+
+
+def merged_messages(paths: list[Path]) -> dict[str, str | tuple[str, ...]]:
+    """msgid → translation from several catalogs: a message the first one translates wins (a project's
+    catalog overrides the built-in translation of the messages it translates, and only those)."""
+    tables = [messages(p) for p in paths]
+    if len([t for t in tables if t]) <= 1:
+        return next((t for t in tables if t), {})
+    key = tuple(p.resolve() for p in paths)
+    ids = tuple(id(t) for t in tables)
+    kept = _merged.get(key)
+    if kept is None or kept[0] != ids:
+        table: dict[str, str | tuple[str, ...]] = {}
+        for t in reversed(tables):
+            table.update(t)
+        kept = _merged[key] = (ids, table)
+    return kept[1]
+
+
+def locale_messages(locales_dirs: Path | tuple[Path, ...], tag: str, domain: str, declared: dict | None = None,
                     proper_names: list[str] | None = None) -> dict[str, str | tuple[str, ...]]:
-    """msgid → translation for a locale, transliterated when the locale is built that way."""
+    """msgid → translation for a locale, transliterated when the locale is built that way.
+
+    ``locales_dirs``: one locales/ folder, or several, most specific first (``catalog_folders``)."""
     from .locales import resolve
     from .translit import transliterate
 
     source = catalog_tag(tag, declared)
-    path = po_path(locales_dir, source, domain)
-    table = messages(path)
+    folders = (locales_dirs,) if isinstance(locales_dirs, Path) else locales_dirs
+    path = po_path(folders[0], source, domain)
+    table = merged_messages([po_path(f, source, domain) for f in folders])
     if source == tag:
         return table
     info = resolve(tag, declared)

@@ -16,14 +16,23 @@ from pathlib import Path
 from ..campaign.model import Campaign
 from ..errors import Problem, display_path
 from ..project import Project
-from .catalog import TEMPLATE_DOMAIN, catalog_tag, locale_messages, po_path, read_catalog, singular
+from .catalog import (
+    TEMPLATE_DOMAIN,
+    catalog_folders,
+    catalog_paths,
+    catalog_tag,
+    locale_messages,
+    po_path,
+    read_catalog,
+    singular,
+)
 from .workflow import campaign_messages, extract_templates
 
 _template_ids: dict[Path, list[str]] = {}
 
 
 def template_ids(project: Project) -> list[str]:
-    key = project.templates.resolve()
+    key = project.theme.own.resolve()
     if key not in _template_ids:
         ids = (m.id for m in extract_templates(project) if m.id)
         _template_ids[key] = [singular(i) for i in ids]
@@ -64,13 +73,14 @@ class Coverage:
 
 def _entries(project: Project, tag: str, domain: str, declared: dict) -> tuple[Path, dict[str, tuple[int | None, bool]]]:
     """msgid → (line, fuzzy) for the .po file behind a locale and domain."""
-    path = po_path(project.locales, catalog_tag(tag, declared), domain)
-    catalog = read_catalog(path)
+    source = catalog_tag(tag, declared)
+    found = catalog_paths(project, source, domain)
     table: dict[str, tuple[int | None, bool]] = {}
-    for m in catalog or ():
-        if m.id:
-            table[singular(m.id)] = (m.lineno, m.fuzzy)
-    return path, table
+    for path in reversed(found):  # the project's catalog last: its lines are the ones to fix
+        for m in read_catalog(path) or ():
+            if m.id:
+                table[singular(m.id)] = (m.lineno, m.fuzzy)
+    return (found[0] if found else po_path(project.locales, source, domain)), table
 
 
 def coverage(project: Project, campaign: Campaign, tag: str) -> Coverage:
@@ -84,7 +94,7 @@ def coverage(project: Project, campaign: Campaign, tag: str) -> Coverage:
     wanted += [(campaign.id, m.msgid, m.part) for m in campaign_messages(campaign, tag)]
     seen: set[tuple[str, str]] = set()
     for domain, counts in ((TEMPLATE_DOMAIN, result.templates), (campaign.id, result.content)):
-        table = locale_messages(project.locales, tag, domain, declared, names)
+        table = locale_messages(catalog_folders(project, domain), tag, domain, declared, names)
         path, entries = _entries(project, tag, domain, declared)
         counts.path = path
         shown = display_path(path)

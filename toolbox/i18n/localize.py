@@ -20,7 +20,7 @@ from ..campaign.hours import Hours, HoursError, Labels, format_hours, parse_hour
 from ..campaign.model import SECTIONS, Campaign, Country, TargetGroup
 from ..campaign.pictograms import with_pictograms
 from ..project import Project
-from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, locale_messages, visible
+from .catalog import TEMPLATE_DOMAIN, TEMPLATE_SOURCE, Translator, Usage, catalog_folders, locale_messages, visible
 from .hotlines import hotline_for, tel
 from .locales import LocaleInfo, chain, in_cldr, resolve
 from .numbers import Hotline
@@ -82,7 +82,8 @@ def translators(project: Project, campaign: Campaign, tag: str) -> Translators:
         # an Urdu-source campaign still reads its headings from locales/ur/.../toolbox.po.
         source = TEMPLATE_SOURCE if domain == TEMPLATE_DOMAIN else campaign.campaign.source_locale
         links = chain(tag, source, campaign.locales)
-        tables = {t: locale_messages(project.locales, t, domain, campaign.locales, campaign.campaign.proper_names)
+        folders = catalog_folders(project, domain)
+        tables = {t: locale_messages(folders, t, domain, campaign.locales, campaign.campaign.proper_names)
                   for t in links if t != source}
         transform = (lambda text: pseudo(visible(text), campaign.campaign.proper_names)) if tag == PSEUDO else None
         trace = TRACE.get()
@@ -202,7 +203,7 @@ class Localizer:
             "sms": self.sms(group, hotline),
             # Every section is present (empty when the group has none) so templates can test it.
             "sections": {name: with_pictograms(self.markdown(group.content[name], hotline), group.pictograms.get(name, []),
-                                               self.project.templates) if name in group.content else Markup("")
+                                               self.project.theme) if name in group.content else Markup("")
                          for name in SECTIONS},
             "image": {"path": (self.campaign.folder / asset.file).resolve(), "alt": self.text(asset.alt)} if asset else None,
             "countries": group.countries,

@@ -62,15 +62,21 @@ def extract_templates(project: Project, survey: Any = None, family: str = "") ->
     (where each appears, from ``survey``)."""
     catalog = _new_catalog(TEMPLATE_DOMAIN)
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
-    found = extract_from_dir(
-        str(project.templates),
-        method_map=[("**.html", "jinja2.ext:babel_extract")],
-        options_map={"**.html": options},
-    )
-    for filename, lineno, message, comments, context in found:
-        catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
+    folders = project.theme.folders
+    for i, folder in enumerate(folders):
+        if not folder.is_dir():
+            continue
+        found = extract_from_dir(
+            str(folder),
+            method_map=[("**.html", "jinja2.ext:babel_extract")],
+            options_map={"**.html": options},
+        )
+        for filename, lineno, message, comments, context in found:
+            if any((earlier / filename).is_file() for earlier in folders[:i]):
+                continue  # the project's copy of this template is the one built
+            catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
     # Display names and paper labels of the output formats, shown by the guide and the downloads pages.
-    for message, lineno in formats.messages(project.templates):
+    for message, lineno in formats.messages(project.theme):
         catalog.add(message, None, [(f"templates/{formats.FILE}", lineno)])
     if survey is not None:
         describe(catalog, survey, family)

@@ -26,6 +26,7 @@ from ..formats import GUIDE, Formats
 from ..formats import load as load_formats
 from ..manifest import MANIFEST, Entry, entry_problem, parse
 from ..render.weight import IMAGE_BUDGET, PDF_BUDGET, kb
+from ..theme import Theme
 from ..write import write_all
 
 #: Zip entries carry this date (the earliest a zip can hold), so bundles do not tell when or where they were made.
@@ -215,22 +216,19 @@ def make_zip(bundle: Bundle, toolbox: str) -> bytes:
 
 def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: bool = False,
          pdf_kb: int | None = PDF_BUDGET // 1024, image_kb: int | None = IMAGE_BUDGET // 1024,
-         templates: Path | None = None, formats: Formats | None = None) -> list[Bundle]:
+         theme: Theme | None = None, formats: Formats | None = None) -> list[Bundle]:
     """Write the bundles of the build in ``build`` into ``out``; nothing is written when a file is over budget.
 
-    With ``templates`` (the project's templates folder, for its fonts), also
+    With ``theme`` (the project's theme, for its template and fonts), also
     write each campaign's catalogue for coordinators, ``<campaign>_catalogue.pdf``.
     ``formats`` (the project's output kinds: which bundle folder each goes in)
-    is read from ``templates`` when not given.
+    is read from ``theme`` when not given.
     """
-    if templates is not None and not (templates / "fonts" / "fonts.toml").is_file():
-        raise ToolboxError(Problem(str(templates), None, "no templates folder with fonts/fonts.toml here, and the catalogue "
-                                   "needs its fonts; run pack in the project folder (or with -C PROJECT), or add --no-catalogue"))
     if formats is None:
-        if templates is None:
+        if theme is None:
             raise ToolboxError("pack needs the project's output formats (templates/print/formats.toml): "
-                               "pass formats or templates")
-        formats = load_formats(templates)
+                               "pass formats or theme")
+        formats = load_formats(theme)
     bundles = plan_bundles(build, formats, campaigns, by_group)
     heavy = over_budget(bundles, pdf_kb, image_kb)
     if heavy:
@@ -243,11 +241,11 @@ def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: b
     for bundle in bundles:
         bundle.data = make_zip(bundle, __version__)
         files[f"{bundle.name}.zip"] = bundle.data
-    if templates is not None:
+    if theme is not None:
         from ..render.catalogue import catalogue_pdf
 
         outputs = read_build(build)
         for cid in sorted({b.campaign for b in bundles}):
-            files[f"{cid}_catalogue.pdf"] = catalogue_pdf(templates, build, cid, outputs, formats)
+            files[f"{cid}_catalogue.pdf"] = catalogue_pdf(theme, build, cid, outputs, formats)
     write_all(out, files)
     return bundles

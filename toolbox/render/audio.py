@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from ..campaign.model import Campaign, TargetGroup
 from ..project import Project
+from ..theme import Theme
 
 AUDIO_FORMAT = "audio"
 #: Recording files a campaign may provide, in the order they are looked for.
@@ -54,8 +55,8 @@ class Voices:
         return self.voices.get(language)
 
 
-def load_voices(templates: Path) -> Voices:
-    path = templates / "audio" / "voices.toml"
+def load_voices(theme: Theme) -> Voices:
+    path = theme.file("audio/voices.toml")
     if not path.is_file():
         return Voices({}, 145)
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -300,7 +301,7 @@ def voice_messages(project: Project, campaign: Campaign, tag: str, cc: str) -> l
     policy = campaign.campaign.audio
     if policy == "none":
         return []
-    voices = load_voices(project.templates)
+    voices = load_voices(project.theme)
     files = []
     for group in campaign.groups:
         if not wanted(group) or tag not in group.locales or cc not in group.countries:

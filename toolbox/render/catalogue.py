@@ -22,6 +22,7 @@ from ..campaign.paths import inside
 from ..errors import Problem, ToolboxError
 from ..formats import AUDIO, GUIDE, PRINT, SHARE, Formats
 from ..manifest import Entry, previews_of
+from ..theme import Theme
 from .templates import environment
 
 THUMB = 150  # px, the longer side of a thumbnail
@@ -70,7 +71,7 @@ def _thumbnail_source(build: Path, rel: str, outputs: dict[str, Entry]) -> Path 
 TEMPLATE = "outreach/catalogue.html"
 
 
-def catalogue_html(templates: Path, build: Path, campaign: str, outputs: list[Entry], font_css: str, font_stack: str,
+def catalogue_html(theme: Theme, build: Path, campaign: str, outputs: list[Entry], font_css: str, font_stack: str,
                    formats: Formats) -> str:
     by_path = {o.path: o for o in outputs}
     materials = [o for o in outputs if o.campaign == campaign and _listed(o, formats)]
@@ -85,7 +86,7 @@ def catalogue_html(templates: Path, build: Path, campaign: str, outputs: list[En
             "format": o.format, "paper": o.paper or "", "group": o.group, "country": o.country,
             "size": f"{o.bytes / 1024:.0f} KB", "pages": o.pages or _length(o),
         })
-    env = environment(templates)
+    env = environment(theme)
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # English, for staff
     context = {"campaign": campaign, "count": len(materials), "font_faces": Markup(font_css),
                "font_stack": Markup(font_stack),
@@ -103,10 +104,10 @@ def _listed(entry: Entry, formats: Formats) -> bool:
     return fmt is not None and fmt.family in (PRINT, SHARE, GUIDE, AUDIO) and fmt.makes(entry.path)
 
 
-def catalogue_pdf(templates: Path, build: Path, campaign: str, outputs: list[Entry], formats: Formats) -> bytes:
+def catalogue_pdf(theme: Theme, build: Path, campaign: str, outputs: list[Entry], formats: Formats) -> bytes:
     from .fonts import load_fonts, print_css
     from .pdf import render_pdf
 
-    fonts = load_fonts(templates)
-    html = catalogue_html(templates, build, campaign, outputs, print_css(fonts, "Latn"), fonts.stack("Latn"), formats)
-    return render_pdf(html, templates / "print", [build, templates], "pdf/ua-1").data
+    fonts = load_fonts(theme)
+    html = catalogue_html(theme, build, campaign, outputs, print_css(fonts, "Latn"), fonts.stack("Latn"), formats)
+    return render_pdf(html, theme.own / "print", [build], "pdf/ua-1", theme=theme).data

@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..theme import Theme
+
 #: Leave this share of a box free: lines break differently at the new size than predicted.
 MARGIN = 0.975
 #: A box filled to this share of its height (at a scale below the maximum) is full enough.
@@ -176,9 +178,9 @@ def _table(path: Path, mtime: float) -> dict:
         return tomllib.load(fh)
 
 
-def fit_range(templates: Path, fmt: str) -> FitRange | None:
+def fit_range(theme: Theme, fmt: str) -> FitRange | None:
     """The copyfitting range of a format (None: the format is not fitted, e.g. the fact sheet, which flows)."""
-    path = templates / FIT_FILE
+    path = theme.file(FIT_FILE)
     if not path.is_file():
         return None
     entry = _table(path, path.stat().st_mtime).get(fmt)
@@ -188,9 +190,9 @@ def fit_range(templates: Path, fmt: str) -> FitRange | None:
     return FitRange(fmt, body, float(entry["min"]) / body, float(entry["max"]) / body, str(entry.get("unit", "pt")))
 
 
-def fit_problems(templates: Path) -> list[tuple[str, str]]:
+def fit_problems(theme: Theme) -> list[tuple[str, str]]:
     """(format, what is wrong) for every entry of fit.toml that cannot be used."""
-    path = templates / FIT_FILE
+    path = theme.file(FIT_FILE)
     if not path.is_file():
         return []
     try:

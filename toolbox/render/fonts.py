@@ -16,6 +16,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..theme import Theme
+
 _STYLES = {"regular": ("normal", 400), "bold": ("normal", 700), "italic": ("italic", 400), "bold_italic": ("italic", 700)}
 
 
@@ -50,6 +52,16 @@ class FontSet:
             if key in table:
                 return table[key]
         return table.get(script)
+
+    def preferring(self, chosen: dict[str, str]) -> FontSet:
+        """The brand kit's family per script (``[brand.fonts]``) first in that script's stack; a locale's own
+        ``[locales]`` stack (Urdu's Nastaliq) is kept as it is."""
+        if not chosen:
+            return self
+        scripts = dict(self.scripts)
+        for script, family in chosen.items():
+            scripts[script] = [family, *(f for f in scripts.get(script, []) if f != family)]
+        return FontSet(self.faces, scripts, self.locales, self.line_heights)
 
     def families(self, script: str, tag: str = "") -> list[str]:
         found = self._entry(self.locales, script, tag)
@@ -106,15 +118,20 @@ class FontSet:
         return best
 
 
-def load_fonts(templates: Path) -> FontSet:
-    folder = templates / "fonts"
-    data = tomllib.loads((folder / "fonts.toml").read_text(encoding="utf-8"))
-    faces = []
-    for family, files in data.get("families", {}).items():
-        for key, filename in files.items():
-            style, weight = _STYLES[key]
-            faces.append(Face(family, style, weight, folder / filename))
-    return FontSet(tuple(faces), data.get("scripts", {}), data.get("locales", {}), data.get("line_height", {}))
+def load_fonts(theme: Theme) -> FontSet:
+    """fonts.toml of the built-in theme, merged with the project's: a family the project names replaces the
+    built-in one of that name (its files beside the project's fonts.toml), and its [scripts], [locales] and
+    [line_height] entries replace the built-in ones key by key."""
+    families: dict[str, list[Face]] = {}
+    tables: dict[str, dict] = {"scripts": {}, "locales": {}, "line_height": {}}
+    for folder in reversed([f / "fonts" for f in theme.folders if (f / "fonts" / "fonts.toml").is_file()]):
+        data = tomllib.loads((folder / "fonts.toml").read_text(encoding="utf-8"))
+        for family, files in data.get("families", {}).items():
+            families[family] = [Face(family, *_STYLES[key], folder / filename) for key, filename in files.items()]
+        for name, table in tables.items():
+            table.update(data.get(name, {}))
+    faces = tuple(face for group in families.values() for face in group)
+    return FontSet(faces, tables["scripts"], tables["locales"], tables["line_height"])
 
 
 def face_rule(face: Face, src: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..theme import Theme
 from .fit import MAX_LAYOUTS, Fill, FitRange, Fitter, scale_css
 
 if TYPE_CHECKING:  # imported where a press render needs them
@@ -144,13 +145,15 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def project_fetcher(roots: list[Path], converter: Converter | None = None) -> Any:
+def project_fetcher(roots: list[Path], converter: Converter | None = None, theme: Theme | None = None) -> Any:
     """A URL fetcher that reads only ``file:`` and ``data:`` URLs, and files only inside ``roots``: no network.
 
     The scheme is compared in lowercase (``FILE:`` is ``file:``), and a file is
     opened by the path that was checked, never by the URL as given. With a
     ``converter`` (press renders), stylesheets, SVG and raster images come back
-    in CMYK (``cmyk.Converter``).
+    in CMYK (``cmyk.Converter``). With a ``theme``, a file named inside one of its folders
+    (``print.css`` beside the project's print templates) is read from the first folder that has
+    it: the project's override, else the built-in file.
     """
     from weasyprint.urls import URLFetcher
 
@@ -159,7 +162,7 @@ def project_fetcher(roots: list[Path], converter: Converter | None = None) -> An
     class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # Any: WeasyPrint is untyped
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-            self.roots = [r.resolve() for r in roots]
+            self.roots = [r.resolve() for r in [*roots, *(theme.folders if theme else ())]]
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             kind = scheme(url)
@@ -171,6 +174,8 @@ def project_fetcher(roots: list[Path], converter: Converter | None = None) -> An
             if path is None:
                 raise ValueError(f"refusing to load {url[:80]}: not a file on this computer")
             path = path.resolve()
+            if theme is not None:
+                path = theme.resolve(path).resolve()
             if not any(path.is_relative_to(r) for r in self.roots):
                 raise ValueError(f"refusing to read {path}: only files inside the project are allowed")
             return self._convert(url, super().fetch(path.as_uri(), headers))
@@ -202,8 +207,15 @@ def project_fetcher(roots: list[Path], converter: Converter | None = None) -> An
     return ProjectFetcher()
 
 
+def _folder_url(folder: Path) -> str:
+    """The URL relative links of a page resolve against: a folder's, with its trailing slash even when the folder
+    does not exist (a project without templates/print/ of its own still names its print.css, found in the theme)."""
+    return folder.resolve().as_uri() + "/"
+
+
 def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1",
-               press: PressSetup | None = None, fit: FitRange | None = None, lines: bool = False) -> PdfResult:
+               press: PressSetup | None = None, fit: FitRange | None = None, lines: bool = False,
+               theme: Theme | None = None) -> PdfResult:
     """Render ``html``. With ``press`` (a ``pressdata.PressSetup``): PDF/X in CMYK with the profile as output intent.
     With ``fit``, copyfit its ``data-fit`` boxes first (render/fit.py); with ``lines``, report every laid-out line."""
     capture = _Capture()
@@ -216,7 +228,7 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     try:
         from weasyprint import HTML
 
-        fetcher = project_fetcher(allowed_roots, press.converter if press else None)
+        fetcher = project_fetcher(allowed_roots, press.converter if press else None, theme)
         color_profiles: dict = {}
         if press is not None:
             html = press.converter.html(html)
@@ -224,7 +236,7 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
             # The output intent. WeasyPrint counts the profile's components from this list (pdfx.finish sets /N 4).
             rule = f"@color-profile device-cmyk {{ src: url({press.profile.path.resolve().as_uri()}); components: c m y k }}"
             html = html.replace("</head>", f"<style>{rule}</style>\n</head>", 1)
-        source = HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
+        source = HTML(string=html, base_url=_folder_url(base_url), url_fetcher=fetcher)
 
         def lay_out(stylesheets: Iterable[Any] = ()) -> Any:
             return source.render(font_config=font_config(), color_profiles=color_profiles, stylesheets=list(stylesheets))
@@ -588,11 +600,12 @@ class MessagePlace:
     page_size: tuple[float, float] = (0.0, 0.0)
 
 
-def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = False) -> tuple[bytes, list[MessagePlace]]:
+def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = False,
+           theme: Theme | None = None) -> tuple[bytes, list[MessagePlace]]:
     """Lay out a traced document (see ``i18n/places.py``): where each message went (and the PDF, if asked)."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
+    document = HTML(string=html, base_url=_folder_url(base_url), url_fetcher=project_fetcher(allowed_roots, theme=theme)).render(
         font_config=font_config())
     _drop_attachments(document)
     placed: list[MessagePlace] = []
@@ -650,11 +663,11 @@ def _record(number: int, use: int, box: Any, page: int, size: tuple[float, float
                          label, fit_rect, slack, size))
 
 
-def line_counts(html: str, base_url: Path, allowed_roots: list[Path]) -> dict[str, int]:
+def line_counts(html: str, base_url: Path, allowed_roots: list[Path], theme: Theme | None = None) -> dict[str, int]:
     """How many lines each element with a ``data-check`` attribute takes once laid out."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
+    document = HTML(string=html, base_url=_folder_url(base_url), url_fetcher=project_fetcher(allowed_roots, theme=theme)).render(
         font_config=font_config())
     counts: dict[str, int] = {}
     for page in document.pages:

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from ..theme import Theme
+
 if TYPE_CHECKING:  # made lazily in press_setup: building transforms costs
     from .cmyk import Converter
 
@@ -50,11 +52,12 @@ class PressData:
     leaflet_fold_in: float
     colours: dict[str, tuple[float, float, float, float]]
     folder: Path
+    theme: Theme  # profiles are theme files too: a project's own ICC file overrides the built-in one
 
 
 @lru_cache(maxsize=8)
-def press_data(templates: Path) -> PressData:
-    path = templates / PRESS_FILE
+def press_data(theme: Theme) -> PressData:
+    path = theme.file(PRESS_FILE)
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     geometry = data.get("geometry", {})
     leaflet = geometry.get("leaflet", {})
@@ -68,21 +71,22 @@ def press_data(templates: Path) -> PressData:
         colours={k.lower(): cast("tuple[float, float, float, float]", tuple(float(x) for x in v))  # c, m, y, k
                  for k, v in data.get("colours", {}).items()},
         folder=path.parent,
+        theme=theme,
     )
 
 
-def resolve_profile(templates: Path, campaign_folder: Path, setting: str, paper: str = "") -> PressProfile:
+def resolve_profile(theme: Theme, campaign_folder: Path, setting: str, paper: str = "") -> PressProfile:
     """The profile a campaign's ``print_profile`` names: a built-in id (default fogra39) or a path in the campaign folder.
 
     The caller has validated the setting (``validate.py``); an unreadable file raises ``ValueError``.
     """
     from PIL import ImageCms
 
-    data = press_data(templates)
+    data = press_data(theme)
     setting = setting or DEFAULT_PROFILE
     if setting in data.profiles:
         entry = data.profiles[setting]
-        path = data.folder / entry["file"]
+        path = theme.file(f"{PRESS_FILE.rsplit('/', 1)[0]}/{entry['file']}")
         name = ImageCms.getProfileDescription(ImageCms.getOpenProfile(str(path))).strip()
         chosen = paper or entry.get("paper", "coated")
         return PressProfile(path, name, entry["condition"], entry.get("registry", ""), entry.get("info", name),
@@ -109,9 +113,9 @@ class PressSetup:
 
 
 @lru_cache(maxsize=16)
-def press_setup(templates: Path, campaign_folder: Path, setting: str, paper: str, pdf_x: str) -> PressSetup:
+def press_setup(theme: Theme, campaign_folder: Path, setting: str, paper: str, pdf_x: str) -> PressSetup:
     from .cmyk import Converter
 
-    profile = resolve_profile(templates, campaign_folder, setting, paper)
-    data = press_data(templates)
+    profile = resolve_profile(theme, campaign_folder, setting, paper)
+    data = press_data(theme)
     return PressSetup(profile, Converter(profile.path, data.colours), PDF_X.get(pdf_x or "x-4", "pdf/x-4"), data.safe_zone)

@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..brand import load_brand
 from ..campaign.contacts import shown_country
 from ..campaign.model import Campaign
 from ..errors import Problem
@@ -48,13 +49,13 @@ def is_press(project: Project, campaign: Campaign, unit: Unit, options: PrintOpt
     """A PDF for the print shop: asked for (--print, print_marks), and not a share image (those stay RGB PNGs)."""
     if not (options.press or getattr(campaign.campaign, "print_marks", False)):
         return False
-    kind = load_formats(project.templates).get(unit.format)
+    kind = load_formats(project.theme).get(unit.format)
     return kind is not None and kind.family != SHARE
 
 
 def press_for(project: Project, campaign: Campaign, options: PrintOptions) -> PressSetup:
     info = campaign.campaign
-    return press_setup(project.templates, campaign.folder, info.print_profile, info.print_paper,
+    return press_setup(project.theme, campaign.folder, info.print_profile, info.print_paper,
                        options.pdf_x or info.pdf_x)
 
 
@@ -71,10 +72,9 @@ def needs_review(project: Project, campaign: Campaign, tag: str) -> bool:
     for t in tags:
         if t == campaign.campaign.source_locale:
             continue
-        for domain in (TEMPLATE_DOMAIN, campaign.id):
-            path = po_path(project.locales, t, domain)
-            if path.is_file() and _flagged(path):
-                return True
+        paths = [*project.theme.catalog(t, TEMPLATE_DOMAIN), po_path(project.locales, t, campaign.id)]
+        if any(path.is_file() and _flagged(path) for path in paths):
+            return True
     return False
 
 
@@ -83,8 +83,9 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
                  options: PrintOptions = PrintOptions()) -> tuple[PdfResult, list[Problem]]:
     html, variant = print_html(project, env, fonts, campaign, unit, localizer, options)
     press = press_for(project, campaign, options) if is_press(project, campaign, unit, options) else None
-    result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant,
-                        press=press, fit=fit_range(project.templates, unit.format), lines=unit.format == EASY_READ)
+    result = render_pdf(html, project.templates / "print", [project.root, campaign.folder], variant,
+                        press=press, fit=fit_range(project.theme, unit.format), lines=unit.format == EASY_READ,
+                        theme=project.theme)
     script, tag = localizer.info.script, localizer.info.tag
     problems = check_print(result, html, unit.path, unit.locale or "", unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
@@ -107,8 +108,9 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
     info = campaign.campaign
     draft = info.status != "approved" or needs_review(project, campaign, unit.locale)
     script = localizer.info.script
-    formats = load_formats(project.templates)
+    formats = load_formats(project.theme)
     kind = formats[unit.format]
+    brand = load_brand(project)
     context = {
         "campaign": localizer.campaign_data(),
         "locale": localizer.locale_data(),
@@ -130,11 +132,14 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
         "press": is_press(project, campaign, unit, options),
         # Roll-fold leaflet panels (templates/print/press.toml [geometry.leaflet]), in every build: the same sheet
         # folds the same way from an office printer; the print guide tells where the folds are.
-        "fold": {"panel": press_data(project.templates).leaflet_panel,
-                 "fold_in": press_data(project.templates).leaflet_fold_in},
+        "fold": {"panel": press_data(project.theme).leaflet_panel,
+                 "fold_in": press_data(project.theme).leaflet_fold_in},
         "eu_funded": getattr(info, "eu_funded", False),
         # Kosovo is named when the output's contacts are Kosovo's (or the group is reached there).
         "names_kosovo": unit.country == "XK",
+        # The project's brand kit (toolbox.toml): templates read brand.*, and its tokens follow print.css.
+        "brand": brand.data(brand.logo.resolve().as_uri() if brand.logo else ""),
+        "brand_css": Markup(brand.css()),
     }
     html = render(env, template_name(unit.format, formats), context, localizer.tr)
     return html, options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]

@@ -30,7 +30,7 @@ def root_page(project: Project, env: jinja2.Environment, campaigns: list[Campaig
     if first is None:  # validation refuses a build without campaigns; this is only a guard
         raise ValueError("a root page needs a campaign")
     localizer = Localizer(project, first, first.campaign.source_locale)
-    exit_js = (project.templates / "site" / "exit.js").read_text(encoding="utf-8")
+    exit_js = project.theme.file("site/exit.js").read_text(encoding="utf-8")
     listed = []
     for campaign in sited:
         source = Localizer(project, campaign, campaign.campaign.source_locale)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import jinja2
 from markupsafe import Markup
 
+from ..brand import load_brand, logo_asset
 from ..campaign.contacts import shown_country
 from ..campaign.model import Campaign
 from ..formats import SITE_FORMAT
@@ -71,14 +72,16 @@ class SiteRenderer:
         self.fonts = fonts
         self.campaign = campaign
         self.downloads = downloads  # locale → [{group, country, format, paper, path, bytes, pages, preview}]
-        self.formats = {f.id: f for f in load_formats(project.templates)}
-        self.exit_js = (project.templates / "site" / "exit.js").read_text(encoding="utf-8")
-        sw_path = project.templates / "site" / "sw-register.js"
+        self.formats = {f.id: f for f in load_formats(project.theme)}
+        self.exit_js = project.theme.file("site/exit.js").read_text(encoding="utf-8")
+        sw_path = project.theme.file("site/sw-register.js")
         self.sw_js = sw_path.read_text(encoding="utf-8") if sw_path.is_file() else ""
         self.locales = site_locales(campaign)
         self.units = units or []
         self.audio = audio or []  # [{group, locale, country, ogg, mp3, bytes, seconds, synthetic}] (toolbox/audio.py)
         self.base_url = campaign.campaign.base_url.rstrip("/")
+        kit = load_brand(project)
+        self.brand = kit.data(logo_asset(kit))
 
     def url(self, path: str) -> str:
         """Public address of an output path ('' without a base URL); folders end in '/'."""
@@ -103,7 +106,7 @@ class SiteRenderer:
     def service_workers(self) -> dict[str, bytes]:
         """sw.js for each page of a group whose safety profile allows offline copies ({path: bytes})."""
         files: dict[str, bytes] = {}
-        source_path = self.project.templates / "site" / "sw.js"
+        source_path = self.project.theme.file("site/sw.js")
         if not source_path.is_file():
             return files
         source = source_path.read_text(encoding="utf-8")
@@ -152,6 +155,7 @@ class SiteRenderer:
             "og_image": "",
             "eu_funded": self.campaign.campaign.eu_funded,
             "names_kosovo": False,
+            "brand": self.brand,
             "formats": self.formats,
         }
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-from pathlib import Path
 
 import jinja2
 from jinja2.ext import i18n
@@ -12,11 +11,13 @@ from markupsafe import Markup
 from ..errors import Problem, ToolboxError, display_path
 from ..i18n.localize import Translators
 from ..i18n.numbers import isolate_html, isolate_plain_html
+from ..theme import Theme
 
 
-def environment(templates: Path) -> jinja2.Environment:
+def environment(theme: Theme) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        # A project's template replaces the built-in one of the same name (docs/templates.md#overrides).
+        loader=jinja2.FileSystemLoader([str(folder) for folder in theme.folders]),
         # Every template, whatever its name: text from outside is escaped unless code marked it
         # Markup after sanitising it (i18n/segments.py). Templates never use |safe.
         autoescape=True,

@@ -22,6 +22,7 @@ reports them with the template's file and line.
 from __future__ import annotations
 
 import os
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import jinja2
@@ -34,6 +35,7 @@ from ..campaign.tomlpos import KeyPath, key_lines, line_of, read_theme_toml
 from ..errors import Collector, display_path
 from ..i18n.locales import resolve
 from ..project import Project
+from ..theme import Theme
 from .fonts import _STYLES, cmap, drawn, letters, load_fonts
 from .templates import environment
 
@@ -46,19 +48,20 @@ _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
 _MAX_TEMPLATE_BYTES = 1_000_000
 
 
-def check_designs(templates: Path, problems: Collector) -> None:
-    """Report every problem with templates/ and its fonts into ``problems``."""
-    if not templates.is_dir():
-        problems.error(display_path(templates), None, "no templates/ folder here; run toolbox in a project folder (or use -C)")
-        return
+def check_designs(theme: Theme, problems: Collector) -> None:
+    """Report every problem with the theme (the project's templates/ and the built-in one) into ``problems``."""
     for rel in REQUIRED:
-        if not (templates / rel).is_file():
-            problems.error(display_path(templates / rel), None, f"templates/{rel} is missing; restore it from the toolbox "
-                                                                f"repository")
-    check_templates(templates, problems)
-    check_fonts(templates, problems)
-    formats.read(templates, problems)
-    check_links(templates, problems)
+        if not theme.has(rel):
+            problems.error(display_path(theme.file(rel)), None, f"templates/{rel} is missing; restore it from the toolbox "
+                                                                f"repository, or 'toolbox theme eject {rel}'")
+    env = environment(theme)
+    inherited: set[str] = set()
+    for folder in reversed(theme.folders):  # the built-in theme first: a project's fonts.toml may name its families
+        if folder.is_dir():
+            check_templates(folder, problems, env)
+            inherited |= check_fonts(folder, problems, inherited)
+    formats.read(theme, problems)
+    check_links(theme.own, problems)
 
 
 def check_links(templates: Path, problems: Collector) -> None:
@@ -87,8 +90,8 @@ def check_links(templates: Path, problems: Collector) -> None:
                                            "(an error with --strict)")
 
 
-def check_templates(templates: Path, problems: Collector) -> None:
-    env = environment(templates)
+def check_templates(templates: Path, problems: Collector, env: jinja2.Environment | None = None) -> None:
+    env = env or environment(Theme((templates,), ()))
     for path in sorted(templates.rglob("*")):
         if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
             continue
@@ -105,15 +108,17 @@ def check_templates(templates: Path, problems: Collector) -> None:
             problems.error(shown, None, "template blocks are nested too deeply; simplify it")
 
 
-def check_fonts(templates: Path, problems: Collector) -> None:
+def check_fonts(templates: Path, problems: Collector, inherited: AbstractSet[str] = frozenset()) -> set[str]:
+    """Check the fonts.toml of one theme folder; ``inherited``: the families of the folders it overrides.
+    Returns the families it declares."""
     folder = templates / "fonts"
     path = folder / "fonts.toml"
     if not path.is_file():
-        return  # reported as a missing required file
+        return set()  # a project's own templates/ may leave fonts to the built-in theme
     shown = display_path(path)
     read = read_theme_toml(path, shown, problems)
     if read is None:
-        return
+        return set()
     data, source = read
     lines = key_lines(source)
 
@@ -121,9 +126,9 @@ def check_fonts(templates: Path, problems: Collector) -> None:
         problems.error(shown, line_of(lines, key), message)
 
     families = data.get("families", {})
-    if not isinstance(families, dict) or not families:
+    if not isinstance(families, dict) or not (families or inherited):
         err(("families",), "fonts.toml needs a [families.\"Name\"] table per font family; see docs/templates.md")
-        return
+        return set()
     for family, files in families.items():
         if not isinstance(files, dict):
             err(("families", family), f"[families.\"{family}\"] must be a table of style = \"file.ttf\"")
@@ -153,16 +158,17 @@ def check_fonts(templates: Path, problems: Collector) -> None:
                 err((table, name_of), f"{table}.{name_of} must be a list of family names, e.g. {example}")
                 continue
             for i, name in enumerate(names):
-                if name not in families:
+                if name not in families and name not in inherited:
                     err((table, name_of, i), f"{table}.{name_of} names '{name}', which has no [families.\"{name}\"] table")
     heights = data.get("line_height", {})
     if not isinstance(heights, dict):
         err(("line_height",), "[line_height] must map a script or locale to a number, e.g. ur = 2.1")
-        return
+        return set(families)
     for name_of, value in heights.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.8 <= value <= 4:
             err(("line_height", name_of), f"line_height.{name_of} must be a number between 0.8 and 4 "
                                           "(times the font size), e.g. 1.6")
+    return set(families)
 
 
 def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector) -> None:
@@ -172,7 +178,7 @@ def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector
     language named in a hotline's list of languages needs some font for its name.
     """
     try:
-        fonts = load_fonts(project.templates)
+        fonts = load_fonts(project.theme)
         every = frozenset().union(*(cmap(face.path) for face in fonts.faces))
     except Exception:  # noqa: BLE001 — a missing or broken font file: check_designs reports it with its line
         return
@@ -226,7 +232,7 @@ def print_profile_problem(campaign: Campaign, project: Project) -> str | None:
     setting = campaign.campaign.print_profile
     if not setting:
         return None
-    known = press_data(project.templates).profiles
+    known = press_data(project.theme).profiles
     if setting in known:
         return None
     if not setting.lower().endswith((".icc", ".icm")):
