@@ -84,6 +84,7 @@ def cli(ctx: click.Context, project_dir: Path | None, verbose: int, quiet: bool)
 
     \b
     Typical session:
+      toolbox init my-ngo          start a project (sample campaign, brand kit in toolbox.toml)
       toolbox new my-campaign      start a campaign from a working example
       toolbox validate             check every campaign, all problems at once
       toolbox build                write dist/ (PDFs, microsite, manifest.json)
@@ -422,6 +423,84 @@ def new(obj: Ctx, campaign_id: str, title: str | None) -> None:
 
     folder = create_campaign(obj.project, campaign_id, title)
     obj.say(f"created {folder}; edit {folder / 'campaign.toml'}, then run 'toolbox validate'")
+
+
+@cli.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@output_options
+@pass_ctx
+def init_project(obj: Ctx, folder: Path) -> None:
+    """Create a project in FOLDER that builds as it is.
+
+    \b
+    It holds the sample campaign (campaigns/safe-journeys/) and its catalogs
+    (locales/), a commented toolbox.toml (the brand kit: colours, logo, contact
+    line) and a .gitignore for dist/. The templates stay in toolbox: copy one into
+    the project to change it with 'toolbox theme eject PATH' (docs/templates.md).
+    """
+    from .campaign.scaffold import create_project
+
+    root = folder.resolve()
+    create_project(root)
+    obj.say(f"created the project {root}: the sample campaign in campaigns/, its translations in locales/, "
+            f"the brand kit in toolbox.toml")
+    obj.say(f"next: cd {folder} && toolbox build   (then open dist/index.html)")
+
+
+@cli.group()
+def theme() -> None:
+    """The built-in theme and this project's overrides of it: list, eject.
+
+    A project's templates/ holds only the theme files it changes; every other
+    file comes from toolbox itself, so a new release's fixes arrive by upgrading.
+    See docs/templates.md.
+    """
+
+
+@theme.command("eject")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--force", is_flag=True, help="Replace a file the project already has with the built-in one.")
+@output_options
+@pass_ctx
+def theme_eject(obj: Ctx, paths: tuple[str, ...], force: bool) -> None:
+    """Copy built-in theme files into the project's templates/ for editing.
+
+    \b
+    PATHS are relative to templates/: a file (print/card.html, site/site.css,
+    fonts/fonts.toml) or a folder (share). The copy then replaces the built-in
+    file for this project only; delete it to go back to the built-in one.
+    """
+    from .campaign.scaffold import eject
+
+    for path in eject(obj.project, list(paths), force):
+        obj.say(f"copied {display_path(path)}")
+
+
+@theme.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Also list every built-in file.")
+@output_options
+@pass_ctx
+def theme_list(obj: Ctx, show_all: bool) -> None:
+    """Show which theme files and template catalogs this project overrides."""
+    from .i18n.catalog import TEMPLATE_DOMAIN
+
+    theme_ = obj.project.theme
+    obj.say(f"built-in theme: {theme_.builtin}")
+    if len(theme_.folders) == 1:
+        obj.say("this project is the built-in theme (the toolbox repository): every file is its own")
+    for rel in theme_.overrides():
+        obj.say(f"overrides  templates/{rel}")
+    for rel in theme_.additions():
+        obj.say(f"adds       templates/{rel}")
+    if len(theme_.catalogs) > 1:
+        for po in sorted(theme_.catalogs[0].glob(f"*/LC_MESSAGES/{TEMPLATE_DOMAIN}.po")):
+            obj.say(f"overrides  {display_path(po)} (its translated messages)")
+    if obj.project.file.is_file():
+        obj.say(f"brand kit  {display_path(obj.project.file)}")
+    if show_all:
+        for path in sorted(p for p in theme_.builtin.rglob("*") if p.is_file()):
+            rel = path.relative_to(theme_.builtin).as_posix()
+            obj.say(f"{'(project) ' if theme_.file(rel) != path else 'built-in  '} {rel}")
 
 
 @cli.group()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from ..errors import Problem, ToolboxError
@@ -78,3 +79,97 @@ def create_campaign(project: Project, campaign_id: str, title: str | None = None
     for name, body in CONTENT.items():
         (folder / "content" / name).write_text(body, encoding="utf-8")
     return folder
+
+
+PROJECT_FILE_TEXT = '''# toolbox.toml: the project file. Your organisation's brand kit, read by every output:
+# the microsite, the print PDFs and the share images. Every key is optional; remove
+# the "# " before a key to use it. Reference: docs/templates.md#brand-kit.
+[brand]
+# organisation = "Your organisation"
+# primary = "#0b6e69"              # sRGB, #rrggbb: headings, rules, the leaflet's cover panel, links
+# primary_cmyk = [100, 0, 45, 45]  # its ink percentages for offset print (toolbox build --print)
+# accent = "#b3261e"               # boxes get a light tint of it
+# accent_cmyk = [0, 90, 85, 10]
+# logo = "brand/logo.svg"          # SVG, PNG or JPEG, relative to this folder
+# contact = "Your organisation · info@example.org · +389 2 000 000"   # printed under the imprint
+# paper = "A4"                     # or "Letter"
+
+# [brand.fonts]                    # a family of templates/fonts/fonts.toml per script
+# Latn = "Noto Sans"
+'''
+
+GITIGNORE = "# Built files: make them again with 'toolbox build' and 'toolbox pack'.\ndist/\noutreach/\n"
+
+
+def create_project(root: Path) -> list[Path]:
+    """``toolbox init``: a project folder that builds as it is (the built-in sample campaign, its catalogs,
+    a commented toolbox.toml, a .gitignore); the theme stays in the package until a file is ejected."""
+    from ..project import PROJECT_FILE
+    from ..theme import SAMPLE, builtin_root
+
+    builtin = builtin_root()
+    if (root / "campaigns").exists() or (root / PROJECT_FILE).exists():
+        raise ToolboxError(Problem(str(root), None, "is already a toolbox project (it has campaigns/ or toolbox.toml); "
+                                                    "add a campaign there with 'toolbox new CAMPAIGN-ID'"))
+    sample = builtin / "campaigns" / SAMPLE
+    made = [root / "campaigns" / SAMPLE]
+    shutil.copytree(sample, made[0])
+    for po in sorted((builtin / "locales").glob(f"*/LC_MESSAGES/{SAMPLE}.po")):
+        target = root / "locales" / po.relative_to(builtin / "locales")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(po, target)
+        made.append(target)
+    for glossary in sorted((builtin / "locales").glob("*/glossary.csv")):  # the agreed terms, per language
+        target = root / "locales" / glossary.relative_to(builtin / "locales")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(glossary, target)
+    pot = builtin / "locales" / f"{SAMPLE}.pot"
+    if pot.is_file():
+        shutil.copyfile(pot, root / "locales" / pot.name)
+    (root / PROJECT_FILE).write_text(PROJECT_FILE_TEXT, encoding="utf-8")
+    (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    return made + [root / PROJECT_FILE, root / ".gitignore"]
+
+
+def eject(project: Project, names: list[str], force: bool = False) -> list[Path]:
+    """``toolbox theme eject``: copy built-in theme files (or folders) into the project's templates/ for editing.
+
+    Nothing is copied while a name is wrong, or names a file the project already has (unless ``force``)."""
+    theme = project.theme
+    problems = []
+    pairs: list[tuple[Path, Path]] = []
+    for name in names:
+        rel = name.removeprefix("templates/").strip("/")
+        parts = rel.split("/")
+        if not rel or ".." in parts or name.startswith(("/", "~")) or "\\" in name:
+            problems.append(Problem(name, None, "give a path inside the theme, e.g. print/card.html or site/site.css"))
+            continue
+        source = theme.builtin / rel
+        if source.is_dir():
+            files = sorted(p for p in source.rglob("*") if p.is_file())
+        elif source.is_file():
+            files = [source]
+        else:
+            near = sorted(p.relative_to(theme.builtin).as_posix() for p in (theme.builtin / parts[0]).glob("*")) \
+                if (theme.builtin / parts[0]).is_dir() else sorted(p.name for p in theme.builtin.iterdir() if p.is_dir())
+            more = " …" if len(near) > 12 else ""
+            problems.append(Problem(name, None, f"the built-in theme has no '{rel}'; it has {', '.join(near[:12])}{more} "
+                                                "('toolbox theme list --all' lists every file)"))
+            continue
+        for path in files:
+            target = theme.own / path.relative_to(theme.builtin)
+            if theme.own.resolve() == theme.builtin.resolve():
+                problems.append(Problem(name, None, "this project is the built-in theme itself (the toolbox repository): "
+                                                    "edit templates/ directly"))
+                break
+            if target.exists() and not force:
+                problems.append(Problem(str(target), None, "already in the project; edit it there, or use --force to "
+                                                           "replace it with the built-in file"))
+                continue
+            pairs.append((path, target))
+    if problems:
+        raise ToolboxError(problems)
+    for source_path, target in pairs:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source_path, target)
+    return [target for _, target in pairs]
