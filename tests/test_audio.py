@@ -22,7 +22,7 @@ from conftest import ROOT, make_project, run_toolbox
 from toolbox.theme import Theme
 
 pytestmark = pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("ffmpeg") and shutil.which("ffprobe")),
-                                reason="espeak-ng and ffmpeg are needed; run scripts/setup.sh")
+                                reason="espeak-ng and ffmpeg are needed; run scripts/setup.sh --test")
 
 GROUP = "roma-communities"
 PREFIX = f"safe-journeys/{{tag}}/{GROUP}/safe-journeys-{GROUP}-{{tag}}-rs-audio"
@@ -252,7 +252,7 @@ def test_player_in_chromium_without_javascript_fetches_nothing_until_play(audio_
     from test_site_browser import CHROMEDRIVER, CHROMIUM, Browser
 
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("chromium or chromedriver is not installed; run scripts/setup.sh")
+        pytest.skip("chromium or chromedriver is not installed; run scripts/setup.sh --test")
     browser = Browser()
     try:
         page = audio_build["out"] / "safe-journeys" / "en" / GROUP / "index.html"

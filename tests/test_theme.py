@@ -131,6 +131,7 @@ def test_a_project_without_templates_builds_with_its_overrides_and_brand(tmp_pat
     card_text, leaflet_text = _pdf_text(by_format["card"]), _pdf_text(by_format["leaflet"])
     assert "EJECTEDCARD" in card_text and "EJECTEDCARD" not in leaflet_text  # the ejected card, and only the card
     assert "SHENJAT TONA" in card_text and "SHENJAT TONA" in leaflet_text  # the project's translation of one message
+    assert "Shenja paralajmëruese" not in leaflet_text and "Çfarë mund të bëni" in leaflet_text  # and only of that one
     assert re.search(r"\+389 2 123 456", leaflet_text)  # the brand kit's contact line
     assert _has_colour(by_format["leaflet"], BRAND)  # the cover panel and headings in the brand colour
     # The share image is drawn from the same print CSS.
