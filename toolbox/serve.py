@@ -1,7 +1,7 @@
 """``toolbox serve``: a preview server for designers.
 
 Builds into a temporary folder, serves it on 127.0.0.1, watches campaigns/,
-templates/ and locales/ (by polling: standard library only), rebuilds when a
+templates/, locales/ and toolbox.toml (by polling: standard library only), rebuilds when a
 file changes and reloads the open browser page. A build error (a template
 error with its file and line, an invalid definition) is shown in the browser
 page instead of the site, and the server keeps running.
@@ -37,7 +37,7 @@ from .campaign.validate import ID_RE
 from .errors import ToolboxError
 from .options import BuildOptions
 from .pipeline import build
-from .project import Project
+from .project import PROJECT_FILE, Project
 from .render.site import script_hash
 from .schedule import default_jobs
 from .write import os_problem
@@ -85,6 +85,10 @@ def snapshot(root: Path) -> dict[str, float]:
                 except OSError:
                     continue
                 files[str(path.relative_to(root))] = st.st_mtime_ns + st.st_size * 1e-3
+    brand = root / PROJECT_FILE  # the brand kit: a colour change shows on the next reload
+    if brand.is_file():
+        st = brand.stat()
+        files[PROJECT_FILE] = st.st_mtime_ns + st.st_size * 1e-3
     return files
 
 

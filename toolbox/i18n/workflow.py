@@ -30,7 +30,7 @@ from ..campaign.tomlpos import line_of
 from ..errors import Collector, Problem, ToolboxError, display_path
 from ..project import Project
 from ..write import atomic_write
-from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_tag, context_key, po_path, read_catalog, singular
+from .catalog import REVIEW_FLAG, TEMPLATE_DOMAIN, catalog_paths, catalog_tag, context_key, po_path, read_catalog, singular
 from .locales import resolve
 from .numbers import HOTLINE
 from .segments import split_blocks
@@ -376,9 +376,15 @@ def status(project: Project, tags: list[str], domains: list[str], declared: dict
     problems = Collector()
     for domain in domains:
         for tag in tags:
-            catalog = read_catalog(po_path(project.locales, catalog_tag(tag, declared), domain), problems)
+            # The template catalogs are theme files: the built-in one, with the project's messages over it.
+            layers = [c for p in reversed(catalog_paths(project, catalog_tag(tag, declared), domain))
+                      if (c := read_catalog(p, problems)) is not None]
+            catalog = list({singular(m.id): m for layer in layers for m in layer if m.id}.values()) if layers else None
             if catalog is None:
-                template = read_catalog(pot_path(project, domain), problems)
+                pot = pot_path(project, domain)
+                if domain == TEMPLATE_DOMAIN and not pot.is_file():
+                    pot = project.theme.catalogs[-1] / pot.name
+                template = read_catalog(pot, problems)
                 ids = [m.id for m in template or () if m.id]
                 out.append(Status(domain, tag, 0, 0, len(ids), 0, [str(i) for i in ids], []))
                 continue
