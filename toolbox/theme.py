@@ -99,7 +99,7 @@ class Theme:
 
     def additions(self) -> list[str]:
         """Theme paths only the project has (a new format's template, a font)."""
-        if not self.own.is_dir():
+        if len(self.folders) < 2 or not self.own.is_dir():
             return []
         return sorted(p.relative_to(self.own).as_posix() for p in self.own.rglob("*")
                       if p.is_file() and not any((f / p.relative_to(self.own)).is_file() for f in self.folders[1:]))
