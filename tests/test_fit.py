@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, run_toolbox
-from toolbox.render.fit import MAX_LEADING, Fill, Fitter, fit_problems, fit_range, scale_css
+from toolbox.render.fit import MAX_LAYOUTS, MAX_LEADING, Fill, Fitter, fit_problems, fit_range, scale_css
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = Path(__file__).parent / "fixtures" / "print-demo"
@@ -38,7 +38,7 @@ def test_fit_table_is_valid_and_names_the_fixed_formats() -> None:
     assert LEAFLET.body_size(LEAFLET.low) == 9.5
 
 
-def _run(fitter: Fitter, needed_at_1: float, power: float = 2.0, layouts: int = 4) -> float:
+def _run(fitter: Fitter, needed_at_1: float, power: float = 2.0, layouts: int = MAX_LAYOUTS) -> float:
     """Drive the fitter with a box whose content grows as scale**power (a model of wrapped text)."""
     scales: dict[str, float] = {}
     fill = Fill(100.0, needed_at_1)
