@@ -7,17 +7,17 @@ document out once at scale 1, measures how much of each box its content takes,
 and asks ``next_scales`` for the scale of each box; it lays out again until every
 box fits (or sits at a bound), usually two or three layouts in all. The range
 per format — the body size at scale 1 and the smallest and largest body size
-allowed — is data: ``templates/print/fit.toml`` (docs/print.md#copyfitting).
+allowed — is data: ``fit`` in ``templates/print/formats.toml`` (docs/print.md#copyfitting).
 """
 
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
+
+from ..formats import FitRange
+
+__all__ = ["MAX_LAYOUTS", "Fill", "FitRange", "Fitter", "scale_css"]
 
 #: Aim at this share of a box: lines break differently at the new size than predicted.
 MARGIN = 0.96
@@ -33,27 +33,6 @@ POWER = 1.7
 #: Layouts per document at most (the first at scale 1), not counting a last one back to a scale known to
 #: fit when the last try overflowed: each costs a whole WeasyPrint layout, most of a print output's time.
 MAX_LAYOUTS = 3
-FIT_FILE = "print/fit.toml"
-
-
-@dataclass(frozen=True)
-class FitRange:
-    """The scales a format's boxes may take: ``low`` ≤ scale ≤ ``high`` (1 = the template's design)."""
-
-    format: str
-    body: float  # body size at scale 1, in the format's unit (pt for print, px for share images)
-    low: float
-    high: float
-    unit: str = "pt"
-
-    def clamp(self, scale: float) -> float:
-        return min(self.high, max(self.low, scale))
-
-    def at_high(self, scale: float) -> bool:
-        return scale >= self.high - 0.01
-
-    def body_size(self, scale: float) -> float:
-        return round(self.body * scale, 2)
 
 
 @dataclass
@@ -174,43 +153,3 @@ def scale_css(scales: dict[str, float], leading: dict[str, float] | None = None)
             rules.append(f'[data-fit="{quoted}"] p, [data-fit="{quoted}"] li '
                          f'{{ line-height: calc(var(--line-height, 1.35) * {leading[label]:g}); }}')
     return "\n".join(rules)
-
-
-@lru_cache(maxsize=8)
-def _table(path: Path, mtime: float) -> dict:
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
-
-
-def fit_range(templates: Path, fmt: str) -> FitRange | None:
-    """The copyfitting range of a format (None: the format is not fitted, e.g. the fact sheet, which flows)."""
-    path = templates / FIT_FILE
-    if not path.is_file():
-        return None
-    entry = _table(path, path.stat().st_mtime).get(fmt)
-    if not isinstance(entry, dict):
-        return None
-    body = float(entry["body"])
-    return FitRange(fmt, body, float(entry["min"]) / body, float(entry["max"]) / body, str(entry.get("unit", "pt")))
-
-
-def fit_problems(templates: Path) -> list[tuple[str, str]]:
-    """(format, what is wrong) for every entry of fit.toml that cannot be used."""
-    path = templates / FIT_FILE
-    if not path.is_file():
-        return []
-    try:
-        table = _table(path, path.stat().st_mtime)
-    except tomllib.TOMLDecodeError as err:
-        return [("", f"not valid TOML: {err}")]
-    found = []
-    for fmt, entry in table.items():
-        if not isinstance(entry, dict):
-            found.append((fmt, "must be a table with body, min and max"))
-            continue
-        values: list[Any] = [entry.get(k) for k in ("body", "min", "max")]
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in values):
-            found.append((fmt, "body, min and max must be positive numbers"))
-        elif not values[1] <= values[0] <= values[2]:
-            found.append((fmt, f"needs min ≤ body ≤ max (has min {values[1]}, body {values[0]}, max {values[2]})"))
-    return found
