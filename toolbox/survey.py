@@ -105,7 +105,9 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
             clean, uses = annotate(page)
             name = _output_name(unit, formats)
             stem = unit.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            data, placed = layout(clean, project.templates / "print", roots, pdf=shots)
+            # The room at the format's smallest type: as long as a translation may grow before it overflows.
+            fit = formats[unit.format].fit
+            data, placed = layout(clean, project.templates / "print", roots, pdf=shots, scale=fit.low if fit else None)
             # Each box's free height is shared among its messages in proportion to their height.
             heights: dict[tuple, float] = {}
             for p in placed:

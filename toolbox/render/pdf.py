@@ -588,12 +588,17 @@ class MessagePlace:
     page_size: tuple[float, float] = (0.0, 0.0)
 
 
-def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = False) -> tuple[bytes, list[MessagePlace]]:
-    """Lay out a traced document (see ``i18n/places.py``): where each message went (and the PDF, if asked)."""
-    from weasyprint import HTML
+def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = False,
+           scale: float | None = None) -> tuple[bytes, list[MessagePlace]]:
+    """Lay out a traced document (see ``i18n/places.py``): where each message went (and the PDF, if asked).
 
+    ``scale``: every fixed box (``data-fit``) at this type scale, e.g. its format's smallest, where the
+    room a translation may take is largest (copyfitting shrinks the type that far before it overflows)."""
+    from weasyprint import CSS, HTML
+
+    sheets = [CSS(string=f"[data-fit] {{ --fit: {scale:g}; }}")] if scale is not None else []
     document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
-        font_config=font_config())
+        font_config=font_config(), stylesheets=sheets)
     _drop_attachments(document)
     placed: list[MessagePlace] = []
     for number, page in enumerate(document.pages, 1):
@@ -603,13 +608,19 @@ def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = Fal
 
 
 def _fit_slack(box: Any) -> float:
-    """The height a fixed box (``data-fit``) has left below its content, measured as ``_overflows`` does."""
+    """The height a fixed box (``data-fit``) has left below its content, measured as ``measure_fills`` does.
+
+    A box in columns (the leaflet's inside) has that much left in each column: its columns (boxes of
+    its own element, each as tall as the box) do not count, their content does."""
     top = box.content_box_y()
     bottom = top
     for child, _ in _walk(box):
+        if getattr(child, "element", None) is box.element:
+            continue
         if hasattr(child, "margin_height") and type(child).__name__ not in _INLINE:
             bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
-    return float(top + box.height - bottom)
+    count = box.style["column_count"]
+    return float(top + box.height - bottom) * (count if isinstance(count, int) else 1)
 
 
 def _place(box: Any, page: int, size: tuple[float, float], fit: Any, column: Any, line: Any,
