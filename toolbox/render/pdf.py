@@ -338,7 +338,12 @@ def measure_fills(document: Any) -> dict[str, Fill]:
                 continue
             top = box.content_box_y()
             bottom, free = top, 0.0
+            left, right = box.content_box_x() - FIT_TOLERANCE, box.content_box_x() + box.width + FIT_TOLERANCE
+            wider = 1.0  # text too wide for the box (a number that must not break): how much too wide
             for child, _ in _walk(box):
+                if _pokes_out(child, left, right) and box.width > 0:
+                    wider = max(wider, (max(child.position_x + child.width, right) - min(child.position_x, left))
+                                / (right - left))
                 if not hasattr(child, "margin_height") or type(child).__name__ in _INLINE:
                     continue
                 if getattr(child, "element", None) is element:
@@ -348,7 +353,7 @@ def measure_fills(document: Any) -> dict[str, Fill]:
                     continue
                 bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
             label, available, needed = extents.get(id(element), (element.get("data-fit"), box.height, 0.0))
-            needed = max(needed, bottom - top - free)
+            needed = max(needed, bottom - top - free, box.height * wider if wider > 1.0 else 0.0)
             columns = _columns(box)
             if columns:  # more columns than the box has: they run off its side, each a full height
                 needed = max(needed, box.height * len(columns) / box.style["column_count"])
@@ -423,8 +428,7 @@ def _overflows(document: Any) -> list[FitBox]:
             for child, parent in _walk(box):
                 if not hasattr(child, "margin_height"):
                     continue
-                if wide is None and type(child).__name__ == "TextBox" and (
-                        child.position_x < left or child.position_x + child.width > right):
+                if wide is None and _pokes_out(child, left, right):
                     wide = child
                 if type(child).__name__ in _INLINE:
                     continue  # glyph boxes may poke out of a tight line box; the line itself counts
@@ -457,6 +461,12 @@ def _overflows(document: Any) -> list[FitBox]:
                                     round(wide.width * _PX_TO_MM, 1), " ".join(wide.text.split()), "width"))
         seen |= on_page
     return found
+
+
+def _pokes_out(box: Any, left: float, right: float) -> bool:
+    """A run of visible text reaching past a side of its fixed box (a space at a line's end does not count)."""
+    return type(box).__name__ == "TextBox" and bool(box.text.strip()) and (
+        box.position_x < left or box.position_x + box.width > right)
 
 
 def _walk(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
