@@ -262,6 +262,11 @@ def test_screenshots_outline_each_message_where_the_layout_put_it(project: Path,
     # A translated locale's screenshots map the msgid, not the translation drawn.
     assert any(m["msgid"] == KEY and m["domain"] == "jobs" for m in data["messages"])
     assert any(m["msgid"] == "free of charge" and m["domain"] == "toolbox" for m in data["messages"])
+    # Microsite pages too, laid out on phone-sized pages (390 px wide), each message where it went.
+    page = "site-sq-jobs-abroad-index-1.png"
+    assert page in pngs and Image.open(tmp_path / "sq" / page).width == 390
+    on_site = [s for s in call["screenshots"] if s["file"].startswith("sq/site-sq-jobs-abroad-index-")]
+    assert on_site and on_site[0]["output"].startswith("microsite") and 0 <= on_site[0]["rect"][0] < 390
 
 
 def test_serve_locale_rebuilds_only_that_locale_and_shows_its_warnings(project: Path, tmp_path: Path) -> None:
