@@ -138,8 +138,8 @@ def test_pictograms_print_in_the_accent_colour_on_screen_and_press(tmp_path: Pat
     from markupsafe import Markup
 
     from toolbox.campaign.pictograms import tinted, with_pictograms
-    from toolbox.render.pressdata import press_setup
     from toolbox.render.prepress import preflight
+    from toolbox.render.pressdata import press_setup
     from toolbox.render.raster import pages
 
     templates = Path(__file__).resolve().parents[1] / "templates"
