@@ -99,7 +99,7 @@ def test_bad_fit_and_fold_are_named_with_their_line(tmp_path: Path) -> None:
         '[card]\nfamily = "print"\nname = "Card"\npapers = [{ size = "a4", label = "A4" }]\nfit = { body = "x" }\n',
         encoding="utf-8")
     problems = Collector()
-    assert read_formats(tmp_path, problems) is None
+    assert read_formats(Theme((tmp_path,), ()), problems) is None
     found = {(p.line, p.message.split(";")[0]) for p in problems.errors}
     assert found == {
         (6, "fit of [leaflet] needs min ≤ body ≤ max (has min 12, body 11, max 17)"),
