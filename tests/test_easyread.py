@@ -104,7 +104,7 @@ def test_easyread_is_built_checked_and_listed(built) -> None:
 def test_pictograms_are_drawn_beside_their_points_and_not_read(built) -> None:
     out, manifest, _ = built
     page = (out / DEMO.name / "en" / "jobs" / "index.html").read_text(encoding="utf-8")
-    items = re.findall(r'<li class="has-picto"[^>]*><span class="picto" aria-hidden="true"><svg aria-hidden="true"', page)
+    items = re.findall(r'<li class="has-picto"[^>]*><span class="picto" aria-hidden="true"[^>]*><svg aria-hidden="true"', page)
     assert len(items) == 3  # four points named, one with "" (none)
     leaflet = next(o for o in manifest["outputs"] if o["format"] == "leaflet")
     pdf = out / leaflet["path"]
@@ -122,9 +122,10 @@ def test_a_pictogram_over_its_text_is_found(tmp_path: Path, padding: str, covers
     from markupsafe import Markup
 
     from toolbox.campaign.pictograms import with_pictograms
+    from toolbox.theme import Theme
 
     items = with_pictograms(Markup("<ul><li>Someone keeps your passport.</li></ul>"), ["passport"],
-                            Path(__file__).resolve().parents[1] / "templates")
+                            Theme.of(Path(__file__).resolve().parents[1]))
     html = (f'<html lang="en"><head><style>@page {{ size: A5; margin: 15mm }} body {{ font-size: 16pt }}'
             f'li.has-picto {{ list-style: none; position: relative; padding-inline-start: {padding} }}'
             '.picto { position: absolute; top: 0; left: 0; width: 14mm; height: 14mm } .picto svg { width: 100%; height: 100% }'
@@ -141,9 +142,11 @@ def test_pictograms_print_in_the_accent_colour_on_screen_and_press(tmp_path: Pat
     from toolbox.render.prepress import preflight
     from toolbox.render.pressdata import press_setup
     from toolbox.render.raster import pages
+    from toolbox.theme import Theme
 
     templates = Path(__file__).resolve().parents[1] / "templates"
-    items = with_pictograms(Markup("<ul><li>Someone keeps your passport.</li></ul>"), ["passport"], templates)
+    items = with_pictograms(Markup("<ul><li>Someone keeps your passport.</li></ul>"), ["passport"],
+                            Theme.of(templates.parent))
     html = tinted('<html lang="en"><head><title>t</title><style>:root { --accent: #0b6e69 } @page { size: 60mm 30mm; '
                   'margin: 0; bleed: 3mm } li { list-style: none } .picto svg { width: 20mm; height: 20mm }</style>'
                   f'</head><body>{items}</body></html>', ":root { --accent: #ff0000 }")  # the page's own wins
@@ -151,5 +154,6 @@ def test_pictograms_print_in_the_accent_colour_on_screen_and_press(tmp_path: Pat
     screen = render_pdf(html, tmp_path, [tmp_path])
     colours = {c for _, c in next(iter(pages(screen.data, dpi=72))).convert("RGB").getcolors(1 << 20)}
     assert any(g > r + 40 and g > 60 for r, g, b in colours), "no green stroke"  # not black, not grey
-    press = render_pdf(html, tmp_path, [tmp_path, templates], press=press_setup(templates, tmp_path, "", "", "x-4"))
+    setup = press_setup(Theme.of(templates.parent), tmp_path, "", "", "x-4")
+    press = render_pdf(html, tmp_path, [tmp_path, templates], press=setup)
     assert preflight(press.data, "p.pdf").rgb == []  # the colour went through the profile: no RGB in a press file
