@@ -134,6 +134,11 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
                    "'toolbox merge'.")
 @click.option("--locale", "locales", multiple=True, metavar="LOCALE",
               help="Build only this locale's outputs (repeatable); the microsite keeps its source-language pages.")
+@click.option("--executor", default=None, metavar="dask://HOST:PORT", envvar="TOOLBOX_EXECUTOR",
+              help="Render the print outputs on the Dask cluster whose scheduler is at HOST:PORT (needs "
+                   "pip install 'toolbox[cluster]'; every worker has the same toolbox and the project at the same path, "
+                   "else it is refused). This machine still writes every file. Default: local worker processes "
+                   "(--jobs). Also from TOOLBOX_EXECUTOR; docs/building.md.")
 @click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find "
                                              "untranslatable strings and overflow.")
 @click.option("--page-budget", type=click.FloatRange(min=0), default=DEFAULT_BUDGET // 1024, show_default=True, metavar="KB",
@@ -146,7 +151,7 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @pass_ctx
 def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, pdf_x: str | None,
           archive: bool, previews: str, jobs: int | None, force: bool, shard: str | None, locales: tuple[str, ...],
-          pseudo: bool, page_budget: float, time_limit: float) -> None:
+          executor: str | None, pseudo: bool, page_budget: float, time_limit: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
@@ -164,7 +169,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
                            print_options=PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or ""),
                            page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
                            shard=Shard.parse(shard) if shard else None, time_limit=time_limit or None,
-                           locales=locales)
+                           locales=locales, executor=executor or None)
     try:
         with _progress(obj) as progress:
             report = run_build(obj.project, out_dir, options, progress=progress)

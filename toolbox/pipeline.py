@@ -40,7 +40,7 @@ from .render.timelimit import RenderTimeout, time_limit
 from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, plan_fonts
 from .render.weight import PageWeight, compressed
 from .report import BuildReport
-from .schedule import PrintJob, Workers
+from .schedule import PrintJob, Workers, connect
 from .write import OutputWriter, gather_shards, output_lock, write_state
 
 log = logging.getLogger("toolbox")
@@ -115,12 +115,13 @@ class Build:
         started = time.perf_counter()
         self.load()
         self.validate()
-        with output_lock(self.out, on_wait=lambda: log.warning(
+        # A cluster is reached, and its workers checked, before the output folder is touched.
+        with connect(self.options.executor, self.project) as cluster, output_lock(self.out, on_wait=lambda: log.warning(
                 "another build is writing to %s; waiting for it to finish", self.out)):
             self.gather()
             self.plan()
             with Workers(self.project, self.campaigns, self.options.jobs, self.options.print_options,
-                         self.options.previews, self.options.time_limit) as workers:
+                         self.options.previews, self.options.time_limit, cluster) as workers:
                 self.audio(workers)
                 self.render(workers)
                 self.site(workers)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,7 @@ from .render.preview import previews as make_previews
 from .render.print import PrintOptions, is_press, press_for, render_print
 
 if TYPE_CHECKING:
+    from .cluster import Cluster
     from .render.audio import AudioDone, AudioJob
 from .render.templates import environment
 from .render.timelimit import DEFAULT_TIME_LIMIT, RenderTimeout, time_limit
@@ -165,10 +168,11 @@ class Workers:
     """
 
     def __init__(self, project: Project, campaigns: list[Campaign], jobs: int, options: PrintOptions, previews: str,
-                 limit: float | None = DEFAULT_TIME_LIMIT) -> None:
+                 limit: float | None = DEFAULT_TIME_LIMIT, cluster: Cluster | None = None) -> None:
         self.args = (project, campaigns, options, previews, limit)
         self.limit = limit  # also for microsite pages, rendered in this process (build._build_site)
         self.jobs = max(1, jobs)
+        self.cluster = cluster  # print outputs go there; audio and font subsets stay on this machine
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Workers:
@@ -195,12 +199,36 @@ class Workers:
         return self._pool
 
     def print(self, jobs: list[PrintJob]) -> Iterator[PrintDone]:
-        """Render print jobs; results in the order given, whatever order they finish in."""
+        """Render print jobs; results in the order given, whatever order they finish in.
+
+        A few jobs per worker are in flight at a time, so the results waiting to
+        be written never grow with the number of outputs.
+        """
+        if self.cluster is not None:
+            return self._on_cluster(self.cluster, jobs)
         pool = self._parallel(len(jobs))
         if pool is None:
             renderer = _Renderer(*self.args)
             return (renderer(job) for job in jobs)
-        return _unbroken(_map(pool, _render_in_worker, jobs))
+
+        def submit(job: PrintJob) -> Future:
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # as in _map: workers never get Ctrl+C
+            try:
+                return pool.submit(_render_in_worker, job)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+        return _unbroken(ordered(submit, jobs, 4 * self.jobs))
+
+    def _on_cluster(self, cluster: Cluster, jobs: list[PrintJob]) -> Iterator[PrintDone]:
+        from .cluster import FAILURES, explained
+
+        # Dask's own renderer in each worker process: the same _Renderer, made from the same arguments.
+        with cluster.session(_Renderer, self.args) as submit:
+            try:
+                yield from ordered(submit, jobs, max(16, 4 * cluster.threads))
+            except FAILURES as exc:  # the cluster's, not a render's: one line, no traceback
+                raise explained(exc) from None
 
     def audio(self, jobs: list) -> list:
         """Synthesise and encode audio versions (render/audio.py AudioJob → AudioDone), in order."""
@@ -231,6 +259,50 @@ def _map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: list) -> It
         return pool.map(fn, items, chunksize=1)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def ordered(submit: Callable[[Any], Future], items: Iterable[Any], window: int) -> Iterator[Any]:
+    """Each item's result, in the order of ``items``, with at most ``window`` submitted and not yet taken.
+
+    ``Executor.map`` submits everything at once and keeps every result until it
+    is taken: with thousands of outputs that is the whole build in memory, and
+    on a cluster thousands of tasks at the scheduler. A job still waiting is
+    cancelled when the caller stops early.
+    """
+    pending: deque[Future] = deque()
+    source = iter(items)
+    try:
+        for item in source:
+            pending.append(submit(item))
+            if len(pending) >= window:
+                break
+        while pending:
+            result = pending.popleft().result()
+            for item in source:
+                pending.append(submit(item))
+                break
+            yield result
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+@contextmanager
+def connect(executor: str | None, project: Project) -> Iterator[Cluster | None]:
+    """The cluster ``executor`` names (``dask://HOST:PORT``, checked by options.py), or None for this machine."""
+    if executor is None:
+        yield None
+        return
+    try:
+        from .cluster import Cluster
+    except ImportError:
+        raise ToolboxError(f"--executor {executor}: Dask is not installed here; install it with "
+                           "pip install 'toolbox[cluster]' (or pip install 'dask[distributed]')") from None
+    cluster = Cluster("tcp://" + executor.removeprefix("dask://"), project)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
 
 
 def _unbroken(results: Iterator[PrintDone]) -> Iterator[PrintDone]:
