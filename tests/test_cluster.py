@@ -90,7 +90,7 @@ def cluster(tmp_path_factory) -> Iterator[str]:
 
 def digests(out: Path) -> dict[str, str]:
     return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".toolbox-lock"}
+            for p in sorted(out.rglob("*")) if p.is_file() and p.name not in (".toolbox.lock", ".toolbox-times.json")}
 
 
 def test_cluster_build_is_byte_identical_to_a_local_one(project: Path, local_build: dict, cluster: str, tmp_path: Path):

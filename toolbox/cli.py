@@ -131,7 +131,11 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @click.option("--force", is_flag=True, help="Render everything again, even outputs whose inputs did not change.")
 @click.option("--shard", default=None, metavar="K/N",
               help="Build only the K-th of N deterministic slices of the print outputs (no microsite); join the slices with "
-                   "'toolbox merge'.")
+                   "'toolbox merge'. Slices are balanced by recorded render times (--shard-times, else the project's "
+                   "build-times.json), else split by a hash of each output's path.")
+@click.option("--shard-times", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="With --shard: the .toolbox-times.json of a full build or merge to balance the slices by; every shard "
+                   "of one build must be given the same file.")
 @click.option("--locale", "locales", multiple=True, metavar="LOCALE",
               help="Build only this locale's outputs (repeatable); the microsite keeps its source-language pages.")
 @click.option("--executor", default=None, metavar="dask://HOST:PORT", envvar="TOOLBOX_EXECUTOR",
@@ -150,8 +154,8 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @output_options
 @pass_ctx
 def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, pdf_x: str | None,
-          archive: bool, previews: str, jobs: int | None, force: bool, shard: str | None, locales: tuple[str, ...],
-          executor: str | None, pseudo: bool, page_budget: float, time_limit: float) -> None:
+          archive: bool, previews: str, jobs: int | None, force: bool, shard: str | None, shard_times: Path | None,
+          locales: tuple[str, ...], executor: str | None, pseudo: bool, page_budget: float, time_limit: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
@@ -169,7 +173,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
                            print_options=PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or ""),
                            page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
                            shard=Shard.parse(shard) if shard else None, time_limit=time_limit or None,
-                           locales=locales, executor=executor or None)
+                           locales=locales, executor=executor or None, shard_times=shard_times)
     try:
         with _progress(obj) as progress:
             report = run_build(obj.project, out_dir, options, progress=progress)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import ToolboxError
 from .render.print import PrintOptions
@@ -69,6 +70,7 @@ class BuildOptions:
     shard: Shard | None = None  # build one slice of the print outputs only (no microsite); see merge()
     time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds per output before it is stopped; None: no limit
     locales: tuple[str, ...] = ()  # build only these locales' outputs (serve --locale); empty: every locale
+    shard_times: Path | None = None  # --shard: split by these render times (shards.py); None: the project's build-times.json
     executor: str | None = None  # "dask://HOST:PORT": render print outputs on that Dask cluster (docs/building.md)
 
     def __post_init__(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -51,6 +52,7 @@ class PrintDone:
     previews: dict[str, bytes] = field(default_factory=dict)
     preflight: str = ""  # press PDFs: the preflight's one-line summary (render.prepress)
     scale: float | None = None  # copyfitting: the output's smallest type scale (None: not fitted)
+    seconds: float = 0.0  # how long the render took in its worker (shards.py balances --shard slices by it)
 
 
 class _Renderer:
@@ -68,9 +70,12 @@ class _Renderer:
         self.formats = load_formats(project.templates)
 
     def __call__(self, job: PrintJob) -> PrintDone:
+        started = time.perf_counter()
         try:
             with time_limit(self.limit, job.unit.path):
-                return self._render(job)
+                done = self._render(job)
+            done.seconds = time.perf_counter() - started
+            return done
         except RenderTimeout:
             from .render.pdf import forget_fonts
 
