@@ -187,6 +187,8 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     if report.audio or report.notices:
         obj.say(f"audio: {report.audio} voice messages (.ogg and .mp3; {report.audio_rendered} made now), "
                 f"{len(report.notices)} without audio (no recording, no voice; -v lists them; docs/audio.md)")
+    if obj.verbose:
+        obj.say(memory_line(report.memory, report.worker_memory))
     removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
         f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: "
@@ -194,6 +196,17 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
         f"{report.reused} reused{removed}; {len(report.warnings)} warnings) into {out_dir} in {report.seconds:.1f} s; "
         f"open {out_dir / 'index.html'}"
     )
+
+
+def memory_line(build: int, workers: dict[str, int]) -> str:
+    """Peak resident memory, as -v and the benchmark (bench/bench.py) read it."""
+    mb = 1024 * 1024
+    line = f"memory: build peak {build / mb:.0f} MB"
+    if workers:
+        peaks = sorted(workers.values())
+        line += (f"; {len(peaks)} render processes, peak {peaks[-1] / mb:.0f} MB (largest), "
+                 f"{peaks[len(peaks) // 2] / mb:.0f} MB (median)")
+    return line
 
 
 def _say_preflight(obj: Ctx, lines: list[str], problems: list) -> None:

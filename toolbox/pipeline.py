@@ -40,7 +40,7 @@ from .render.timelimit import RenderTimeout, time_limit
 from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, plan_fonts
 from .render.weight import PageWeight, compressed
 from .report import BuildReport
-from .schedule import PrintJob, Workers, connect
+from .schedule import PrintJob, Workers, connect, peak_memory
 from .shards import read_times, selected, times_for_shards, write_times
 from .write import OutputWriter, gather_shards, output_lock, write_state
 
@@ -129,6 +129,7 @@ class Build:
                 self.site(workers)
             self.write()
         self.report.seconds = time.perf_counter() - started
+        self.report.memory = peak_memory()
         return self.report
 
     # --- load, validate: nothing is written yet ---------------------------------------------
@@ -236,6 +237,8 @@ class Build:
             ]
             self.made[unit.path] = entry
             self.times[unit.path] = done.seconds
+            if done.worker:
+                report.worker_memory[done.worker] = max(done.memory, report.worker_memory.get(done.worker, 0))
             self.new_state[unit.path] = {"key": key, "entries": [asdict(e) for e in entries],
                                          "problems": [_as_list(p) for p in done.problems]}
             if done.preflight:

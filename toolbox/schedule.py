@@ -53,6 +53,8 @@ class PrintDone:
     preflight: str = ""  # press PDFs: the preflight's one-line summary (render.prepress)
     scale: float | None = None  # copyfitting: the output's smallest type scale (None: not fitted)
     seconds: float = 0.0  # how long the render took in its worker (shards.py balances --shard slices by it)
+    worker: str = ""  # host:pid of the process that rendered it
+    memory: int = 0  # that process's peak resident memory so far, bytes
 
 
 class _Renderer:
@@ -75,6 +77,7 @@ class _Renderer:
             with time_limit(self.limit, job.unit.path):
                 done = self._render(job)
             done.seconds = time.perf_counter() - started
+            done.worker, done.memory = _whoami(), peak_memory()
             return done
         except RenderTimeout:
             from .render.pdf import forget_fonts
@@ -319,6 +322,19 @@ def _unbroken(results: Iterator[PrintDone]) -> Iterator[PrintDone]:
     except BrokenProcessPool:
         raise ToolboxError("a worker process ended in the middle of a render (see the message above, if any); "
                            "nothing was left half-written: fix the cause and build again") from None
+
+
+def peak_memory() -> int:
+    """This process's peak resident memory, bytes (Linux counts ru_maxrss in KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _whoami() -> str:
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def default_jobs() -> int:
