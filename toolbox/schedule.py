@@ -269,8 +269,11 @@ def _map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: list) -> It
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
+_END = object()
+
+
 def ordered(submit: Callable[[Any], Future], items: Iterable[Any], window: int) -> Iterator[Any]:
-    """Each item's result, in the order of ``items``, with at most ``window`` submitted and not yet taken.
+    """Each item's result, in the order of ``items``, with at most ``window`` (≥ 2) submitted and not yet taken.
 
     ``Executor.map`` submits everything at once and keeps every result until it
     is taken: with thousands of outputs that is the whole build in memory, and
@@ -286,9 +289,10 @@ def ordered(submit: Callable[[Any], Future], items: Iterable[Any], window: int) 
                 break
         while pending:
             result = pending.popleft().result()
-            for item in source:
+            # The next job starts before this result is handed on, so the workers stay busy; the
+            # result being written is one of the window.
+            while len(pending) < window - 1 and (item := next(source, _END)) is not _END:
                 pending.append(submit(item))
-                break
             yield result
     finally:
         for future in pending:
