@@ -24,7 +24,7 @@ import platform
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -159,7 +159,12 @@ class Cluster:
                 raise ToolboxError(f"--executor {shown}: the scheduler has no worker (waited {WORKER_TIMEOUT:g} s); "
                                    f"start some with 'dask worker {address}'") from None
             self.expected = fingerprint(project)
-            found: dict[str, dict[str, str]] = self.client.run(fingerprint, project)
+            try:
+                found: dict[str, dict[str, str]] = self.client.run(fingerprint, project)
+            except Exception as exc:  # noqa: BLE001  (raised on a worker: whatever its toolbox, or none, raises)
+                raise ToolboxError(f"--executor {shown}: a Dask worker could not say what it renders with "
+                                   f"({type(exc).__name__}: {_first_line(exc)}); install the same toolbox on every "
+                                   "worker ('pip install toolbox[cluster]')") from None
             refused = [why for worker, theirs in sorted(found.items()) for why in [refusal(worker, self.expected, theirs)] if why]
             if refused:
                 raise ToolboxError(refused[0] + (f" ({len(refused) - 1} more workers differ too)" if len(refused) > 1 else ""))
@@ -182,7 +187,9 @@ class Cluster:
         try:
             yield lambda job: executor.submit(_run, name, job)
         finally:
-            self.client.unregister_worker_plugin(name)
+            # A lost scheduler must not hide why the build stopped: the plugin goes with it anyway.
+            with suppress(Exception):
+                self.client.unregister_worker_plugin(name)
 
 
 def explained(exc: BaseException) -> ToolboxError:
