@@ -94,6 +94,7 @@ def test_easyread_is_built_checked_and_listed(built) -> None:
     (entry,) = [o for o in manifest["outputs"] if o["format"] == "easyread"]
     assert entry["path"].endswith("-en-mk-easyread.pdf") and entry["pages"] >= 1
     assert "Easy Read" not in stderr  # the template keeps its own rules
+    assert "covers" not in stderr  # no pictogram over its point's text (nor the draft mark over anything)
     text = " ".join(_text(out / entry["path"]).split())
     assert text.count("0800 11111") >= entry["pages"] + 2  # in the box at the start and the end, and on every page
     downloads = (out / DEMO.name / "en" / "downloads.html").read_text(encoding="utf-8")
@@ -113,3 +114,20 @@ def test_pictograms_are_drawn_beside_their_points_and_not_read(built) -> None:
     streams = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(pdf), "-"], capture_output=True,
                              check=True).stdout
     assert b"1 J" in streams  # round line caps: Lucide's strokes (nothing else on a leaflet has them)
+
+
+@pytest.mark.parametrize("padding, covers", [("2.1em", True), ("18mm", False)])
+def test_a_pictogram_over_its_text_is_found(tmp_path: Path, padding: str, covers: bool) -> None:
+    """Easy Read's 14 mm pictograms need more room than the leaflet's 2.1 em: the build measures it."""
+    from markupsafe import Markup
+
+    from toolbox.campaign.pictograms import with_pictograms
+
+    items = with_pictograms(Markup("<ul><li>Someone keeps your passport.</li></ul>"), ["passport"],
+                            Path(__file__).resolve().parents[1] / "templates")
+    html = (f'<html lang="en"><head><style>@page {{ size: A5; margin: 15mm }} body {{ font-size: 16pt }}'
+            f'li.has-picto {{ list-style: none; position: relative; padding-inline-start: {padding} }}'
+            '.picto { position: absolute; top: 0; left: 0; width: 14mm; height: 14mm } .picto svg { width: 100%; height: 100% }'
+            f'</style></head><body>{items}</body></html>')
+    hits = render_pdf(html, tmp_path, [tmp_path]).collisions
+    assert [(h.label, h.covered) for h in hits] == ([("pictogram", "Someone keeps your passport.")] if covers else [])

@@ -18,27 +18,31 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project, run_toolbox
-from toolbox.render.fit import MAX_LEADING, Fill, Fitter, fit_problems, fit_range, scale_css
+from toolbox.errors import Collector
+from toolbox.formats import load as load_formats
+from toolbox.formats import read as read_formats
+from toolbox.render.fit import MAX_LAYOUTS, MAX_LEADING, Fill, Fitter, scale_css
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = Path(__file__).parent / "fixtures" / "print-demo"
-LEAFLET = fit_range(ROOT / "templates", "leaflet")
+FORMATS = load_formats(ROOT / "templates")
+LEAFLET = FORMATS["leaflet"].fit
+assert LEAFLET is not None
 
 
 # ---------------------------------------------------------------- the arithmetic
 
 
-def test_fit_table_is_valid_and_names_the_fixed_formats() -> None:
-    assert fit_problems(ROOT / "templates") == []
+def test_the_fixed_formats_have_fit_ranges() -> None:
     for fmt in ("leaflet", "card", "poster", "share-square", "share-portrait", "guide"):
-        fit = fit_range(ROOT / "templates", fmt)
+        fit = FORMATS[fmt].fit
         assert fit is not None and fit.low <= 1 <= fit.high, fmt
-    assert fit_range(ROOT / "templates", "factsheet") is None  # flows over pages: not fitted
-    assert fit_range(ROOT / "templates", "easyread") is None
-    assert LEAFLET.body_size(LEAFLET.low) == 9.5
+    assert FORMATS["factsheet"].fit is None  # flows over pages: not fitted
+    assert FORMATS["easyread"].fit is None
+    assert LEAFLET.body_size(LEAFLET.low) == 9.5 and FORMATS["share-square"].fit.unit == "px"
 
 
-def _run(fitter: Fitter, needed_at_1: float, power: float = 2.0, layouts: int = 4) -> float:
+def _run(fitter: Fitter, needed_at_1: float, power: float = 2.0, layouts: int = MAX_LAYOUTS) -> float:
     """Drive the fitter with a box whose content grows as scale**power (a model of wrapped text)."""
     scales: dict[str, float] = {}
     fill = Fill(100.0, needed_at_1)
@@ -84,12 +88,24 @@ def test_scale_css_quotes_labels() -> None:
     assert "line-height: calc(var(--line-height, 1.35) * 1.1)" in css
 
 
-def test_bad_fit_table_is_named(tmp_path: Path) -> None:
+def test_bad_fit_and_fold_are_named_with_their_line(tmp_path: Path) -> None:
     (tmp_path / "print").mkdir()
-    (tmp_path / "print" / "fit.toml").write_text("[leaflet]\nbody = 11\nmin = 12\nmax = 17\n[card]\nbody = 'x'\n",
-                                                 encoding="utf-8")
-    assert dict(fit_problems(tmp_path)) == {"leaflet": "needs min ≤ body ≤ max (has min 12, body 11, max 17)",
-                                            "card": "body, min and max must be positive numbers"}
+    for name in ("leaflet.html", "card.html"):
+        (tmp_path / "print" / name).write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "print" / "formats.toml").write_text(
+        '[leaflet]\nfamily = "print"\nname = "Leaflet"\npapers = [{ size = "a4", label = "A4" }]\nfolding = "thirds"\n'
+        'fit = { body = 11, min = 12, max = 17 }\nfold = { panel = 100, fold_in = 90 }\n'
+        '[card]\nfamily = "print"\nname = "Card"\npapers = [{ size = "a4", label = "A4" }]\nfit = { body = "x" }\n',
+        encoding="utf-8")
+    problems = Collector()
+    assert read_formats(tmp_path, problems) is None
+    found = {(p.line, p.message.split(";")[0]) for p in problems.errors}
+    assert found == {
+        (6, "fit of [leaflet] needs min ≤ body ≤ max (has min 12, body 11, max 17)"),
+        (7, "fold_in of [leaflet] must be at most panel and at most 6 mm narrower (has panel 100, fold_in 90)"),
+        (12, "fit of [card] needs body, min and max as positive numbers, e.g. fit = { body = 11, min = 9.5, max = 18 } "
+             "(sizes in pt)"),
+    }, found
 
 
 # ---------------------------------------------------------------- real layouts

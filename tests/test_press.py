@@ -261,3 +261,25 @@ def test_press_render_is_reproducible() -> None:
     second = render_pdf(html, ROOT / "templates" / "print", [ROOT], press=setup).data
     assert first == second
     assert b"xmp.did:" in pikepdf.open(io.BytesIO(first)).Root.Metadata.read_bytes()
+
+
+def test_the_uncoated_profile_is_built_in() -> None:
+    """print_profile = "fogra29": uncoated offset, its own output intent and the uncoated ink limit."""
+    from toolbox.render.cmyk import Converter
+    from toolbox.render.pdf import render_pdf
+    from toolbox.render.pressdata import press_setup, resolve_profile
+
+    profile = resolve_profile(ROOT / "templates", ROOT, "fogra29")
+    assert (profile.condition, profile.registry, profile.paper, profile.ink_limit) == (
+        "FOGRA29", "http://www.color.org", "uncoated", 270)
+    assert "FOGRA29" in profile.name
+    # The same green on uncoated paper: a different separation within the lower ink limit.
+    coated = Converter(resolve_profile(ROOT / "templates", ROOT, "fogra39").path).cmyk(0x0b, 0x6e, 0x69)
+    uncoated = Converter(profile.path).cmyk(0x0b, 0x6e, 0x69)
+    assert uncoated != coated and sum(uncoated) <= 2.7
+    setup = press_setup(ROOT / "templates", ROOT, "fogra29", "", "x-4")
+    html = ('<html lang="en"><head><title>t</title><style>@page { size: 50mm 30mm; margin: 0; bleed: 3mm }'
+            'body { color: #0b6e69 }</style></head><body><p>Help</p></body></html>')
+    pdf = pikepdf.open(io.BytesIO(render_pdf(html, ROOT / "templates" / "print", [ROOT], press=setup).data))
+    intent = pdf.Root.OutputIntents[0]
+    assert str(intent.OutputConditionIdentifier) == "FOGRA29" and str(intent.RegistryName) == "http://www.color.org"

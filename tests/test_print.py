@@ -274,10 +274,13 @@ def test_a_font_outside_the_declared_ones_fails_the_build(tmp_path: Path) -> Non
 
 
 def test_press_profile_adds_bleed_and_crop_marks_and_writes_pdf_x(tmp_path: Path) -> None:
-    """--print wins over --archive: a print shop's file is PDF/X (tests/test_press.py checks it in depth)."""
+    """A print shop's file is PDF/X (tests/test_press.py checks it in depth), and never also PDF/A."""
     project = demo_project(tmp_path)
     out = tmp_path / "out"
-    result = run_toolbox("build", "--print", "--archive", "--out", str(out), cwd=project)
+    both = run_toolbox("build", "--print", "--archive", "--out", str(out), cwd=project)
+    assert both.returncode == 2 and "--print and --archive ask for two kinds of PDF" in both.stderr, both.stderr
+    assert not out.exists() and "Traceback" not in both.stderr
+    result = run_toolbox("build", "--print", "--out", str(out), cwd=project)
     assert result.returncode == 0, result.stderr
     card = next(out.rglob("*-card.pdf"))
     found = boxes(card)

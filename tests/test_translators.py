@@ -119,6 +119,12 @@ def test_every_message_says_where_it_appears_and_boxed_ones_their_room(project: 
     size = [f for f in call.flags if f.startswith("max-size:")]
     assert len(size) == 1 and re.fullmatch(r"max-size:\d+:\d+", size[0])
     assert 'font-family:"Noto Sans"' in call.flags and any(f.startswith("font-size:") for f in call.flags)
+    # The room is measured at the format's smallest type (copyfitting shrinks a long text that far): the
+    # leaflet's 9.5 pt = 13 px; and a box in columns gives the room left in every column.
+    inside = [m for m in entries.values() if "Appears in: leaflet › inside panels" in " ".join(m.auto_comments)
+              and "card" not in " ".join(m.auto_comments) and any(f.startswith("max-size:") for f in m.flags)]
+    assert inside and all("font-size:13" in m.flags for m in inside), [(m.id, m.flags) for m in inside]
+    assert max(int(f.split(":")[2]) for m in inside for f in m.flags if f.startswith("max-size:")) >= 10
     sms = entries["Job offer abroad? Check it before you pay or travel."]
     assert "text message (SMS)" in " ".join(sms.auto_comments)
     assert [f for f in sms.flags if f.startswith("max-length:")] and not [f for f in sms.flags if f.startswith("max-size")]
@@ -256,6 +262,11 @@ def test_screenshots_outline_each_message_where_the_layout_put_it(project: Path,
     # A translated locale's screenshots map the msgid, not the translation drawn.
     assert any(m["msgid"] == KEY and m["domain"] == "jobs" for m in data["messages"])
     assert any(m["msgid"] == "free of charge" and m["domain"] == "toolbox" for m in data["messages"])
+    # Microsite pages too, laid out on phone-sized pages (390 px wide), each message where it went.
+    page = "site-sq-jobs-abroad-index-1.png"
+    assert page in pngs and Image.open(tmp_path / "sq" / page).width == 390
+    on_site = [s for s in call["screenshots"] if s["file"].startswith("sq/site-sq-jobs-abroad-index-")]
+    assert on_site and on_site[0]["output"].startswith("microsite") and 0 <= on_site[0]["rect"][0] < 390
 
 
 def test_serve_locale_rebuilds_only_that_locale_and_shows_its_warnings(project: Path, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from .render.weight import DEFAULT_BUDGET, IMAGE_BUDGET, PDF_BUDGET
 
 if TYPE_CHECKING:
     from .campaign.model import Campaign
+    from .render.print import PrintOptions
     from .report import BuildReport
 
 log = logging.getLogger("toolbox")
@@ -164,13 +165,12 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     """
     from .options import BuildOptions, Shard
     from .pipeline import build as run_build
-    from .render.print import PrintOptions
     from .report import BuildFailed
     from .schedule import default_jobs
 
     out_dir = (out or obj.project.root / "dist").resolve()
     options = BuildOptions(campaigns=campaigns, strict=strict, pseudo=pseudo, force=force, previews=previews,
-                           print_options=PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or ""),
+                           print_options=_print_options(press, pdf_x, archive),
                            page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
                            shard=Shard.parse(shard) if shard else None, time_limit=time_limit or None,
                            locales=locales, executor=executor or None, shard_times=shard_times)
@@ -207,6 +207,18 @@ def memory_line(build: int, workers: dict[str, int]) -> str:
         line += (f"; {len(peaks)} render processes, peak {peaks[-1] / mb:.0f} MB (largest), "
                  f"{peaks[len(peaks) // 2] / mb:.0f} MB (median)")
     return line
+
+
+def _print_options(press: bool, pdf_x: str | None, archive: bool) -> PrintOptions:
+    """--print, --pdf-x and --archive as one choice of PDF kind (a press file cannot also be an archive file)."""
+    from .render.print import PrintOptions
+
+    if press and archive:
+        raise click.UsageError("--print and --archive ask for two kinds of PDF (PDF/X for the print shop, PDF/A for "
+                               "archives); build each into its own --out folder")
+    if pdf_x and not press:
+        raise click.UsageError(f"--pdf-x {pdf_x} only applies to --print builds; add --print")
+    return PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or "")
 
 
 def _say_preflight(obj: Ctx, lines: list[str], problems: list) -> None:
@@ -372,10 +384,9 @@ def merge(obj: Ctx, shards: tuple[Path, ...], out: Path | None, press: bool, pdf
     """
     from .options import BuildOptions
     from .pipeline import merge as run_merge
-    from .render.print import PrintOptions
 
     out_dir = (out or obj.project.root / "dist").resolve()
-    options = BuildOptions(print_options=PrintOptions(press=press, variant="pdf/a-3b" if archive else "", pdf_x=pdf_x or ""),
+    options = BuildOptions(print_options=_print_options(press, pdf_x, archive),
                            previews=previews, page_budget=int(page_budget * 1024) or None)
     report = run_merge(obj.project, shards, out_dir, options)
     for warning in report.warnings:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Literal
 
 from .campaign.tomlpos import key_lines, line_of, read_theme_toml
 from .errors import Collector, Problem, display_path
@@ -48,8 +49,11 @@ _DEFAULT_SUFFIX = {PRINT: ".pdf", SHARE: ".png", GUIDE: ".pdf", SITE: ".html", S
 #: Bundle folder by family: "" is the top of the bundle, None: not bundled.
 _DEFAULT_BUNDLE: dict[str, str | None] = {PRINT: "print", SHARE: "share", GUIDE: "", SMS: "text", AUDIO: "audio",
                                           SITE: None, ASSET: None}
-_KEYS = {"family", "name", "template", "suffix", "papers", "panels", "sides", "folding", "size", "bundle", "downloads"}
+_KEYS = {"family", "name", "template", "suffix", "papers", "panels", "sides", "folding", "size", "bundle", "downloads",
+         "fit", "fold"}
 _PAPER_KEYS = {"size", "zoom", "label"}
+_FIT_KEYS = {"body", "min", "max", "unit"}
+_FOLD_KEYS = {"panel", "fold_in"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,34 @@ class Paper:
     size: str  # "a4", "a3", "a5": CSS's page size name, lower case
     zoom: float = 1.0  # scale of every length the template draws (A3 is A4 × √2)
     label: str = ""  # msgid: what the print guide says about the paper, e.g. "A4 landscape"
+
+
+@dataclass(frozen=True)
+class FitRange:
+    """The type scales a format's fixed boxes may take (copyfitting, render/fit.py): ``low`` ≤ scale ≤ ``high``."""
+
+    format: str
+    body: float  # body size at scale 1 (the template's design), in ``unit``
+    low: float
+    high: float
+    unit: str = "pt"  # pt for print, px for share images
+
+    def clamp(self, scale: float) -> float:
+        return min(self.high, max(self.low, scale))
+
+    def at_high(self, scale: float) -> bool:
+        return scale >= self.high - 0.01
+
+    def body_size(self, scale: float) -> float:
+        return round(self.body * scale, 2)
+
+
+@dataclass(frozen=True)
+class Fold:
+    """A roll-fold (letter-fold) tri-fold's panel widths in mm: the panel that folds in is narrower, so it closes flat."""
+
+    panel: float
+    fold_in: float
 
 
 @dataclass(frozen=True)
@@ -73,6 +105,8 @@ class Format:
     size: tuple[int, int] | None = None  # share images: width, height in px
     bundle: str | None = None  # folder inside an outreach bundle ("" its top); None: not bundled
     downloads: bool = False  # listed on the microsite's downloads pages
+    fit: FitRange | None = None  # copyfitting range of its fixed boxes; None: not fitted (it flows over pages)
+    fold: Fold | None = None  # panel widths of a folded leaflet
     line: int | None = None  # where formats.toml declares it (for messages)
 
     @property
@@ -138,6 +172,11 @@ class Formats:
     def chosen(self) -> list[str]:
         """What a group may list in formats = [...]: the print formats and the microsite."""
         return [f.id for f in self.kinds if f.family == PRINT] + [SITE_FORMAT]
+
+    @property
+    def fold(self) -> Fold | None:
+        """The folded leaflet's panels (the print guide draws them): the first format that has some."""
+        return next((f.fold for f in self.kinds if f.fold is not None), None)
 
     @property
     def guide(self) -> Format | None:
@@ -295,10 +334,61 @@ def _format(templates: Path, fid: str, table: dict, err: Callable[[tuple, str], 
     if not isinstance(downloads, bool):
         err(("downloads",), f"downloads of [{fid}] must be true or false")
         ok = False
-    if not ok:
+    fit = _fit(fid, table.get("fit"), family, err)
+    fold = _fold(fid, table.get("fold"), err)
+    if folding == "thirds" and fold is None:
+        err(("folding",), f"[{fid}] is folded in thirds: give its panel widths in mm, e.g. fold = {{ panel = 100, "
+                          "fold_in = 97 }")
+        ok = False
+    if fit is False or fold is False or not ok:
         return None
     return Format(fid, family, template, _DEFAULT_SUFFIX[family], name, papers or (), panels, sides, folding,
-                  tuple(size) if size else None, bundle, downloads)
+                  tuple(size) if size else None, bundle, downloads, fit, fold)
+
+
+def _number(value: object) -> float | None:
+    """A positive number of TOML as a float, else None."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
+
+
+def _fit(fid: str, value: object, family: str, err: Callable[[tuple, str], None]) -> FitRange | Literal[False] | None:
+    """``fit = { body, min, max[, unit] }``: None when absent, False when wrong (reported)."""
+    if value is None:
+        return None
+    unit = "px" if family == SHARE else "pt"
+    example = f"fit = {{ body = 11, min = 9.5, max = 18 }} (sizes in {unit})"
+    if not isinstance(value, dict):
+        err(("fit",), f"fit of [{fid}] must be a table, e.g. {example}")
+        return False
+    unknown = sorted(set(value) - _FIT_KEYS)
+    body, low, high = (_number(value.get(k)) for k in ("body", "min", "max"))
+    if unknown:
+        err(("fit",), f"unknown key '{unknown[0]}' in fit of [{fid}]; known: body, min, max, unit")
+    elif value.get("unit", unit) not in ("pt", "px"):
+        err(("fit",), f"unit of fit of [{fid}] must be \"pt\" or \"px\"")
+    elif body is None or low is None or high is None:
+        err(("fit",), f"fit of [{fid}] needs body, min and max as positive numbers, e.g. {example}")
+    elif not low <= body <= high:
+        err(("fit",), f"fit of [{fid}] needs min ≤ body ≤ max (has min {low:g}, body {body:g}, max {high:g})")
+    else:
+        return FitRange(fid, body, low / body, high / body, str(value.get("unit", unit)))
+    return False
+
+
+def _fold(fid: str, value: object, err: Callable[[tuple, str], None]) -> Fold | Literal[False] | None:
+    """``fold = { panel, fold_in }`` in mm: None when absent, False when wrong (reported)."""
+    if value is None:
+        return None
+    example = "fold = { panel = 100, fold_in = 97 }"
+    panel, fold_in = (_number(value.get(k)) for k in ("panel", "fold_in")) if isinstance(value, dict) else (None, None)
+    if not isinstance(value, dict) or set(value) != _FOLD_KEYS or panel is None or fold_in is None:
+        err(("fold",), f"fold of [{fid}] needs panel and fold_in, widths in mm, e.g. {example}")
+        return False
+    if not panel - 6 <= fold_in <= panel:
+        err(("fold",), f"fold_in of [{fid}] must be at most panel and at most 6 mm narrower (has panel {panel:g}, "
+                       f"fold_in {fold_in:g}); print shops take the fold-in panel 2–3 mm narrower")
+        return False
+    return Fold(panel, fold_in)
 
 
 def _papers(fid: str, value: object, family: str, err: Callable[[tuple, str], None]) -> tuple[Paper, ...] | None:

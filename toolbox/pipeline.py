@@ -137,20 +137,20 @@ class Build:
     def load(self) -> None:
         """Read the campaign definitions named (every one by default) into typed models."""
         self.campaigns = load_campaigns(self.project, list(self.options.campaigns) or None, self.problems)
-        if self.options.locales and not self.problems.errors:
-            # One translator's locale (serve --locale): the microsite keeps its source-language pages,
-            # which the language picker links to.
+
+    def validate(self) -> None:
+        """Check definitions, theme and catalogs; decide which locales are translated enough to publish."""
+        check_campaigns(self.project, self.campaigns, self.problems)
+        self.report.stop_if_errors()
+        if self.options.locales:
+            # Only after validation, which needs every group's locales. One translator's locale
+            # (serve --locale): the microsite keeps its source-language pages, which the picker links to.
             wanted = set(self.options.locales)
             self.campaigns = [without_locales(c, {t for g in c.groups for t in g.locales} - wanted)
                               for c in self.campaigns]
             self.campaigns = [c for c in self.campaigns if any(g.locales for g in c.groups)]
             if not self.campaigns:
                 raise ToolboxError(f"no campaign is read in {', '.join(self.options.locales)}")
-
-    def validate(self) -> None:
-        """Check definitions, theme and catalogs; decide which locales are translated enough to publish."""
-        check_campaigns(self.project, self.campaigns, self.problems)
-        self.report.stop_if_errors()
         if self.options.pseudo:
             self.campaigns = [with_pseudo_locale(c) for c in self.campaigns]
         skipped, gate = translation_gate(self.project, self.campaigns, self.options.strict)

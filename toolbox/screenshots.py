@@ -1,8 +1,9 @@
 """``toolbox i18n screenshots``: a locale's outputs as PNG pages, and which message is where on them.
 
 Weblate shows a screenshot beside each string it is linked to. Each page of
-each print output and share image of the locale (one country per group and
-format, as ``extract`` measures them) is drawn at 96 px per inch (1 px = 1 CSS
+each print output, share image and microsite page of the locale (one country
+per group and format, as ``extract`` measures them; the microsite on phone-sized
+pages, ``survey.phone_page``) is drawn at 96 px per inch (1 px = 1 CSS
 px, the unit of the layout), with a thin outline around every message and a
 dashed one around each fixed box (``data-fit``). ``screenshots.json`` lists,
 for every message, the files it is on and its rectangle there, so a script can

@@ -10,6 +10,7 @@ and share images, from WeasyPrint's layout (``render/pdf.py``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import formats as formats_mod
@@ -19,11 +20,33 @@ from .i18n.localize import Localizer
 from .i18n.places import Place, Survey, Tracer, annotate, room_of, tracing, unmarked
 from .plan import Unit, plan_campaign, printed
 from .project import Project
-from .render.fonts import load_fonts
+from .render.fonts import FontSet, load_fonts
 from .render.templates import environment
 
 _SITE_PAGES = {"index.html": "microsite home page", "downloads.html": "microsite downloads page",
                "safety.html": "microsite safety page", "404.html": "microsite 'page not found'"}
+
+
+#: The screen microsite pages are drawn on for screenshots: a small phone's, in CSS px.
+PHONE = (390.0, 844.0)
+
+
+def phone_page(project: Project, fonts: FontSet, html: str, tag: str, campaign: Campaign) -> str:
+    """A microsite page as WeasyPrint can lay it out, for screenshots: its stylesheet and the locale's fonts
+    inline (the built site links files that exist only in dist/), on phone-sized pages.
+
+    WeasyPrint is not a browser (no scripts; some CSS of the site is ignored), but it puts the text
+    where the layout tells, which is what a translator needs to see; the build needs no browser."""
+    from .i18n.locales import resolve
+    from .render.fonts import print_css
+
+    info = resolve(tag, campaign.locales)
+    script = info.script if info is not None else "Latn"
+    css = (project.templates / "site" / "site.css").read_text(encoding="utf-8")
+    style = (f"<style>{css}\n{print_css(fonts, script, tag)}\nhtml {{ font-family: {fonts.stack(script, tag)}; }}\n"
+             f"@page {{ size: {PHONE[0]:g}px {PHONE[1]:g}px; margin: 0 }}</style>")
+    html = re.sub(r'<link rel="stylesheet"[^>]*>', "", html)
+    return html.replace("</head>", style + "</head>", 1)
 
 
 @dataclass
@@ -40,7 +63,6 @@ class Shot:
 class Traced:
     survey: Survey
     shots: list[Shot] = field(default_factory=list)
-    html: dict[str, str] = field(default_factory=dict)  # site page path → untraced HTML (screenshots)
 
 
 def _output_name(unit: Unit, formats: Formats) -> str:
@@ -105,7 +127,9 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
             clean, uses = annotate(page)
             name = _output_name(unit, formats)
             stem = unit.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            data, placed = layout(clean, project.templates / "print", roots, pdf=shots)
+            # The room at the format's smallest type: as long as a translation may grow before it overflows.
+            fit = formats[unit.format].fit
+            data, placed = layout(clean, project.templates / "print", roots, pdf=shots, scale=fit.low if fit else None)
             # Each box's free height is shared among its messages in proportion to their height.
             heights: dict[tuple, float] = {}
             for p in placed:
@@ -129,9 +153,22 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
             for unit in site_units:
                 page = site.page(unit)
                 clean, uses = annotate(page.html)
-                traced.html[unit.path] = clean
-                for use in uses:
-                    traced.survey.add(tracer.ids[use.msg], Place(_output_name(unit, formats), "", use.slot))
+                name = _output_name(unit, formats)
+                shown: set[int] = set()  # uses laid out on a screenshot
+                if shots:
+                    stem = "site-" + unit.path.split("/", 1)[-1].removesuffix(".html").replace("/", "-")
+                    data, placed = layout(phone_page(project, fonts, clean, unit.locale or locale, campaign),
+                                          project.templates / "site", roots, pdf=True)
+                    for p in placed:
+                        shown.add(p.use)
+                        traced.survey.add(tracer.ids[p.msg], Place(name, "", uses[p.use].slot, None,
+                                                                   f"{stem}-{p.page}.png", p.page, p.rect))
+                    pages = max([p.page for p in placed] + [1])
+                    size = placed[0].page_size if placed else PHONE
+                    traced.shots += [Shot(f"{stem}-{n}.png", data, n, size) for n in range(1, pages + 1)]
+                for number, use in enumerate(uses):
+                    if number not in shown:
+                        traced.survey.add(tracer.ids[use.msg], Place(name, "", use.slot))
         _trace_texts(project, campaign, locale, tracer, traced.survey)
     return traced
 

@@ -167,8 +167,9 @@ class CampaignInfo:
         "PDF variant of print files: pdf/ua-1 (tagged, accessible; the default) or pdf/a-3b (archiving)",
         choices=("", "pdf/ua-1", "pdf/a-3b")))
     print_profile: str = field(default="", metadata=doc(
-        "CMYK printing condition of print-shop files (toolbox build --print): fogra39 (built in, coated offset; the default) or "
-        "the path of the print shop's own ICC output profile in the campaign folder, e.g. \"profiles/shop.icc\""))
+        "CMYK printing condition of print-shop files (toolbox build --print): fogra39 (built in, coated offset; "
+        "the default), fogra29 (built in, uncoated offset) or the path of the print shop's own ICC output profile "
+        "in the campaign folder, e.g. \"profiles/shop.icc\""))
     print_paper: str = field(default="", metadata=doc(
         "paper of print-shop files, for the ink limit the preflight checks: coated (300 %) or uncoated (270 %); default: the "
         "profile's", choices=("", "coated", "uncoated")))

@@ -45,6 +45,7 @@ def with_pictograms(html: Markup, names: list[str], templates: Path) -> Markup:
         if not icon:
             return str(match.group(0))
         attrs = match.group(1) or ""
-        return f'<li class="has-picto"{attrs}><span class="picto" aria-hidden="true">{icon}</span>'
+        # data-mark: the build measures it like the draft mark, and warns when it is drawn over the point's text.
+        return f'<li class="has-picto"{attrs}><span class="picto" aria-hidden="true" data-mark="pictogram">{icon}</span>'
 
     return Markup(_ITEM.sub(add, str(html)))

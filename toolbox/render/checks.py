@@ -32,6 +32,12 @@ def codepoints(chars: Iterable[str]) -> str:
     return ", ".join(f"U+{ord(c):04X}" for c in chars)
 
 
+#: How to mend a mark (data-mark) drawn over content, by its label.
+_MARK_FIXES = {
+    "draft mark": "move the mark clear of the text (templates/print/print.css, .draft-mark) or give the content room",
+    "pictogram": "give its point more room at the start side (the padding of li.has-picto against the .picto width "
+                 "in the template's CSS)",
+}
 _MARKUP = re.compile(r"[*_`#>\\]|^\s*(?:[-+]|\d+[.)])\s+|\[|\]\([^)]*\)", re.M)
 
 
@@ -86,9 +92,9 @@ def check_print(result: PdfResult, html: str, path: str, locale: str, fmt: str,
         problems.append(Problem(path, None, f"{where}: overflow in {box.label} on page {box.page} "
                                             f"(content {box.needed} mm, box {box.height} mm){excerpt}", "warning"))
     for hit in result.collisions:
-        problems.append(Problem(path, None, f"{where}: the {hit.label} covers “{hit.covered}” on page {hit.page}; "
-                                            "move the mark clear of the text (templates/print/print.css, .draft-mark) "
-                                            "or give the content room", "warning"))
+        fix = _MARK_FIXES.get(hit.label, "move the mark clear of the text in the template's CSS")
+        problems.append(Problem(path, None, f"{where}: the {hit.label} covers “{hit.covered}” on page {hit.page}; {fix}",
+                                "warning"))
     if result.missing:
         problems.append(Problem(path, None, f"{where}: missing glyphs (tofu) for {codepoints(result.missing)} "
                                             f"({''.join(result.missing)!r}); no font in templates/fonts/fonts.toml "

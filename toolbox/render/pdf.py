@@ -338,7 +338,12 @@ def measure_fills(document: Any) -> dict[str, Fill]:
                 continue
             top = box.content_box_y()
             bottom, free = top, 0.0
+            left, right = box.content_box_x() - FIT_TOLERANCE, box.content_box_x() + box.width + FIT_TOLERANCE
+            wider = 1.0  # text too wide for the box (a number that must not break): how much too wide
             for child, _ in _walk(box):
+                if _pokes_out(child, left, right) and box.width > 0:
+                    wider = max(wider, (max(child.position_x + child.width, right) - min(child.position_x, left))
+                                / (right - left))
                 if not hasattr(child, "margin_height") or type(child).__name__ in _INLINE:
                     continue
                 if getattr(child, "element", None) is element:
@@ -348,7 +353,7 @@ def measure_fills(document: Any) -> dict[str, Fill]:
                     continue
                 bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
             label, available, needed = extents.get(id(element), (element.get("data-fit"), box.height, 0.0))
-            needed = max(needed, bottom - top - free)
+            needed = max(needed, bottom - top - free, box.height * wider if wider > 1.0 else 0.0)
             columns = _columns(box)
             if columns:  # more columns than the box has: they run off its side, each a full height
                 needed = max(needed, box.height * len(columns) / box.style["column_count"])
@@ -423,8 +428,7 @@ def _overflows(document: Any) -> list[FitBox]:
             for child, parent in _walk(box):
                 if not hasattr(child, "margin_height"):
                     continue
-                if wide is None and type(child).__name__ == "TextBox" and (
-                        child.position_x < left or child.position_x + child.width > right):
+                if wide is None and _pokes_out(child, left, right):
                     wide = child
                 if type(child).__name__ in _INLINE:
                     continue  # glyph boxes may poke out of a tight line box; the line itself counts
@@ -457,6 +461,12 @@ def _overflows(document: Any) -> list[FitBox]:
                                     round(wide.width * _PX_TO_MM, 1), " ".join(wide.text.split()), "width"))
         seen |= on_page
     return found
+
+
+def _pokes_out(box: Any, left: float, right: float) -> bool:
+    """A run of visible text reaching past a side of its fixed box (a space at a line's end does not count)."""
+    return type(box).__name__ == "TextBox" and bool(box.text.strip()) and (
+        box.position_x < left or box.position_x + box.width > right)
 
 
 def _walk(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
@@ -588,12 +598,17 @@ class MessagePlace:
     page_size: tuple[float, float] = (0.0, 0.0)
 
 
-def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = False) -> tuple[bytes, list[MessagePlace]]:
-    """Lay out a traced document (see ``i18n/places.py``): where each message went (and the PDF, if asked)."""
-    from weasyprint import HTML
+def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = False,
+           scale: float | None = None) -> tuple[bytes, list[MessagePlace]]:
+    """Lay out a traced document (see ``i18n/places.py``): where each message went (and the PDF, if asked).
 
+    ``scale``: every fixed box (``data-fit``) at this type scale, e.g. its format's smallest, where the
+    room a translation may take is largest (copyfitting shrinks the type that far before it overflows)."""
+    from weasyprint import CSS, HTML
+
+    sheets = [CSS(string=f"[data-fit] {{ --fit: {scale:g}; }}")] if scale is not None else []
     document = HTML(string=html, base_url=str(base_url), url_fetcher=project_fetcher(allowed_roots)).render(
-        font_config=font_config())
+        font_config=font_config(), stylesheets=sheets)
     _drop_attachments(document)
     placed: list[MessagePlace] = []
     for number, page in enumerate(document.pages, 1):
@@ -603,13 +618,19 @@ def layout(html: str, base_url: Path, allowed_roots: list[Path], pdf: bool = Fal
 
 
 def _fit_slack(box: Any) -> float:
-    """The height a fixed box (``data-fit``) has left below its content, measured as ``_overflows`` does."""
+    """The height a fixed box (``data-fit``) has left below its content, measured as ``measure_fills`` does.
+
+    A box in columns (the leaflet's inside) has that much left in each column: its columns (boxes of
+    its own element, each as tall as the box) do not count, their content does."""
     top = box.content_box_y()
     bottom = top
     for child, _ in _walk(box):
+        if getattr(child, "element", None) is box.element:
+            continue
         if hasattr(child, "margin_height") and type(child).__name__ not in _INLINE:
             bottom = max(bottom, child.position_y + child.margin_height() - (child.margin_bottom or 0))
-    return float(top + box.height - bottom)
+    count = box.style["column_count"]
+    return float(top + box.height - bottom) * (count if isinstance(count, int) else 1)
 
 
 def _place(box: Any, page: int, size: tuple[float, float], fit: Any, column: Any, line: Any,

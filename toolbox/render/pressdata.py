@@ -1,4 +1,4 @@
-"""The print shop's data: profiles, ink limits, bleed, safe zone, leaflet panels.
+"""The print shop's data: profiles, ink limits, bleed, safe zone, fixed CMYK colours (leaflet panels: formats.toml).
 
 Read from ``templates/print/press.toml`` (documented in docs/print.md, "For print
 shops"), so a designer or a print shop changes a number without Python.
@@ -46,8 +46,6 @@ class PressData:
     papers: dict[str, int]
     bleed: float
     safe_zone: float
-    leaflet_panel: float
-    leaflet_fold_in: float
     colours: dict[str, tuple[float, float, float, float]]
     folder: Path
 
@@ -57,14 +55,11 @@ def press_data(templates: Path) -> PressData:
     path = templates / PRESS_FILE
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     geometry = data.get("geometry", {})
-    leaflet = geometry.get("leaflet", {})
     return PressData(
         profiles=data.get("profiles", {}),
         papers={k: int(v) for k, v in data.get("papers", {}).items()},
         bleed=float(geometry.get("bleed", 3.0)),
         safe_zone=float(geometry.get("safe_zone", 3.0)),
-        leaflet_panel=float(leaflet.get("panel", 99.0)),
-        leaflet_fold_in=float(leaflet.get("fold_in", 99.0)),
         colours={k.lower(): cast("tuple[float, float, float, float]", tuple(float(x) for x in v))  # c, m, y, k
                  for k, v in data.get("colours", {}).items()},
         folder=path.parent,

@@ -22,10 +22,9 @@ from .checks import check_print
 from .context import created_date, page_url, qr_svg
 from .easyread import FORMAT as EASY_READ
 from .easyread import check_easy_read
-from .fit import fit_range
 from .fonts import FontSet, letters, print_css
 from .pdf import VARIANTS, PdfResult, render_pdf
-from .pressdata import PDF_X, PressSetup, press_data, press_setup
+from .pressdata import PDF_X, PressSetup, press_setup
 from .templates import render
 
 
@@ -84,7 +83,7 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
     html, variant = print_html(project, env, fonts, campaign, unit, localizer, options)
     press = press_for(project, campaign, options) if is_press(project, campaign, unit, options) else None
     result = render_pdf(html, project.templates / "print", [project.root, project.templates, campaign.folder], variant,
-                        press=press, fit=fit_range(project.templates, unit.format), lines=unit.format == EASY_READ)
+                        press=press, fit=load_formats(project.templates)[unit.format].fit, lines=unit.format == EASY_READ)
     script, tag = localizer.info.script, localizer.info.tag
     problems = check_print(result, html, unit.path, unit.locale or "", unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
@@ -128,10 +127,9 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
         "created": created_date(campaign),
         "draft": draft,
         "press": is_press(project, campaign, unit, options),
-        # Roll-fold leaflet panels (templates/print/press.toml [geometry.leaflet]), in every build: the same sheet
-        # folds the same way from an office printer; the print guide tells where the folds are.
-        "fold": {"panel": press_data(project.templates).leaflet_panel,
-                 "fold_in": press_data(project.templates).leaflet_fold_in},
+        # Roll-fold leaflet panels (fold = {...} in formats.toml), in every build: the same sheet folds the
+        # same way from an office printer; the print guide tells where the folds are.
+        "fold": kind.fold or formats.fold,
         "eu_funded": getattr(info, "eu_funded", False),
         # Kosovo is named when the output's contacts are Kosovo's (or the group is reached there).
         "names_kosovo": unit.country == "XK",
