@@ -206,10 +206,17 @@ def touch_template(project: Path, n: int) -> None:
     card.write_text(card.read_text(encoding="utf-8") + f"\n{{# bench edit {n} #}}\n", encoding="utf-8")
 
 
-def scaling(fractions: list[float], runs: int) -> list[tuple[float, int, float]]:
-    """Seconds per print output of a cold print-only build (--jobs 1) at each fraction of the programme."""
+def scaling(fractions: list[float], runs: int, known: dict[float, tuple[int, float]]) -> list[tuple[float, int, float]]:
+    """Seconds per print output of a cold print-only build (--jobs 1) at each fraction of the programme.
+
+    ``known``: fraction → (outputs, seconds) already measured in this run (the main figures' print-only build).
+    """
     rows = []
     for fraction in fractions:
+        if fraction in known:
+            count, seconds = known[fraction]
+            rows.append((fraction, count, seconds / max(1, count)))
+            continue
         with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:
             project = make_programme(Path(tmp), fraction)
             times, count = [], 0
@@ -272,7 +279,8 @@ def main() -> None:
             seconds, count = raw_weasyprint(project)
             figures["raw"].append(seconds)
             print(f"run {run + 1}/{args.runs} done", file=sys.stderr)
-    rows_scaling = scaling([float(f) for f in args.scaling.split(",") if f], args.runs) if args.programme and args.scaling else []
+    wanted = [float(f) for f in args.scaling.split(",") if f] if args.programme else []
+    rows_scaling = scaling(wanted, args.runs, {args.fraction: (count, statistics.median(figures["print1"]))})
 
     med = {k: statistics.median(v) for k, v in figures.items()}
     print(f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, "
