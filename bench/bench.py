@@ -2,6 +2,14 @@
 
     python bench/bench.py                  # 4 copies of the sample: 544 print outputs, 3 runs each
     python bench/bench.py --copies 2 --runs 5
+    python bench/bench.py --programme --fraction 0.1 --scaling 0.1,0.5,1   # issue 15's regional programme
+
+``--programme`` builds instead one campaign of five groups, every built-in
+locale, six countries and every format (4,968 print outputs at fraction 1;
+``--fraction`` builds that share of its group × locale pairs), and also says
+the peak memory of the build and of its largest render process, what one
+catalog edit re-renders, and (``--scaling``) the time per output at several
+fractions.
 
 Builds a throwaway project of N copies of the bundled sample campaign and
 times, as medians over --runs runs of the real ``toolbox`` command:
