@@ -131,3 +131,25 @@ def test_a_pictogram_over_its_text_is_found(tmp_path: Path, padding: str, covers
             f'</style></head><body>{items}</body></html>')
     hits = render_pdf(html, tmp_path, [tmp_path]).collisions
     assert [(h.label, h.covered) for h in hits] == ([("pictogram", "Someone keeps your passport.")] if covers else [])
+
+
+def test_pictograms_print_in_the_accent_colour_on_screen_and_press(tmp_path: Path) -> None:
+    """WeasyPrint draws an inline SVG's currentColor black: the build gives each pictogram the accent colour."""
+    from markupsafe import Markup
+
+    from toolbox.campaign.pictograms import tinted, with_pictograms
+    from toolbox.render.prepress import preflight
+    from toolbox.render.pressdata import press_setup
+    from toolbox.render.raster import pages
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    items = with_pictograms(Markup("<ul><li>Someone keeps your passport.</li></ul>"), ["passport"], templates)
+    html = tinted('<html lang="en"><head><title>t</title><style>:root { --accent: #0b6e69 } @page { size: 60mm 30mm; '
+                  'margin: 0; bleed: 3mm } li { list-style: none } .picto svg { width: 20mm; height: 20mm }</style>'
+                  f'</head><body>{items}</body></html>', ":root { --accent: #ff0000 }")  # the page's own wins
+    assert 'color="#0b6e69"' in html
+    screen = render_pdf(html, tmp_path, [tmp_path])
+    colours = {c for _, c in next(iter(pages(screen.data, dpi=72))).convert("RGB").getcolors(1 << 20)}
+    assert any(g > r + 40 and g > 60 for r, g, b in colours), "no green stroke"  # not black, not grey
+    press = render_pdf(html, tmp_path, [tmp_path, templates], press=press_setup(templates, tmp_path, "", "", "x-4"))
+    assert preflight(press.data, "p.pdf").rgb == []  # the colour went through the profile: no RGB in a press file

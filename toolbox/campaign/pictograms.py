@@ -49,3 +49,18 @@ def with_pictograms(html: Markup, names: list[str], templates: Path) -> Markup:
         return f'<li class="has-picto"{attrs}><span class="picto" aria-hidden="true" data-mark="pictogram">{icon}</span>'
 
     return Markup(_ITEM.sub(add, str(html)))
+
+
+_ACCENT = re.compile(r"--accent\s*:\s*(#[0-9a-fA-F]{3,8})\b")
+_PICTO_SVG = re.compile(r'(<span class="picto"[^>]*><svg\b)')
+
+
+def tinted(html: str, stylesheet: str) -> str:
+    """Pictograms drawn in the accent colour (``--accent``) in a PDF.
+
+    Browsers give an inline SVG's ``currentColor`` the colour CSS sets on it; WeasyPrint draws it
+    black unless the ``<svg>`` carries a ``color`` attribute. The last ``--accent`` declared wins, as
+    in the cascade: ``stylesheet`` (print.css) first, then the page's own ``<style>``.
+    """
+    found = _ACCENT.findall(stylesheet) + _ACCENT.findall(html)
+    return _PICTO_SVG.sub(rf'\1 color="{found[-1]}"', html) if found else html

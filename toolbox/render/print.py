@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from ..campaign.contacts import shown_country
 from ..campaign.model import Campaign
+from ..campaign.pictograms import tinted
 from ..errors import Problem
 from ..formats import SHARE, Formats
 from ..formats import load as load_formats
@@ -135,6 +136,7 @@ def print_html(project: Project, env: jinja2.Environment, fonts: FontSet, campai
         "names_kosovo": unit.country == "XK",
     }
     html = render(env, template_name(unit.format, formats), context, localizer.tr)
+    html = tinted(html, (project.templates / "print" / "print.css").read_text(encoding="utf-8"))
     return html, options.variant or getattr(info, "pdf_variant", "") or VARIANTS[0]
 
 
