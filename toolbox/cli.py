@@ -133,9 +133,18 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @click.option("--force", is_flag=True, help="Render everything again, even outputs whose inputs did not change.")
 @click.option("--shard", default=None, metavar="K/N",
               help="Build only the K-th of N deterministic slices of the print outputs (no microsite); join the slices with "
-                   "'toolbox merge'.")
+                   "'toolbox merge'. Slices are balanced by recorded render times (--shard-times, else the project's "
+                   "build-times.json), else split by a hash of each output's path.")
+@click.option("--shard-times", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="With --shard: the .toolbox-times.json of a full build or merge to balance the slices by; every shard "
+                   "of one build must be given the same file.")
 @click.option("--locale", "locales", multiple=True, metavar="LOCALE",
               help="Build only this locale's outputs (repeatable); the microsite keeps its source-language pages.")
+@click.option("--executor", default=None, metavar="dask://HOST:PORT", envvar="TOOLBOX_EXECUTOR",
+              help="Render the print outputs on the Dask cluster whose scheduler is at HOST:PORT (needs "
+                   "pip install 'toolbox[cluster]'; every worker has the same toolbox and the project at the same path, "
+                   "else it is refused). This machine still writes every file. Default: local worker processes "
+                   "(--jobs). Also from TOOLBOX_EXECUTOR; docs/building.md.")
 @click.option("--pseudo", is_flag=True, help="Also build the pseudo-locale en-XA (accented, 35% longer, bracketed) to find "
                                              "untranslatable strings and overflow.")
 @click.option("--page-budget", type=click.FloatRange(min=0), default=DEFAULT_BUDGET // 1024, show_default=True, metavar="KB",
@@ -147,8 +156,8 @@ def validate(obj: Ctx, campaigns: tuple[str, ...], strict: bool) -> None:
 @output_options
 @pass_ctx
 def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, press: bool, pdf_x: str | None,
-          archive: bool, previews: str, jobs: int | None, force: bool, shard: str | None, locales: tuple[str, ...],
-          pseudo: bool, page_budget: float, time_limit: float) -> None:
+          archive: bool, previews: str, jobs: int | None, force: bool, shard: str | None, shard_times: Path | None,
+          locales: tuple[str, ...], executor: str | None, pseudo: bool, page_budget: float, time_limit: float) -> None:
     """Build PDFs and the microsite for every campaign (or the ones named).
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
@@ -165,7 +174,7 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
                            print_options=_print_options(press, pdf_x, archive),
                            page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
                            shard=Shard.parse(shard) if shard else None, time_limit=time_limit or None,
-                           locales=locales)
+                           locales=locales, executor=executor or None, shard_times=shard_times)
     try:
         with _progress(obj) as progress:
             report = run_build(obj.project, out_dir, options, progress=progress)
@@ -179,6 +188,8 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     if report.audio or report.notices:
         obj.say(f"audio: {report.audio} voice messages (.ogg and .mp3; {report.audio_rendered} made now), "
                 f"{len(report.notices)} without audio (no recording, no voice; -v lists them; docs/audio.md)")
+    if obj.verbose:
+        obj.say(memory_line(report.memory, report.worker_memory))
     removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
         f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: "
@@ -186,6 +197,17 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
         f"{report.reused} reused{removed}; {len(report.warnings)} warnings) into {out_dir} in {report.seconds:.1f} s; "
         f"open {out_dir / 'index.html'}"
     )
+
+
+def memory_line(build: int, workers: dict[str, int]) -> str:
+    """Peak resident memory, as -v and the benchmark (bench/bench.py) read it."""
+    mb = 1024 * 1024
+    line = f"memory: build peak {build / mb:.0f} MB"
+    if workers:
+        peaks = sorted(workers.values())
+        line += (f"; {len(peaks)} render processes, peak {peaks[-1] / mb:.0f} MB (largest), "
+                 f"{peaks[len(peaks) // 2] / mb:.0f} MB (median)")
+    return line
 
 
 def _print_options(press: bool, pdf_x: str | None, archive: bool) -> PrintOptions:

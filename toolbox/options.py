@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import ToolboxError
 from .render.print import PrintOptions
@@ -34,6 +36,21 @@ class Shard:
         return int(hashlib.sha256(path.encode("utf-8")).hexdigest()[:8], 16) % self.count == self.index - 1
 
 
+#: ``--executor``: where print outputs are rendered besides this machine's worker processes.
+_EXECUTOR = re.compile(r"dask://(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(?P<port>[0-9]{1,5})")
+
+
+def executor_problem(text: str) -> str | None:
+    """Why ``text`` is not an ``--executor`` value (``dask://HOST:PORT``), or None."""
+    found = _EXECUTOR.fullmatch(text)
+    if found is None:
+        return (f"--executor {text[:80]!r}: write dask://HOST:PORT, the address of a Dask scheduler "
+                "(e.g. dask://127.0.0.1:8786; 'dask scheduler' prints it)")
+    if not 0 < int(found["port"]) < 65536:
+        return f"--executor {text[:80]!r}: the port must be between 1 and 65535"
+    return None
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """Everything ``toolbox build`` can be told, with the library's defaults.
@@ -53,6 +70,8 @@ class BuildOptions:
     shard: Shard | None = None  # build one slice of the print outputs only (no microsite); see merge()
     time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds per output before it is stopped; None: no limit
     locales: tuple[str, ...] = ()  # build only these locales' outputs (serve --locale); empty: every locale
+    shard_times: Path | None = None  # --shard: split by these render times (shards.py); None: the project's build-times.json
+    executor: str | None = None  # "dask://HOST:PORT": render print outputs on that Dask cluster (docs/building.md)
 
     def __post_init__(self) -> None:
         # A library caller passing a list or a wrong word must fail here, not deep in a worker.
@@ -62,3 +81,5 @@ class BuildOptions:
             raise ToolboxError(f"previews {self.previews!r}: use one of {', '.join(PREVIEWS)}")
         if self.jobs < 1:
             raise ToolboxError(f"jobs {self.jobs}: give at least 1")
+        if self.executor is not None and (why := executor_problem(self.executor)):
+            raise ToolboxError(why)

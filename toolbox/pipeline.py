@@ -31,7 +31,7 @@ from .keys import KeyMaker
 from .manifest import Entry, previews_of
 from .options import BuildOptions
 from .plan import Unit, plan_campaign
-from .previous import journaled, ours, previous_outputs, previous_state
+from .previous import TIMES, journaled, ours, previous_outputs, previous_state
 from .project import Project
 from .render.fonts import load_fonts
 from .render.root import root_page
@@ -41,7 +41,8 @@ from .render.timelimit import RenderTimeout, time_limit
 from .render.webfonts import PICKER_FOLDER, check_pages, font_files, page_text, plan_fonts
 from .render.weight import PageWeight, compressed
 from .report import BuildReport
-from .schedule import PrintJob, Workers
+from .schedule import PrintJob, Workers, connect, peak_memory
+from .shards import read_times, selected, times_for_shards, write_times
 from .write import OutputWriter, gather_shards, output_lock, write_state
 
 log = logging.getLogger("toolbox")
@@ -111,22 +112,25 @@ class Build:
         self.report = BuildReport(out, budget=options.page_budget, strict=options.strict)
         self.problems = _collecting(self.report)
         self.campaigns: list[Campaign] = []
+        self.times: dict[str, float] = {}  # seconds each print output took to render, when it last was (shards.py)
 
     def run(self) -> BuildReport:
         started = time.perf_counter()
         self.load()
         self.validate()
-        with output_lock(self.out, on_wait=lambda: log.warning(
+        # A cluster is reached, and its workers checked, before the output folder is touched.
+        with connect(self.options.executor, self.project) as cluster, output_lock(self.out, on_wait=lambda: log.warning(
                 "another build is writing to %s; waiting for it to finish", self.out)):
             self.gather()
             self.plan()
             with Workers(self.project, self.campaigns, self.options.jobs, self.options.print_options,
-                         self.options.previews, self.options.time_limit) as workers:
+                         self.options.previews, self.options.time_limit, cluster) as workers:
                 self.audio(workers)
                 self.render(workers)
                 self.site(workers)
             self.write()
         self.report.seconds = time.perf_counter() - started
+        self.report.memory = peak_memory()
         return self.report
 
     # --- load, validate: nothing is written yet ---------------------------------------------
@@ -162,6 +166,8 @@ class Build:
         """Merge only: copy the shard builds' files and input keys in, to be reused by the stages after."""
         if self.shards:
             self.report.copied = gather_shards([s.resolve() for s in self.shards], self.out)
+            for shard in self.shards:
+                self.times.update(read_times(shard / TIMES))
 
     def plan(self) -> None:
         """The outputs to make, and which print outputs the last build into this folder already made."""
@@ -183,8 +189,12 @@ class Build:
         self.keys = KeyMaker(self.project, self.env, (options.print_options, options.previews))
         self.formats = load_formats(self.project.theme)
         self.plans = {c.id: plan_campaign(c, self.formats) for c in self.campaigns}
-        print_units = [(c, u) for c in self.campaigns for u in self.plans[c.id]
-                       if u.is_print and (options.shard is None or options.shard.has(u.path))]
+        print_units = [(c, u) for c in self.campaigns for u in self.plans[c.id] if u.is_print]
+        self.times = {**read_times(out / TIMES), **self.times}  # the shards' (merge) over this folder's
+        if options.shard is not None:
+            wanted = selected([u.path for _, u in print_units], options.shard,
+                              times_for_shards(self.project.root, options.shard_times))
+            print_units = [(c, u) for c, u in print_units if u.path in wanted]
         self.made: dict[str, Entry] = {}
         self.pending: list[tuple[PrintJob, str]] = []
         self.total = len(print_units)
@@ -227,6 +237,9 @@ class Build:
                 for rel, png in done.previews.items()
             ]
             self.made[unit.path] = entry
+            self.times[unit.path] = done.seconds
+            if done.worker:
+                report.worker_memory[done.worker] = max(done.memory, report.worker_memory.get(done.worker, 0))
             self.new_state[unit.path] = {"key": key, "entries": [asdict(e) for e in entries],
                                          "problems": [_as_list(p) for p in done.problems]}
             if done.preflight:
@@ -260,6 +273,7 @@ class Build:
             meta["shard"] = f"{self.options.shard.index}/{self.options.shard.count}"
         writer.write_manifest(meta)
         write_state(self.out, self.new_state)
+        write_times(self.out, {p: t for p, t in self.times.items() if p in self.made})
         writer.journal.clear()
         report.outputs = len(writer.entries)
 

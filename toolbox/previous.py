@@ -23,8 +23,11 @@ from .manifest import MANIFEST, entry_problem
 LOCK = ".toolbox.lock"
 STATE = ".toolbox-state.json"  # input keys of the last build, for incremental builds
 JOURNAL = ".toolbox-journal"  # files written since the last finished build (journaled below)
+#: Seconds each print output took to render, for balanced --shard slices (shards.py). Not in the
+#: manifest or the state: they differ from run to run, and those files are byte-identical.
+TIMES = ".toolbox-times.json"
 #: toolbox's own files in the output folder: never an output, never removed as one.
-OWN = frozenset({MANIFEST, LOCK, STATE, JOURNAL})
+OWN = frozenset({MANIFEST, LOCK, STATE, JOURNAL, TIMES})
 
 log = logging.getLogger("toolbox")
 

@@ -30,6 +30,8 @@ class BuildReport:
     budget: int | None = DEFAULT_BUDGET  # bytes per page; None: no budget
     strict: bool = False  # warnings count as errors
     preflight: list[str] = field(default_factory=list)  # press builds: one summary line per print file
+    memory: int = 0  # peak resident memory of the building process, bytes
+    worker_memory: dict[str, int] = field(default_factory=dict)  # worker (host:pid) → its peak resident memory, bytes
 
     @property
     def warnings(self) -> list[Problem]:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +30,7 @@ from .render.preview import previews as make_previews
 from .render.print import PrintOptions, is_press, press_for, render_print
 
 if TYPE_CHECKING:
+    from .cluster import Cluster
     from .render.audio import AudioDone, AudioJob
 from .brand import load_brand
 from .render.templates import environment
@@ -49,6 +53,9 @@ class PrintDone:
     previews: dict[str, bytes] = field(default_factory=dict)
     preflight: str = ""  # press PDFs: the preflight's one-line summary (render.prepress)
     scale: float | None = None  # copyfitting: the output's smallest type scale (None: not fitted)
+    seconds: float = 0.0  # how long the render took in its worker (shards.py balances --shard slices by it)
+    worker: str = ""  # host:pid of the process that rendered it
+    memory: int = 0  # that process's peak resident memory so far, bytes
 
 
 class _Renderer:
@@ -66,9 +73,13 @@ class _Renderer:
         self.formats = load_formats(project.theme)
 
     def __call__(self, job: PrintJob) -> PrintDone:
+        started = time.perf_counter()
         try:
             with time_limit(self.limit, job.unit.path):
-                return self._render(job)
+                done = self._render(job)
+            done.seconds = time.perf_counter() - started
+            done.worker, done.memory = _whoami(), peak_memory()
+            return done
         except RenderTimeout:
             from .render.pdf import forget_fonts
 
@@ -166,10 +177,11 @@ class Workers:
     """
 
     def __init__(self, project: Project, campaigns: list[Campaign], jobs: int, options: PrintOptions, previews: str,
-                 limit: float | None = DEFAULT_TIME_LIMIT) -> None:
+                 limit: float | None = DEFAULT_TIME_LIMIT, cluster: Cluster | None = None) -> None:
         self.args = (project, campaigns, options, previews, limit)
         self.limit = limit  # also for microsite pages, rendered in this process (build._build_site)
         self.jobs = max(1, jobs)
+        self.cluster = cluster  # print outputs go there; audio and font subsets stay on this machine
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Workers:
@@ -196,12 +208,36 @@ class Workers:
         return self._pool
 
     def print(self, jobs: list[PrintJob]) -> Iterator[PrintDone]:
-        """Render print jobs; results in the order given, whatever order they finish in."""
+        """Render print jobs; results in the order given, whatever order they finish in.
+
+        A few jobs per worker are in flight at a time, so the results waiting to
+        be written never grow with the number of outputs.
+        """
+        if self.cluster is not None:
+            return self._on_cluster(self.cluster, jobs)
         pool = self._parallel(len(jobs))
         if pool is None:
             renderer = _Renderer(*self.args)
             return (renderer(job) for job in jobs)
-        return _unbroken(_map(pool, _render_in_worker, jobs))
+
+        def submit(job: PrintJob) -> Future:
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # as in _map: workers never get Ctrl+C
+            try:
+                return pool.submit(_render_in_worker, job)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+        return _unbroken(ordered(submit, jobs, 4 * self.jobs))
+
+    def _on_cluster(self, cluster: Cluster, jobs: list[PrintJob]) -> Iterator[PrintDone]:
+        from .cluster import FAILURES, explained
+
+        # Dask's own renderer in each worker process: the same _Renderer, made from the same arguments.
+        with cluster.session(_Renderer, self.args) as submit:
+            try:
+                yield from ordered(submit, jobs, max(16, 4 * cluster.threads))
+            except FAILURES as exc:  # the cluster's, not a render's: one line, no traceback
+                raise explained(exc) from None
 
     def audio(self, jobs: list) -> list:
         """Synthesise and encode audio versions (render/audio.py AudioJob → AudioDone), in order."""
@@ -234,6 +270,54 @@ def _map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: list) -> It
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
+_END = object()
+
+
+def ordered(submit: Callable[[Any], Future], items: Iterable[Any], window: int) -> Iterator[Any]:
+    """Each item's result, in the order of ``items``, with at most ``window`` (≥ 2) submitted and not yet taken.
+
+    ``Executor.map`` submits everything at once and keeps every result until it
+    is taken: with thousands of outputs that is the whole build in memory, and
+    on a cluster thousands of tasks at the scheduler. A job still waiting is
+    cancelled when the caller stops early.
+    """
+    pending: deque[Future] = deque()
+    source = iter(items)
+    try:
+        for item in source:
+            pending.append(submit(item))
+            if len(pending) >= window:
+                break
+        while pending:
+            result = pending.popleft().result()
+            # The next job starts before this result is handed on, so the workers stay busy; the
+            # result being written is one of the window.
+            while len(pending) < window - 1 and (item := next(source, _END)) is not _END:
+                pending.append(submit(item))
+            yield result
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+@contextmanager
+def connect(executor: str | None, project: Project) -> Iterator[Cluster | None]:
+    """The cluster ``executor`` names (``dask://HOST:PORT``, checked by options.py), or None for this machine."""
+    if executor is None:
+        yield None
+        return
+    try:
+        from .cluster import Cluster
+    except ImportError:
+        raise ToolboxError(f"--executor {executor}: Dask is not installed here; install it with "
+                           "pip install 'toolbox[cluster]' (or pip install 'dask[distributed]')") from None
+    cluster = Cluster("tcp://" + executor.removeprefix("dask://"), project)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
 def _unbroken(results: Iterator[PrintDone]) -> Iterator[PrintDone]:
     """Results, or a clear error when a worker was ended (a render stuck past its time limit says so first)."""
     from concurrent.futures.process import BrokenProcessPool
@@ -243,6 +327,19 @@ def _unbroken(results: Iterator[PrintDone]) -> Iterator[PrintDone]:
     except BrokenProcessPool:
         raise ToolboxError("a worker process ended in the middle of a render (see the message above, if any); "
                            "nothing was left half-written: fix the cause and build again") from None
+
+
+def peak_memory() -> int:
+    """This process's peak resident memory, bytes (Linux counts ru_maxrss in KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _whoami() -> str:
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def default_jobs() -> int:
