@@ -525,11 +525,26 @@ def _collect(box: Any, mark: str | None, marks: list, content: list) -> None:
         mark = own
     kind = type(box).__name__
     if mark is None and kind == "TextBox" and box.text.strip():
-        content.append((" ".join(box.text.split()), (box.position_x, box.position_y, box.width, box.height)))
+        content.append((" ".join(box.text.split()), _ink(box)))
     elif mark is None and kind in _REPLACED:
         content.append(("an image", (box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height())))
     for child in getattr(box, "children", ()):
         _collect(child, mark, marks, content)
+
+
+def _ink(box: Any) -> tuple[float, float, float, float]:
+    """Where a run of text can put ink: from a little above its letters' tops to below its descenders.
+
+    A text box is as tall as its font's line metrics, which for Arabic-script faces reach far above
+    and below the letters (a 20 pt heading's box is 56 px tall); that empty room touching a pictogram
+    is not a mark over the text. Marks above Arabic letters stay inside 0.95 em, descenders 0.45 em."""
+    size = float(box.style["font_size"])
+    baseline = getattr(box, "baseline", None)
+    if not isinstance(baseline, (int, float)):
+        return (box.position_x, box.position_y, box.width, box.height)
+    top = max(box.position_y, box.position_y + baseline - 0.95 * size)
+    bottom = min(box.position_y + box.height, box.position_y + baseline + 0.45 * size)
+    return (box.position_x, top, box.width, max(0.0, bottom - top))
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
