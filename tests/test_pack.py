@@ -248,14 +248,17 @@ def test_pack_checks_every_manifest_field_before_writing(case: str, tmp_path: Pa
 def test_pack_checks_the_catalogue_before_writing_zips(tmp_path: Path) -> None:
     """A problem found while making the catalogue comes before any zip is on disk."""
     project = make_project(tmp_path / "project")
-    no_templates = tmp_path / "elsewhere"
-    (no_templates / "campaigns").mkdir(parents=True)
+    # A project elsewhere whose own fonts.toml (over the built-in theme's) is broken: the catalogue needs fonts.
+    broken = tmp_path / "elsewhere"
+    (broken / "campaigns").mkdir(parents=True)
+    (broken / "templates/fonts").mkdir(parents=True)
+    (broken / "templates/fonts/fonts.toml").write_text("[families\n", encoding="utf-8")
     build = _one_file_build(tmp_path / "build")
     before = _tree(tmp_path)
-    result = run_toolbox("-C", str(no_templates), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
+    result = run_toolbox("-C", str(broken), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
-    assert "no templates folder with fonts/fonts.toml here" in result.stderr and "--no-catalogue" in result.stderr
+    assert "fonts.toml:1" in result.stderr, result.stderr
     assert _tree(tmp_path) == before
     # With the templates, the same build packs, catalogue and all.
     result = run_toolbox("-C", str(project), "pack", "--from", str(build), "--out", str(tmp_path / "out"))

@@ -343,7 +343,9 @@ def test_pgettext_gives_the_same_english_two_messages(tmp_path: Path) -> None:
     (tmp_path / "templates/site/x.html").write_text(
         '{{ pgettext("service kind", "Support") }} {{ _("Support") }}\n', encoding="utf-8")
     catalog = extract_templates(Project(tmp_path))
-    assert {(m.context, m.id) for m in catalog if m.id} == {("service kind", "Support"), (None, "Support")}
+    # The project's template (the built-in theme's messages are extracted beside it).
+    ours = {(m.context, m.id) for m in catalog if m.id and any(str(f).rsplit("/", 1)[-1] == "x.html" for f, _ in m.locations)}
+    assert ours == {("service kind", "Support"), (None, "Support")}
     po = tmp_path / "sq.po"
     po.write_text('msgctxt "service kind"\nmsgid "Support"\nmsgstr "Mbështetje"\n\nmsgid "Support"\nmsgstr "Mbështet"\n',
                   encoding="utf-8")

@@ -8,7 +8,6 @@ prepaid data downloads kilobytes, not megabytes.
 from __future__ import annotations
 
 import io
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +15,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..campaign.tomlpos import read_theme_toml
+from ..errors import Collector, display_path
 from ..theme import Theme
 
 _STYLES = {"regular": ("normal", 400), "bold": ("normal", 700), "italic": ("italic", 400), "bold_italic": ("italic", 700)}
@@ -125,7 +126,12 @@ def load_fonts(theme: Theme) -> FontSet:
     families: dict[str, list[Face]] = {}
     tables: dict[str, dict] = {"scripts": {}, "locales": {}, "line_height": {}}
     for folder in reversed([f / "fonts" for f in theme.folders if (f / "fonts" / "fonts.toml").is_file()]):
-        data = tomllib.loads((folder / "fonts.toml").read_text(encoding="utf-8"))
+        # Validation reports a broken fonts.toml; commands that do not validate (pack) get the same path:line.
+        problems = Collector()
+        read = read_theme_toml(folder / "fonts.toml", display_path(folder / "fonts.toml"), problems)
+        problems.raise_if_errors()
+        assert read is not None
+        data = read[0]
         for family, files in data.get("families", {}).items():
             families[family] = [Face(family, *_STYLES[key], folder / filename) for key, filename in files.items()]
         for name, table in tables.items():
