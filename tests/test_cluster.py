@@ -177,3 +177,21 @@ def test_a_worker_with_another_toolbox_is_refused(project: Path, tmp_path: Path)
     assert "renders with other inputs than this build" in message
     assert f"toolbox {__version__} here, 9.9.9-{__version__} there" in message
     assert not out.exists()
+
+
+def test_the_time_limit_stops_a_render_on_a_worker(cluster: str, tmp_path: Path):
+    """A worker renders in a thread, which gets no alarm signal: the limit still stops the slow output."""
+    from test_invalid_input import case_project
+
+    project = case_project(Path(__file__).parent / "fixtures" / "invalid" / "render-time-limit", tmp_path / "p")
+    toml = project / "campaigns/render-time-limit/campaign.toml"
+    toml.write_text(toml.read_text().replace('formats = ["hostile"]', 'formats = ["hostile", "card"]'))
+    started = time.monotonic()
+    result = run_toolbox("build", "--executor", cluster, "--out", "dist", env={"TOOLBOX_TIME_LIMIT": "10"}, cwd=project,
+                         timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "jobs-en-mk-hostile.pdf: en hostile: rendering took longer than 10 s and was stopped" in result.stderr, result.stderr
+    assert time.monotonic() - started < 120
+    assert (project / "dist/render-time-limit/en/jobs/render-time-limit-jobs-en-mk-card.pdf").is_file()
+    assert not (project / "dist/render-time-limit/en/jobs/render-time-limit-jobs-en-mk-hostile.pdf").exists()
