@@ -47,6 +47,7 @@ class FontSet:
     scripts: dict
     locales: dict = field(default_factory=dict)
     line_heights: dict = field(default_factory=dict)
+    ink: dict = field(default_factory=dict)  # family → {above, below}: how far its letters reach, in em
 
     def _entry(self, table: dict, script: str, tag: str) -> Any:
         for key in (tag, tag.split("-")[0]) if tag else ():
@@ -62,7 +63,7 @@ class FontSet:
         scripts = dict(self.scripts)
         for script, family in chosen.items():
             scripts[script] = [family, *(f for f in scripts.get(script, []) if f != family)]
-        return FontSet(self.faces, scripts, self.locales, self.line_heights)
+        return FontSet(self.faces, scripts, self.locales, self.line_heights, self.ink)
 
     def families(self, script: str, tag: str = "") -> list[str]:
         found = self._entry(self.locales, script, tag)
@@ -122,9 +123,9 @@ class FontSet:
 def load_fonts(theme: Theme) -> FontSet:
     """fonts.toml of the built-in theme, merged with the project's: a family the project names replaces the
     built-in one of that name (its files beside the project's fonts.toml), and its [scripts], [locales] and
-    [line_height] entries replace the built-in ones key by key."""
+    [line_height] and [ink] entries replace the built-in ones key by key."""
     families: dict[str, list[Face]] = {}
-    tables: dict[str, dict] = {"scripts": {}, "locales": {}, "line_height": {}}
+    tables: dict[str, dict] = {"scripts": {}, "locales": {}, "line_height": {}, "ink": {}}
     for folder in reversed([f / "fonts" for f in theme.folders if (f / "fonts" / "fonts.toml").is_file()]):
         # Validation reports a broken fonts.toml; commands that do not validate (pack) get the same path:line.
         problems = Collector()
@@ -137,7 +138,7 @@ def load_fonts(theme: Theme) -> FontSet:
         for name, table in tables.items():
             table.update(data.get(name, {}))
     faces = tuple(face for group in families.values() for face in group)
-    return FontSet(faces, tables["scripts"], tables["locales"], tables["line_height"])
+    return FontSet(faces, tables["scripts"], tables["locales"], tables["line_height"], tables["ink"])
 
 
 def face_rule(face: Face, src: str) -> str:

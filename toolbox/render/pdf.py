@@ -215,7 +215,7 @@ def _folder_url(folder: Path) -> str:
 
 def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: str = "pdf/ua-1",
                press: PressSetup | None = None, fit: FitRange | None = None, lines: bool = False,
-               theme: Theme | None = None) -> PdfResult:
+               theme: Theme | None = None, ink: dict | None = None) -> PdfResult:
     """Render ``html``. With ``press`` (a ``pressdata.PressSetup``): PDF/X in CMYK with the profile as output intent.
     With ``fit``, copyfit its ``data-fit`` boxes first (render/fit.py); with ``lines``, report every laid-out line."""
     capture = _Capture()
@@ -269,8 +269,8 @@ def render_pdf(html: str, base_url: Path, allowed_roots: list[Path], variant: st
     for font in document.fonts.values():
         chars = "".join(sorted(set("".join(str(v) for v in font.to_unicode.values()))))
         fonts[font.family] = "".join(sorted(set(fonts.get(font.family, "") + chars)))
-    result = PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document), _collisions(document),
-                       attachments, scales, layouts, _lines(document) if lines else [])
+    result = PdfResult(data, len(document.pages), warnings, missing, fonts, _overflows(document),
+                       _collisions(document, ink or {}), attachments, scales, layouts, _lines(document) if lines else [])
     if press is not None:
         result.images, result.near_trim = _placed(document, press.safe_zone)
     return result
@@ -503,13 +503,13 @@ COLLIDE_TOLERANCE = 0.5
 _REPLACED = {"InlineReplacedBox", "BlockReplacedBox"}
 
 
-def _collisions(document: Any) -> list[Collision]:
+def _collisions(document: Any, ink: dict) -> list[Collision]:
     """Marks (``data-mark``) drawn over text or images, per page: measured on the laid-out boxes."""
     found: list[Collision] = []
     for number, page in enumerate(document.pages, 1):
         marks: list[tuple[str, tuple[float, float, float, float]]] = []
         content: list[tuple[str, tuple[float, float, float, float]]] = []
-        _collect(page._page_box, None, marks, content)  # noqa: SLF001 - as above
+        _collect(page._page_box, None, marks, content, ink)  # noqa: SLF001 - as above
         for label, rect in marks:
             covered = [what for what, other in content if _overlap(rect, other)]
             if covered:
@@ -517,7 +517,7 @@ def _collisions(document: Any) -> list[Collision]:
     return found
 
 
-def _collect(box: Any, mark: str | None, marks: list, content: list) -> None:
+def _collect(box: Any, mark: str | None, marks: list, content: list, ink: dict) -> None:
     element = getattr(box, "element", None)
     own = element.get("data-mark") if element is not None and getattr(box, "element_tag", None) else None
     if own and mark is None and hasattr(box, "border_box_x"):
@@ -525,25 +525,33 @@ def _collect(box: Any, mark: str | None, marks: list, content: list) -> None:
         mark = own
     kind = type(box).__name__
     if mark is None and kind == "TextBox" and box.text.strip():
-        content.append((" ".join(box.text.split()), _ink(box)))
+        content.append((" ".join(box.text.split()), _ink(box, ink)))
     elif mark is None and kind in _REPLACED:
         content.append(("an image", (box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height())))
     for child in getattr(box, "children", ()):
-        _collect(child, mark, marks, content)
+        _collect(child, mark, marks, content, ink)
 
 
-def _ink(box: Any) -> tuple[float, float, float, float]:
+def _ink(box: Any, reach: dict) -> tuple[float, float, float, float]:
     """Where a run of text can put ink: from a little above its letters' tops to below its descenders.
 
     A text box is as tall as its font's line metrics, which for Arabic-script faces reach far above
     and below the letters (a 20 pt heading's box is 56 px tall); that empty room touching a pictogram
-    is not a mark over the text. Marks above Arabic letters stay inside 0.95 em, descenders 0.45 em."""
+    is not a mark over the text. Marks above Arabic letters stay inside 0.95 em, descenders 0.45 em,
+    unless fonts.toml's ``[ink]`` (``reach``) says a family of the run reaches further (Nastaliq):
+    then a run with letters beyond ASCII, which that family may draw, is measured by it."""
     size = float(box.style["font_size"])
     baseline = getattr(box, "baseline", None)
     if not isinstance(baseline, (int, float)):
         return (box.position_x, box.position_y, box.width, box.height)
-    top = max(box.position_y, box.position_y + baseline - 0.95 * size)
-    bottom = min(box.position_y + box.height, box.position_y + baseline + 0.45 * size)
+    above, below = 0.95, 0.45
+    if reach and any(ord(c) > 0x7F and c.isalpha() for c in box.text):
+        for family in box.style["font_family"]:
+            if family in reach:
+                above = max(above, float(reach[family].get("above", above)))
+                below = max(below, float(reach[family].get("below", below)))
+    top = max(box.position_y, box.position_y + baseline - above * size)
+    bottom = min(box.position_y + box.height, box.position_y + baseline + below * size)
     return (box.position_x, top, box.width, max(0.0, bottom - top))
 
 

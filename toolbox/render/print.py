@@ -85,7 +85,7 @@ def render_print(project: Project, env: jinja2.Environment, fonts: FontSet, camp
     press = press_for(project, campaign, options) if is_press(project, campaign, unit, options) else None
     result = render_pdf(html, project.templates / "print", [project.root, campaign.folder], variant,
                         press=press, fit=load_formats(project.theme)[unit.format].fit, lines=unit.format == EASY_READ,
-                        theme=project.theme)
+                        theme=project.theme, ink=fonts.ink)
     script, tag = localizer.info.script, localizer.info.tag
     problems = check_print(result, html, unit.path, unit.locale or "", unit.format, fonts.full_stack(script, tag),
                            _shown(localizer) if result.overflows else None,
