@@ -25,10 +25,9 @@ from .brand import load_brand
 from .campaign.contacts import shown_country
 from .campaign.model import Campaign
 from .formats import FILE as FORMATS_FILE
-from .formats import load as load_formats
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_folders, catalog_tag, po_path
 from .i18n.locales import chain, resolve
-from .plan import Unit, template_name
+from .plan import Unit, project_formats, template_name
 from .project import PROJECT_FILE, Project
 from .render.context import created_date
 
@@ -60,7 +59,7 @@ class KeyMaker:
         self.project = project
         self.env = env
         self.options = repr(options)
-        self.formats = load_formats(project.theme)
+        self.formats = project_formats(project)
         self._files: dict[Path, str] = {}
         self._templates: dict[str, frozenset[str]] = {}
         self._parts: dict[tuple, str] = {}
@@ -124,6 +123,10 @@ class KeyMaker:
             yield profile, self.file(campaign.folder / profile)
 
     def _format_items(self, fmt: str) -> Iterator[tuple[str, object]]:
+        # The papers and folds it is drawn on: the project's default paper (toolbox.toml) chooses them.
+        kind = self.formats[fmt]
+        yield "papers", _plain(kind.papers)
+        yield "fold", _plain(kind.fold or self.formats.fold)
         for name in sorted(self.templates(template_name(fmt, self.formats))):
             yield name, self.theme_file(name)
         # The folders of every drawn format's template (styles, emblems, formats.toml beside them),
