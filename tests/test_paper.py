@@ -124,3 +124,20 @@ def test_the_project_file_chooses_the_paper(tmp_path: Path) -> None:
     assert [p.size for p in project_formats(Project(tmp_path))["poster"].papers] == ["a3", "a4"]
     (tmp_path / "toolbox.toml").write_text('[brand]\npaper = "letter"\n', encoding="utf-8")
     assert [p.size for p in project_formats(Project(tmp_path))["poster"].papers] == ["tabloid", "letter"]
+
+
+def test_the_translation_gate_asks_for_the_labels_of_the_projects_paper(tmp_path: Path) -> None:
+    """A4 projects are not asked to translate the Letter labels (nor Letter projects the A4 ones), while
+    'toolbox i18n extract' offers translators every one."""
+    from toolbox.formats import messages
+    from toolbox.i18n.coverage import template_ids
+
+    every = {m for m, _ in messages(Theme.of(ROOT))}
+    assert {"Letter landscape", "Tabloid portrait (11 × 17 in)", "A4 landscape", "Leaflet (Letter, folded in three)"} <= every
+    make_project(tmp_path)
+    on_a4 = set(template_ids(Project(tmp_path)))
+    assert "A4 landscape" in on_a4 and "Letter landscape" not in on_a4 and "Poster" in on_a4
+    (tmp_path / "toolbox.toml").write_text('[brand]\npaper = "Letter"\n', encoding="utf-8")
+    on_letter = set(template_ids(Project(tmp_path)))
+    assert {"Letter landscape", "Leaflet (Letter, folded in three)", "Poster", "Wallet card"} <= on_letter
+    assert "A4 landscape" not in on_letter and "Leaflet (A4, folded in three)" not in on_letter

@@ -539,8 +539,10 @@ def _papers(fid: str, value: object, family: str, err: Callable[[tuple, str], No
     return tuple(papers)
 
 
-def messages(theme: Theme) -> list[tuple[str, int]]:
-    """The msgids formats.toml holds (display names, paper labels) with their lines, for 'toolbox i18n extract'."""
+def messages(theme: Theme, paper: str | None = None) -> list[tuple[str, int]]:
+    """The msgids formats.toml holds (display names, paper labels) with their lines, for 'toolbox i18n extract';
+    with ``paper`` (a project's default paper), only those its outputs show: the build's translation gate
+    asks no A4 project for the Letter labels, nor a Letter project for the A4 ones it replaces."""
     path = theme.file(FILE)
     try:
         source = path.read_text(encoding="utf-8")
@@ -552,19 +554,19 @@ def messages(theme: Theme) -> list[tuple[str, int]]:
     for fid, table in data.items():
         if not isinstance(table, dict):
             continue
-        if isinstance(table.get("name"), str) and table["name"]:
-            found.append((table["name"], line_of(lines, (fid, "name")) or 1))
-        for other in DEFAULT_PAPERS[1:]:
-            alt = table.get(other)
-            if isinstance(alt, dict) and isinstance(alt.get("name"), str) and alt["name"]:
-                found.append((alt["name"], line_of(lines, (fid, other, "name")) or 1))
-        for key in ((), *((other,) for other in DEFAULT_PAPERS[1:])):
-            where: object = table
-            for k in key:
-                where = where.get(k) if isinstance(where, dict) else None
-            papers = where.get("papers") if isinstance(where, dict) else None
-            for i, paper in enumerate(papers if isinstance(papers, list) else []):
-                if isinstance(paper, dict) and isinstance(paper.get("label"), str) and paper["label"]:
-                    found.append((paper["label"], line_of(lines, (fid, *key, "papers", i)) or 1))
+        # (key path, table) of each view of the format: all of them, or the one on ``paper``.
+        others = [((o,), table[o]) for o in DEFAULT_PAPERS[1:] if isinstance(table.get(o), dict)]
+        if paper is None:
+            views = [((), table), *others]
+        else:
+            views = [v for v in others if v[0] == (paper.lower(),)] or [((), table)]
+        for key, view in views:
+            if isinstance(view.get("name"), str) and view["name"]:
+                found.append((view["name"], line_of(lines, (fid, *key, "name")) or 1))
+            elif key and paper is not None and isinstance(table.get("name"), str) and table["name"]:
+                found.append((table["name"], line_of(lines, (fid, "name")) or 1))  # its own name on that paper
+            papers = view.get("papers")
+            for i, item in enumerate(papers if isinstance(papers, list) else []):
+                if isinstance(item, dict) and isinstance(item.get("label"), str) and item["label"]:
+                    found.append((item["label"], line_of(lines, (fid, *key, "papers", i)) or 1))
     return found
-
