@@ -2,7 +2,8 @@
 
 Proved without a second whole-sample build: the initialised project plans the same output paths from
 the same inputs (campaign files, catalogs, brand kit, every theme file resolving to the built-in one),
-and one locale built there has, file for file, the SHA-256 of the session's repository build.
+gives every print output the incremental key it has in the repository (the keys hash every input), and
+one locale built there has, file for file, the SHA-256 of the session's repository build.
 """
 
 from __future__ import annotations
@@ -62,6 +63,37 @@ def test_init_plans_the_repository_samples_outputs_from_the_same_inputs(ngo: Pro
     assert load_brand(ngo) == load_brand(repo)  # init's toolbox.toml is all comments: the theme's own look
     for rel in _tree(ROOT / "templates"):
         assert ngo.theme.file(rel) == repo.theme.file(rel), rel  # nothing of the theme shadowed by the project
+
+
+def _keys(project: Project) -> dict[str, str]:
+    from toolbox.keys import KeyMaker
+    from toolbox.options import BuildOptions
+    from toolbox.render.templates import environment
+
+    problems = Collector()
+    campaigns = load_campaigns(project, [SAMPLE], problems)
+    options = BuildOptions()
+    maker = KeyMaker(project, environment(project.theme), (options.print_options, options.previews))
+    return {u.path: maker.print_key(c, u) for c in campaigns for u in plan_campaign(c, project_formats(project))
+            if u.is_print}
+
+
+def test_init_gives_every_print_output_the_repositorys_incremental_key(ngo: Project, tmp_path: Path) -> None:
+    """The keys hash every input an output reads (files by content and by their place in the project or the
+    theme, not by where either is installed): equal keys, equal inputs. Moved elsewhere, the project keeps them."""
+    import shutil
+
+    ours = _keys(ngo)
+    assert len(ours) > 100 and ours == _keys(Project(ROOT))
+    moved = tmp_path / "moved"
+    shutil.copytree(ngo.root, moved, ignore=shutil.ignore_patterns("dist"))
+    assert _keys(Project(moved)) == ours
+    # And the keys do see the project: a comment in toolbox.toml changes nothing, a colour changes every key.
+    (moved / "toolbox.toml").write_text("# only a comment\n", encoding="utf-8")
+    assert _keys(Project(moved)) == ours
+    (moved / "toolbox.toml").write_text('[brand]\nprimary = "#6a1b9a"\n', encoding="utf-8")
+    changed = _keys(Project(moved))
+    assert all(changed[p] != ours[p] for p in ours)
 
 
 def test_one_locale_built_in_an_initialised_project_matches_the_repository_build(ngo: Project, manifest: dict) -> None:
