@@ -177,3 +177,46 @@ def test_a_worker_with_another_toolbox_is_refused(project: Path, tmp_path: Path)
     assert "renders with other inputs than this build" in message
     assert f"toolbox {__version__} here, 9.9.9-{__version__} there" in message
     assert not out.exists()
+
+
+def test_a_worker_with_another_built_in_theme_is_refused(tmp_path: Path):
+    # The same toolbox version, but its installed theme has another stylesheet and another font file: a
+    # project that overrides nothing renders with the built-in theme, so its files would differ too.
+    other = tmp_path / "other"
+    shutil.copytree(ROOT / "toolbox", other / "toolbox", ignore=shutil.ignore_patterns("__pycache__", "_theme"))
+    shutil.copytree(ROOT / "templates", other / "templates")
+    (other / "locales").symlink_to(ROOT / "locales")
+    with (other / "templates/print/print.css").open("a") as css:
+        css.write("\n/* a designer's edit on one machine only */\n")
+    with (other / "templates/fonts/NotoSans-Regular.ttf").open("ab") as font:
+        font.write(b"\0\0\0\0")
+    project = tmp_path / "p"
+    (project / "campaigns").mkdir(parents=True)  # no templates/ of its own: the built-in theme draws everything
+    assert run_toolbox("new", "jobs", cwd=project).returncode == 0
+    with dask_cluster(tmp_path / "dask", workers=1, env={"PYTHONPATH": str(other)}) as (address, _):
+        result = run_toolbox("build", "--executor", address, "--out", str(project / "dist"), cwd=project)
+    assert result.returncode == 1
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1 and "Traceback" not in message, message
+    assert "renders with other inputs than this build (fonts " in message and "; theme " in message, message
+    differs = message.split("(", 1)[1].split(")", 1)[0]
+    assert [part.split()[0] for part in differs.split("; ")] == ["fonts", "theme"], differs  # the same version
+    assert not (project / "dist").exists()
+
+
+def test_the_time_limit_stops_a_render_on_a_worker(cluster: str, tmp_path: Path):
+    """A worker renders in a thread, which gets no alarm signal: the limit still stops the slow output."""
+    from test_invalid_input import case_project
+
+    project = case_project(Path(__file__).parent / "fixtures" / "invalid" / "render-time-limit", tmp_path / "p")
+    toml = project / "campaigns/render-time-limit/campaign.toml"
+    toml.write_text(toml.read_text().replace('formats = ["hostile"]', 'formats = ["hostile", "card"]'))
+    started = time.monotonic()
+    result = run_toolbox("build", "--executor", cluster, "--out", "dist", env={"TOOLBOX_TIME_LIMIT": "10"}, cwd=project,
+                         timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "jobs-en-mk-hostile.pdf: en hostile: rendering took longer than 10 s and was stopped" in result.stderr, result.stderr
+    assert time.monotonic() - started < 120
+    assert (project / "dist/render-time-limit/en/jobs/render-time-limit-jobs-en-mk-card.pdf").is_file()
+    assert not (project / "dist/render-time-limit/en/jobs/render-time-limit-jobs-en-mk-hostile.pdf").exists()

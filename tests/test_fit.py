@@ -64,6 +64,26 @@ def test_short_text_grows_to_the_largest_size_and_spreads_its_lines() -> None:
     assert 1 < fitter.leading["box"] <= MAX_LEADING
 
 
+def test_a_box_still_short_at_the_largest_size_spreads_its_lines_further() -> None:
+    # The sample's Roma flap: 36 % full at scale 1, predicted 83 % at the largest size, measured 67 %.
+    fitter = Fitter(LEAFLET)
+    first = fitter.next_scales({"box": Fill(100.0, 36.0)})
+    assert first == {"box": pytest.approx(LEAFLET.high, abs=0.005)}
+    before = fitter.leading.get("box", 1.0)
+    assert fitter.next_scales({"box": Fill(100.0, 67.0)}) is not None
+    assert before < fitter.leading["box"] <= MAX_LEADING
+    # As wide as allowed: nothing more to try, however short the box still is.
+    fitter.leading["box"] = MAX_LEADING
+    assert fitter.next_scales({"box": Fill(100.0, 70.0)}) is None
+    # Too wide after all: back towards the design's spacing.
+    spread = Fitter(LEAFLET)
+    spread.next_scales({"box": Fill(100.0, 36.0)})
+    spread.next_scales({"box": Fill(100.0, 67.0)})
+    wide = spread.leading["box"]
+    spread.next_scales({"box": Fill(100.0, 104.0)})
+    assert spread.leading.get("box", 1.0) < wide
+
+
 @pytest.mark.parametrize("needed", [60.0, 95.0, 110.0, 125.0])
 def test_a_text_near_the_box_ends_filling_it_without_overflow(needed: float) -> None:
     scale = _run(Fitter(LEAFLET), needed)

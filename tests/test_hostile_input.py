@@ -138,6 +138,46 @@ def test_a_render_past_its_limit_never_counts_as_finished() -> None:
     time.sleep(0.7)  # and no alarm is left behind to fire later
 
 
+def _busy(seconds: float) -> None:
+    """Python work for ``seconds`` (WeasyPrint laying out): an exception sent to a thread lands between instructions."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        sum(range(100))
+
+
+def test_the_time_limit_stops_a_render_in_a_thread_too() -> None:
+    """A Dask worker renders in a thread, which gets no alarm signal: the limit is sent to the thread instead."""
+    import threading
+
+    from toolbox.render.timelimit import RenderTimeout, time_limit
+
+    outcome: dict[str, object] = {}
+
+    def render() -> None:
+        started = time.monotonic()
+        try:
+            with time_limit(0.3, "x.pdf"):
+                for _image in range(3):
+                    with contextlib.suppress(BaseException):  # as WeasyPrint does around each SVG it draws
+                        _busy(60)
+        except RenderTimeout as stopped:
+            outcome["stopped"] = (str(stopped), time.monotonic() - started)
+        with time_limit(5, "y.pdf"):
+            _busy(0.01)  # a quick render is untouched
+        try:
+            _busy(1.2)  # and nothing is left behind to land later
+        except BaseException as late:  # the test reports whatever lands
+            outcome["late"] = late
+
+    worker = threading.Thread(target=render)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive()
+    assert "late" not in outcome, outcome
+    what, took = outcome["stopped"]  # type: ignore[misc]
+    assert what == "x.pdf" and took < 5
+
+
 def test_a_render_that_ignores_the_alarm_ends_its_process() -> None:
     """Stuck for good (here: every alarm swallowed, as C code that never returns would): the watchdog ends it."""
     import subprocess

@@ -192,3 +192,30 @@ def test_serve_is_quiet_when_clients_hang_up(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         _stdout, stderr = proc.communicate(timeout=10)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr and "ConnectionReset" not in stderr, stderr
+
+
+def test_serve_without_out_keeps_its_build_for_the_next_start(tmp_path: Path) -> None:
+    """A second start renders nothing that did not change: the card (and any audio) comes from the first."""
+    project = tmp_path / "project"
+    (project / "campaigns").mkdir(parents=True)
+    (project / "templates").symlink_to(ROOT / "templates")
+    (project / "locales").symlink_to(ROOT / "locales")
+    assert run_toolbox("-C", str(project), "new", "demo").returncode == 0
+    toml = project / "campaigns/demo/campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('formats = ["site", "leaflet"]', 'formats = ["site", "card"]'),
+                    encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    said = []
+    for _start in range(2):
+        proc = subprocess.Popen([sys.executable, "-m", "toolbox", "-C", str(project), "serve", "--port", "0", "--no-open"],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        line = proc.stdout.readline()
+        assert line.startswith("serving "), line + proc.stderr.read()
+        assert _get(line.split()[1])[0] == 200
+        proc.send_signal(signal.SIGINT)
+        said.append(proc.communicate(timeout=30)[1])
+    first, second = (re.search(r"built (\d+) files \((\d+) rendered\)", s) for s in said)
+    assert first and second, said
+    assert int(first[2]) >= 1 and int(second[2]) == 0, said
+    (folder,) = (tmp_path / "cache" / "toolbox" / "serve").iterdir()
+    assert folder.name.startswith("project-") and (folder / "manifest.json").is_file()

@@ -329,7 +329,8 @@ def _say_weights(obj: Ctx, report: BuildReport) -> None:
               help="Address to listen on. Keep the default: the preview is for this machine only.")
 @click.option("--no-open", is_flag=True, help="Do not open a browser window.")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Build into this folder (default: a temporary folder, removed when the server stops).")
+              help="Build into this folder (default: a folder per project in the user's cache, kept between runs so "
+                   "a new start renders only what changed; docs/microsite.md).")
 @click.option("--locale", default=None, metavar="LOCALE",
               help="A translator's preview: build only LOCALE's outputs (again on every catalog save), and show its "
                    "microsite pages, a picture of every print page and the build's overflow and glyph warnings "

@@ -55,14 +55,17 @@ def fingerprint(project: Project) -> dict[str, str]:
             parts[package] = version(package)
         except PackageNotFoundError:
             parts[package] = "not installed"
+    # Every theme layer counts, the built-in one (in the installed package) as much as the project's own.
     fonts, theme = hashlib.sha256(), hashlib.sha256()
-    for path in _files(project.templates):
-        (fonts if path.suffix.lower() in _FONT_SUFFIXES else theme).update(_record(project.templates, path))
-    parts["fonts"], parts["theme"] = fonts.hexdigest(), theme.hexdigest()
-    for name, folder in (("catalogs", project.locales), ("campaign files", project.campaigns)):
-        digest = hashlib.sha256()
+    for folder in project.theme.folders:
         for path in _files(folder):
-            digest.update(_record(folder, path))
+            (fonts if path.suffix.lower() in _FONT_SUFFIXES else theme).update(_record(folder, path))
+    parts["fonts"], parts["theme"] = fonts.hexdigest(), theme.hexdigest()
+    for name, folders in (("catalogs", project.theme.catalogs), ("campaign files", (project.campaigns,))):
+        digest = hashlib.sha256()
+        for folder in folders:
+            for path in _files(folder):
+                digest.update(_record(folder, path))
         parts[name] = digest.hexdigest()
     return parts
 

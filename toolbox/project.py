@@ -30,6 +30,11 @@ class Project:
         """The theme files this project builds with: its own templates/ and locales/ first, then the built-in ones."""
         return Theme.of(self.root)
 
+    def __getstate__(self) -> dict[str, object]:
+        # A worker elsewhere (a Dask worker) finds its own built-in theme, in its own install: the paths
+        # of ours mean nothing there. Its files are then compared with ours (cluster.fingerprint).
+        return {"root": self.root}
+
     @property
     def file(self) -> Path:
         return self.root / PROJECT_FILE

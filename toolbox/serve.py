@@ -13,16 +13,16 @@ writes.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import http.server
 import ipaddress
 import json
 import logging
+import os
 import re
-import shutil
 import socket
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -358,12 +358,19 @@ class _Server6(_Server):
     address_family = socket.AF_INET6
 
 
+def preview_folder(project: Project) -> Path:
+    """Where ``serve`` builds when given no ``--out``: one folder per project in the user's cache, kept
+    between runs, so a new start renders only what changed (audio synthesis and PDFs are the slow part)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:16]
+    return cache / "toolbox" / "serve" / f"{project.root.resolve().name}-{key}"
+
+
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,
           campaigns: list[str] | None = None, out: Path | None = None, ready: Callable[[str], None] | None = None,
           say: Callable[[str], None] | None = None, locale: str | None = None) -> None:
     """Build, serve and watch until interrupted. ``ready(url)`` is called once the server listens."""
-    temporary = out is None
-    folder = Path(tempfile.mkdtemp(prefix="toolbox-serve-")) if out is None else out
+    folder = out if out is not None else preview_folder(project)
     preview = Preview(project, folder, campaigns, say, locale)
     stop = threading.Event()
     server = None
@@ -384,5 +391,3 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_brow
         stop.set()
         if server is not None:
             server.server_close()
-        if temporary:
-            shutil.rmtree(folder, ignore_errors=True)

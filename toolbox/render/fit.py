@@ -103,6 +103,9 @@ class Fitter:
             if box.done:
                 continue
             if ratio <= 1.0 and (ratio >= GOOD_FILL or self.fit.at_high(scale)):
+                if ratio < GOOD_FILL and self._spread(label, ratio):
+                    changed = True  # at the largest size and still short: the lines spread further
+                    continue
                 box.done = True
                 continue
             if ratio > 1.0 and scale <= self.fit.low + 1e-3:
@@ -129,6 +132,18 @@ class Fitter:
             changed = True
         return dict(self.scales) if changed else None
 
+    def _spread(self, label: str, ratio: float) -> bool:
+        """Widen the line spacing of a box at the largest size that is filled to ``ratio``; False when it is as wide as allowed.
+
+        Only paragraphs and list items get the wider spacing (headings and gaps keep theirs), so the box
+        grows less than the factor: the factor aims at a full box and the cap keeps it readable."""
+        current = self.leading.get(label, 1.0)
+        wanted = round(min(MAX_LEADING, current * GOOD_FILL / max(ratio, 0.1)), 3)
+        if wanted < current + 0.01:
+            return False
+        self.leading[label] = wanted
+        return True
+
     def settle(self, fills: dict[str, Fill]) -> dict[str, float] | None:
         """After the last allowed layout: scales that are known to fit, when the last layout overflowed."""
         fixed = False
@@ -144,7 +159,7 @@ class Fitter:
 
 
 def scale_css(scales: dict[str, float], leading: dict[str, float] | None = None) -> str:
-    """The stylesheet that gives each box its scale (``--fit``) and line spacing (``--fit-leading``), by label."""
+    """The stylesheet that gives each box its scale (``--fit``) and its paragraphs' line spacing, by label."""
     rules = []
     for label, scale in sorted(scales.items()):
         quoted = label.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
