@@ -297,3 +297,33 @@ def test_catalogue_thumbnails_are_checked_before_decoding(preview: bytes, expect
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     assert f"{build}/x/demo-jobs-en-mk-leaflet.png: {expected}" in result.stderr, result.stderr
     assert _tree(tmp_path) == before
+
+
+def test_catalogue_follows_the_brand_kit(tmp_path: Path) -> None:
+    """The catalogue is the project's like every other output: its organisation, contact line, logo, colour
+    and default paper (toolbox.toml), read back from the PDF's text, images, pixels and page size."""
+    import pypdfium2 as pdfium
+    from pypdf import PdfReader
+
+    project = make_project(tmp_path / "project")
+    Image.new("RGB", (120, 40), (255, 0, 255)).save(project / "logo.png")  # a colour nothing else has
+    (project / "toolbox.toml").write_text(
+        '[brand]\norganisation = "Purple Help"\nprimary = "#6a1b9a"\ncontact = "Purple Help · +389 2 123 456"\n'
+        'logo = "logo.png"\npaper = "Letter"\n', encoding="utf-8")
+    build = _one_file_build(tmp_path / "build")
+    result = run_toolbox("-C", str(project), "pack", "--from", str(build), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    catalogue = tmp_path / "out/demo_catalogue.pdf"
+    text = subprocess.run(["pdftotext", str(catalogue), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Purple Help" in text and "+389 2 123 456" in text
+    box = PdfReader(catalogue).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    page = pdfium.PdfDocument(catalogue.read_bytes())[0].render(scale=1).to_pil().convert("RGB")
+    colours = page.getcolors(maxcolors=1 << 20)
+    assert colours is not None
+    count = {rgb: n for n, rgb in colours}
+    assert count.get((255, 0, 255), 0) > 500  # the logo
+    near = sum(n for rgb, n in count.items() if all(abs(a - b) < 10 for a, b in zip(rgb, (0x6a, 0x1b, 0x9a), strict=True)))
+    assert near > 500  # the title and the masthead's rule in the brand's primary colour
+    teal = sum(n for rgb, n in count.items() if all(abs(a - b) < 10 for a, b in zip(rgb, (0x0b, 0x6e, 0x69), strict=True)))
+    assert teal < 50  # and not the theme's own accent

@@ -429,11 +429,11 @@ def pack(obj: Ctx, campaigns: tuple[str, ...], out: Path, build_dir: Path | None
 
     build_path = (build_dir or obj.project.root / "dist").resolve()
     out_dir = out.resolve()
-    from .formats import load as load_formats
+    from .brand import load_brand
+    from .plan import project_formats
 
     bundles = run_pack(build_path, out_dir, list(campaigns) or None, by_group, pdf_budget or None, image_budget or None,
-                       obj.project.theme if catalogue else None,
-                       None if catalogue else load_formats(obj.project.theme))
+                       obj.project.theme if catalogue else None, project_formats(obj.project), load_brand(obj.project))
     for bundle in bundles:
         obj.say(f"{out_dir / (bundle.name + '.zip')}  {kb(len(bundle.data))}, {len(bundle.files)} files")
         for f in bundle.files:

@@ -45,13 +45,24 @@ SITE_FORMAT = "site"
 PREVIEW_FORMAT = "preview"
 
 _ID = re.compile(r"[a-z][a-z0-9-]*\Z")
-_PAPER = re.compile(r"[a-z][a-z0-9]*\Z")
+_PAPER = re.compile(r"[a-z][a-z0-9-]*\Z")
 _DEFAULT_SUFFIX = {PRINT: ".pdf", SHARE: ".png", GUIDE: ".pdf", SITE: ".html", SMS: ".txt", AUDIO: ".ogg", ASSET: ""}
 #: Bundle folder by family: "" is the top of the bundle, None: not bundled.
 _DEFAULT_BUNDLE: dict[str, str | None] = {PRINT: "print", SHARE: "share", GUIDE: "", SMS: "text", AUDIO: "audio",
                                           SITE: None, ASSET: None}
 _KEYS = {"family", "name", "template", "suffix", "papers", "panels", "sides", "folding", "size", "bundle", "downloads",
-         "fit", "fold"}
+         "fit", "fold", "letter"}
+#: The default papers a project may choose (``paper`` of the brand kit, toolbox.toml): "a4", the tables as they
+#: are, or a name here, whose sub-table of a format (``letter = { papers = [...], fold = {...} }``) gives that
+#: format's papers and fold on it. A format without one keeps its own (a wallet card is 85 × 55 mm anywhere).
+DEFAULT_PAPERS = ("a4", "letter")
+_ALTERNATIVE_KEYS = {"papers", "fold", "name"}
+#: Paper sizes in mm, portrait (width, height): ISO 216 and the North American ones. Templates draw their
+#: page from them (``page.width``, ``page.height``), so a format changes paper in formats.toml alone.
+SIZES: dict[str, tuple[float, float]] = {
+    "a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "a6": (105, 148),
+    "letter": (215.9, 279.4), "legal": (215.9, 355.6), "tabloid": (279.4, 431.8), "half-letter": (139.7, 215.9),
+}
 _PAPER_KEYS = {"size", "zoom", "label"}
 _FIT_KEYS = {"body", "min", "max", "unit"}
 _FOLD_KEYS = {"panel", "fold_in"}
@@ -59,9 +70,24 @@ _FOLD_KEYS = {"panel", "fold_in"}
 
 @dataclass(frozen=True)
 class Paper:
-    size: str  # "a4", "a3", "a5": CSS's page size name, lower case
+    size: str  # "a4", "a3", "letter": a name of SIZES
     zoom: float = 1.0  # scale of every length the template draws (A3 is A4 × √2)
     label: str = ""  # msgid: what the print guide says about the paper, e.g. "A4 landscape"
+
+    @property
+    def width(self) -> float:
+        """Portrait width in mm (a landscape template swaps width and height)."""
+        return SIZES.get(self.size, SIZES["a4"])[0]
+
+    @property
+    def height(self) -> float:
+        return SIZES.get(self.size, SIZES["a4"])[1]
+
+    @property
+    def css(self) -> str:
+        """The size as CSS ``@page { size: … }`` names a CSS page size ("A4", "letter"), for templates
+        that write ``size: {{ paper }} portrait``; templates that draw to the paper use width and height."""
+        return self.size.upper() if self.size.startswith("a") else self.size
 
 
 @dataclass(frozen=True)
@@ -93,6 +119,16 @@ class Fold:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A format on another default paper (``letter = {...}`` of its table): what changes there."""
+
+    paper: str  # of DEFAULT_PAPERS
+    papers: tuple[Paper, ...]
+    fold: Fold | None = None  # None: the format's own
+    name: str = ""  # "": the format's own
+
+
+@dataclass(frozen=True)
 class Format:
     id: str
     family: str  # one of FAMILIES
@@ -109,6 +145,8 @@ class Format:
     fit: FitRange | None = None  # copyfitting range of its fixed boxes; None: not fitted (it flows over pages)
     fold: Fold | None = None  # panel widths of a folded leaflet
     line: int | None = None  # where formats.toml declares it (for messages)
+    #: Its papers, fold and name on another default paper (DEFAULT_PAPERS), one each.
+    alternatives: tuple[Alternative, ...] = ()
 
     @property
     def is_material(self) -> bool:
@@ -133,6 +171,17 @@ class Format:
     def zoom(self, size: str | None) -> float:
         paper = self.paper(size)
         return paper.zoom if paper else 1.0
+
+    def on(self, default: str) -> Format:
+        """This format on a project's default paper (``"a4"``, ``"letter"``): its alternative papers and fold
+        for that paper where formats.toml gives some, else itself."""
+        from dataclasses import replace
+
+        for other in self.alternatives:
+            if other.paper == default.lower():
+                return replace(self, papers=other.papers, fold=other.fold or self.fold, name=other.name or self.name,
+                               alternatives=())
+        return self
 
 
 BUILTIN = (
@@ -187,6 +236,12 @@ class Formats:
     def bundle_folder(self, fid: str | None) -> str | None:
         found = self.get(fid)
         return found.bundle if found else None
+
+    def on(self, default: str) -> Formats:
+        """Every kind on a project's default paper (the brand kit's ``paper``: "A4" or "Letter")."""
+        if default.lower() == DEFAULT_PAPERS[0]:
+            return self
+        return Formats(self.path, tuple(f.on(default) for f in self.kinds))
 
 
 def load(theme: Theme) -> Formats:
@@ -342,10 +397,66 @@ def _format(theme: Theme, fid: str, table: dict, err: Callable[[tuple, str], Non
         err(("folding",), f"[{fid}] is folded in thirds: give its panel widths in mm, e.g. fold = {{ panel = 100, "
                           "fold_in = 97 }")
         ok = False
+    if fold and papers and folding == "thirds" and not _fold_fits(fid, fold, papers[0], ("fold",), err):
+        ok = False
+    alternatives = []
+    for other in DEFAULT_PAPERS[1:]:
+        if other in table:
+            made = _alternative(fid, other, table[other], family, fold if fold and folding == "thirds" else None, err)
+            if made is None:
+                ok = False
+            else:
+                alternatives.append(made)
     if fit is False or fold is False or not ok:
         return None
     return Format(fid, family, template, _DEFAULT_SUFFIX[family], name, papers or (), panels, sides, folding,
-                  tuple(size) if size else None, bundle, downloads, fit, fold)
+                  tuple(size) if size else None, bundle, downloads, fit, fold, alternatives=tuple(alternatives))
+
+
+def _alternative(fid: str, other: str, value: object, family: str, fold: Fold | None,
+                 err: Callable[[tuple, str], None]) -> Alternative | None:
+    """``letter = { papers = [...], fold = {...}, name = "..." }``: the format on a project whose default paper
+    is ``other``."""
+    example = f'{other} = {{ papers = [{{ size = "{other}", label = "{other.capitalize()} portrait" }}] }}'
+    if not isinstance(value, dict) or "papers" not in value or set(value) - _ALTERNATIVE_KEYS:
+        err((other,), f"{other} of [{fid}] must be a table of papers (and fold, for a folded leaflet; name, when the "
+                      f"display name names the paper), e.g. {example}")
+        return None
+    name = value.get("name", "")
+    if not isinstance(name, str):
+        err((other, "name"), f"name in {other} of [{fid}] must be text: the display name on {other}")
+        return None
+
+    def within(key: tuple, message: str) -> None:
+        err((other, *key), message)
+
+    papers = _papers(fid, value["papers"], family, within)
+    if papers is None:
+        return None
+    if family == PRINT and not papers:
+        within(("papers",), f"{other} of [{fid}] needs at least one paper, e.g. {example}")
+        return None
+    own = _fold(fid, value.get("fold"), within)
+    if own is False:
+        return None
+    if fold is not None:  # a folded leaflet: its panels must add up to the other paper too
+        if own is None:
+            within((), f"[{fid}] is folded in thirds: {other} of [{fid}] needs its own fold = {{ panel, fold_in }} "
+                       "(mm) for the other sheet")
+            return None
+        if not _fold_fits(fid, own, papers[0], (other, "fold"), err):
+            return None
+    return Alternative(other, papers, own or None, name)
+
+
+def _fold_fits(fid: str, fold: Fold, paper: Paper, key: tuple, err: Callable[[tuple, str], None]) -> bool:
+    """A tri-fold's panels fill its sheet (landscape: the paper's height across): two panels and the fold-in one."""
+    across = paper.height
+    if abs(2 * fold.panel + fold.fold_in - across) > 0.5:
+        err(key, f"the folds of [{fid}] must add up to the width of its {paper.size} sheet, {across:g} mm "
+                 f"(2 × panel + fold_in is {2 * fold.panel + fold.fold_in:g} mm)")
+        return False
+    return True
 
 
 def _number(value: object) -> float | None:
@@ -412,9 +523,12 @@ def _papers(fid: str, value: object, family: str, err: Callable[[tuple, str], No
             err(("papers", i), f"unknown key '{unknown[0]}' in paper {i + 1} of [{fid}]; known: size, zoom, label")
         elif not isinstance(size, str) or not _PAPER.match(size):
             err(("papers", i), f"paper {i + 1} of [{fid}] needs size = a paper name in lower case, e.g. \"a4\"")
+        elif size not in SIZES:
+            err(("papers", i), f"paper {i + 1} of [{fid}] has size {size!r}, which toolbox does not know; "
+                               f"use one of {', '.join(SIZES)}")
         elif isinstance(zoom, bool) or not isinstance(zoom, (int, float)) or not 0.1 <= zoom <= 10:
             err(("papers", i), f"zoom of paper {size} of [{fid}] must be a number from 0.1 to 10 (1: as drawn)")
-        elif not isinstance(label, str) or not label:
+        elif not isinstance(label, str) or (family == PRINT and not label):
             err(("papers", i), f"paper {size} of [{fid}] needs label = what the print guide says, e.g. \"A4 portrait\"")
         elif any(p.size == size for p in papers):
             err(("papers", i), f"paper {size} is listed twice in [{fid}]")
@@ -425,8 +539,10 @@ def _papers(fid: str, value: object, family: str, err: Callable[[tuple, str], No
     return tuple(papers)
 
 
-def messages(theme: Theme) -> list[tuple[str, int]]:
-    """The msgids formats.toml holds (display names, paper labels) with their lines, for 'toolbox i18n extract'."""
+def messages(theme: Theme, paper: str | None = None) -> list[tuple[str, int]]:
+    """The msgids formats.toml holds (display names, paper labels) with their lines, for 'toolbox i18n extract';
+    with ``paper`` (a project's default paper), only those its outputs show: the build's translation gate
+    asks no A4 project for the Letter labels, nor a Letter project for the A4 ones it replaces."""
     path = theme.file(FILE)
     try:
         source = path.read_text(encoding="utf-8")
@@ -438,10 +554,19 @@ def messages(theme: Theme) -> list[tuple[str, int]]:
     for fid, table in data.items():
         if not isinstance(table, dict):
             continue
-        if isinstance(table.get("name"), str) and table["name"]:
-            found.append((table["name"], line_of(lines, (fid, "name")) or 1))
-        for i, paper in enumerate(table.get("papers") or []):
-            if isinstance(paper, dict) and isinstance(paper.get("label"), str) and paper["label"]:
-                found.append((paper["label"], line_of(lines, (fid, "papers", i)) or 1))
+        # (key path, table) of each view of the format: all of them, or the one on ``paper``.
+        others = [((o,), table[o]) for o in DEFAULT_PAPERS[1:] if isinstance(table.get(o), dict)]
+        if paper is None:
+            views = [((), table), *others]
+        else:
+            views = [v for v in others if v[0] == (paper.lower(),)] or [((), table)]
+        for key, view in views:
+            if isinstance(view.get("name"), str) and view["name"]:
+                found.append((view["name"], line_of(lines, (fid, *key, "name")) or 1))
+            elif key and paper is not None and isinstance(table.get("name"), str) and table["name"]:
+                found.append((table["name"], line_of(lines, (fid, "name")) or 1))  # its own name on that paper
+            papers = view.get("papers")
+            for i, item in enumerate(papers if isinstance(papers, list) else []):
+                if isinstance(item, dict) and isinstance(item.get("label"), str) and item["label"]:
+                    found.append((item["label"], line_of(lines, (fid, *key, "papers", i)) or 1))
     return found
-

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, is_dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,12 +25,12 @@ from .brand import load_brand
 from .campaign.contacts import shown_country
 from .campaign.model import Campaign
 from .formats import FILE as FORMATS_FILE
-from .formats import load as load_formats
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_folders, catalog_tag, po_path
 from .i18n.locales import chain, resolve
-from .plan import Unit, template_name
+from .plan import Unit, project_formats, template_name
 from .project import PROJECT_FILE, Project
 from .render.context import created_date
+from .theme import builtin_root
 
 # Files beside the templates that print templates pull in by URL (styles, emblems).
 _ASSET_SUFFIXES = (".css", ".svg", ".png", ".jpg", ".jpeg", ".toml", ".icc")
@@ -60,7 +60,7 @@ class KeyMaker:
         self.project = project
         self.env = env
         self.options = repr(options)
-        self.formats = load_formats(project.theme)
+        self.formats = project_formats(project)
         self._files: dict[Path, str] = {}
         self._templates: dict[str, frozenset[str]] = {}
         self._parts: dict[tuple, str] = {}
@@ -75,7 +75,19 @@ class KeyMaker:
         """A theme file's hash and where it was read from: moving an override in or out of the project
         changes the key even when the bytes are the same."""
         path = self.project.theme.file(rel)
-        return f"{path.resolve()}:{self.file(path)}"
+        return f"{self.place(path)}:{self.file(path)}"
+
+    def place(self, path: Path) -> str:
+        """Where a file is, relative to toolbox's built-in theme or to the project, not where either is installed:
+        a project moved to another folder (a CI checkout elsewhere, toolbox in another venv) keeps its keys and
+        reuses its dist/, a project made by 'toolbox init' has the keys of the same outputs in this repository
+        (whose templates/ are the built-in theme), and a file moved between the project and the theme still
+        changes them."""
+        resolved = path.resolve()
+        for name, base in (("builtin", builtin_root().resolve()), ("project", self.project.root.resolve())):
+            if resolved.is_relative_to(base):
+                return f"{name}:{resolved.relative_to(base).as_posix()}"
+        return resolved.as_posix()
 
     def _part(self, name: tuple, make: Callable[[], Iterable[tuple[str, object]]]) -> str:
         """A digest shared by many outputs (a campaign's data, a format's templates), made once."""
@@ -114,16 +126,21 @@ class KeyMaker:
         for partner in campaign.partners:
             if partner.logo:
                 yield partner.logo, self.file(campaign.folder / partner.logo)
-        # The brand kit (toolbox.toml) reaches every output: colours, logo, contact line.
-        yield PROJECT_FILE, self.file(self.project.file)
-        logo = load_brand(self.project).logo
-        if logo is not None:
-            yield "logo", self.file(logo)
+        # The brand kit (toolbox.toml) reaches every output: colours, logo, contact line. Its values, not the
+        # file's bytes: a comment edited renders nothing again, and init's all-comments file is no file at all.
+        brand = load_brand(self.project)
+        yield PROJECT_FILE, _plain(replace(brand, logo=None))
+        if brand.logo is not None:
+            yield "logo", f"{self.place(brand.logo)}:{self.file(brand.logo)}"
         profile = campaign.campaign.print_profile
         if profile.lower().endswith((".icc", ".icm")):  # the print shop's own profile (built-in ones are templates)
             yield profile, self.file(campaign.folder / profile)
 
     def _format_items(self, fmt: str) -> Iterator[tuple[str, object]]:
+        # The papers and folds it is drawn on: the project's default paper (toolbox.toml) chooses them.
+        kind = self.formats[fmt]
+        yield "papers", _plain(kind.papers)
+        yield "fold", _plain(kind.fold or self.formats.fold)
         for name in sorted(self.templates(template_name(fmt, self.formats))):
             yield name, self.theme_file(name)
         # The folders of every drawn format's template (styles, emblems, formats.toml beside them),
@@ -142,7 +159,12 @@ class KeyMaker:
                 tag_of = catalog_tag(link, campaign.locales)
                 for folder in catalog_folders(self.project, domain):  # every layer: a project's catalog overrides per message
                     path = po_path(folder, tag_of, domain)
-                    yield path.as_posix(), self.file(path)
+                    if domain == TEMPLATE_DOMAIN:
+                        # Theme files: a layer the project does not have is no layer (adding one adds an item).
+                        if path.is_file():
+                            yield self.place(path), self.file(path)
+                    else:  # the campaign's own catalogs are the project's, wherever the project is
+                        yield path.relative_to(self.project.root).as_posix(), self.file(path)
 
     def _group_items(self, campaign: Campaign, group_id: str) -> Iterator[tuple[str, object]]:
         group = campaign.group(group_id)

@@ -41,7 +41,7 @@ class Entry:
     sha256: str
     pages: int | None = None
     translated: float | None = None
-    paper: str | None = None  # formats made in several papers: "a3", "a4"
+    paper: str | None = None  # formats made in several papers: "a3", "a4" (on Letter: "tabloid", "letter")
     seconds: float | None = None  # audio only: its duration
     scale: float | None = None  # fitted formats: the type scale copyfitting chose (1: the template's design)
 
@@ -157,7 +157,7 @@ def entry_problem(entry: dict) -> str | None:
     if translated is not None and (not isinstance(translated, (int, float)) or isinstance(translated, bool)):
         return "its share of translated text is not a number"
     paper = entry.get("paper")
-    if paper is not None and (not isinstance(paper, str) or not re.fullmatch(r"[a-z0-9]{1,16}", paper)):
+    if paper is not None and (not isinstance(paper, str) or not re.fullmatch(r"[a-z0-9-]{1,16}", paper)):
         return f"its paper {str(paper)[:20]!r} is not a paper size such as a4"
     scale = entry.get("scale")
     if scale is not None and (not isinstance(scale, (int, float)) or isinstance(scale, bool) or not 0 < scale < 100):

@@ -25,12 +25,11 @@ from .brand import load_brand, logo_asset
 from .campaign.model import Campaign
 from .errors import Collector, Problem, ToolboxError
 from .formats import PREVIEW_FORMAT, SHARE
-from .formats import load as load_formats
 from .inputs import check_campaigns, load_campaigns, translation_gate, with_pseudo_locale, without_locales
 from .keys import KeyMaker
 from .manifest import Entry, previews_of
 from .options import BuildOptions
-from .plan import Unit, plan_campaign
+from .plan import Unit, plan_campaign, project_formats
 from .previous import TIMES, journaled, ours, previous_outputs, previous_state
 from .project import Project
 from .render.fonts import load_fonts
@@ -187,7 +186,7 @@ class Build:
         self.state = {} if options.force else state
         self.new_state: dict[str, dict] = {}
         self.keys = KeyMaker(self.project, self.env, (options.print_options, options.previews))
-        self.formats = load_formats(self.project.theme)
+        self.formats = project_formats(self.project)
         self.plans = {c.id: plan_campaign(c, self.formats) for c in self.campaigns}
         print_units = [(c, u) for c in self.campaigns for u in self.plans[c.id] if u.is_print]
         self.times = {**read_times(out / TIMES), **self.times}  # the shards' (merge) over this folder's

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .brand import load_brand
 from .campaign.model import Campaign, TargetGroup
 from .formats import SHARE, SITE_FORMAT, Formats
+from .formats import load as load_formats
+from .project import Project
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,12 @@ class Unit:
     @property
     def is_print(self) -> bool:
         return self.format != SITE_FORMAT
+
+
+def project_formats(project: Project) -> Formats:
+    """The project's output kinds on its default paper: formats.toml, each format in its papers for the brand
+    kit's ``paper`` (toolbox.toml: A4 as the tables are, or Letter, their ``letter = {...}``)."""
+    return load_formats(project.theme).on(load_brand(project).paper)
 
 
 def site_locales(campaign: Campaign) -> list[str]:

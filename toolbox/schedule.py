@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any
 from .campaign.model import Campaign
 from .errors import Problem, ToolboxError, display_path
 from .formats import SHARE
-from .formats import load as load_formats
 from .i18n.localize import Localizer
-from .plan import Unit, template_name
+from .plan import Unit, project_formats, template_name
 from .project import Project
 from .render.fonts import load_fonts
 from .render.preview import previews as make_previews
@@ -70,7 +69,7 @@ class _Renderer:
         self.previews = previews
         self.env = environment(project.theme)
         self.fonts = load_fonts(project.theme).preferring(load_brand(project).fonts)
-        self.formats = load_formats(project.theme)
+        self.formats = project_formats(project)
 
     def __call__(self, job: PrintJob) -> PrintDone:
         started = time.perf_counter()

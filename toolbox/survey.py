@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import formats as formats_mod
 from .campaign.model import Campaign
 from .formats import SITE_FORMAT, Formats
 from .i18n.localize import Localizer
 from .i18n.places import Place, Survey, Tracer, annotate, room_of, tracing, unmarked
-from .plan import Unit, plan_campaign, printed
+from .plan import Unit, plan_campaign, printed, project_formats
 from .project import Project
 from .render.fonts import FontSet, load_fonts
 from .render.templates import environment
@@ -115,7 +114,7 @@ def trace_campaign(project: Project, campaign: Campaign, locale: str | None = No
     fonts = load_fonts(project.theme)
     tracer = Tracer(plurals, translated=locale != campaign.campaign.source_locale)
     traced = Traced(Survey())
-    formats = formats_mod.load(project.theme)
+    formats = project_formats(project)
     units = _sample_units(campaign, locale, formats)
     roots = [project.root, campaign.folder]
     with tracing(tracer):

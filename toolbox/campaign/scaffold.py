@@ -92,7 +92,7 @@ PROJECT_FILE_TEXT = '''# toolbox.toml: the project file. Your organisation's bra
 # accent_cmyk = [0, 90, 85, 10]
 # logo = "brand/logo.svg"          # SVG, PNG or JPEG, relative to this folder
 # contact = "Your organisation · info@example.org · +389 2 000 000"   # printed under the imprint
-# paper = "A4"                     # or "Letter"
+# paper = "A4"                     # or "Letter": US Letter fact sheets, leaflets, guides; Tabloid and Letter posters
 
 # [brand.fonts]                    # a family of templates/fonts/fonts.toml per script
 # Latn = "Noto Sans"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..brand import load_brand
 from ..campaign.model import Campaign
 from ..errors import Problem, display_path
 from ..project import Project
@@ -28,13 +29,15 @@ from .catalog import (
 )
 from .workflow import campaign_messages, extract_templates
 
-_template_ids: dict[Path, list[str]] = {}
+_template_ids: dict[tuple[Path, str], list[str]] = {}
 
 
 def template_ids(project: Project) -> list[str]:
-    key = project.theme.own.resolve()
+    """The template messages a project's outputs may show: its formats' names and labels on its default paper."""
+    paper = load_brand(project).paper
+    key = (project.theme.own.resolve(), paper)
     if key not in _template_ids:
-        ids = (m.id for m in extract_templates(project) if m.id)
+        ids = (m.id for m in extract_templates(project, paper=paper) if m.id)
         _template_ids[key] = [singular(i) for i in ids]
     return _template_ids[key]
 

@@ -57,9 +57,9 @@ def _new_catalog(domain: str, locale: str | None = None) -> Catalog:
     )
 
 
-def extract_templates(project: Project, survey: Any = None, family: str = "") -> Catalog:
+def extract_templates(project: Project, survey: Any = None, family: str = "", paper: str | None = None) -> Catalog:
     """Every ``_()``/``{% trans %}`` string in templates/ and the names in templates/print/formats.toml
-    (where each appears, from ``survey``)."""
+    (where each appears, from ``survey``); with ``paper``, only the format names and labels shown on it."""
     catalog = _new_catalog(TEMPLATE_DOMAIN)
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
     folders = project.theme.folders
@@ -76,7 +76,7 @@ def extract_templates(project: Project, survey: Any = None, family: str = "") ->
                 continue  # the project's copy of this template is the one built
             catalog.add(message, None, [(f"templates/{filename}", lineno)], auto_comments=comments, context=context)
     # Display names and paper labels of the output formats, shown by the guide and the downloads pages.
-    for message, lineno in formats.messages(project.theme):
+    for message, lineno in formats.messages(project.theme, paper):
         catalog.add(message, None, [(f"templates/{formats.FILE}", lineno)])
     if survey is not None:
         describe(catalog, survey, family)

@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..brand import Brand
 from ..campaign.paths import inside, relative_problem
 from ..errors import Problem, ToolboxError
 from ..formats import GUIDE, Formats
@@ -216,13 +217,14 @@ def make_zip(bundle: Bundle, toolbox: str) -> bytes:
 
 def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: bool = False,
          pdf_kb: int | None = PDF_BUDGET // 1024, image_kb: int | None = IMAGE_BUDGET // 1024,
-         theme: Theme | None = None, formats: Formats | None = None) -> list[Bundle]:
+         theme: Theme | None = None, formats: Formats | None = None, brand: Brand | None = None) -> list[Bundle]:
     """Write the bundles of the build in ``build`` into ``out``; nothing is written when a file is over budget.
 
     With ``theme`` (the project's theme, for its template and fonts), also
     write each campaign's catalogue for coordinators, ``<campaign>_catalogue.pdf``.
     ``formats`` (the project's output kinds: which bundle folder each goes in)
-    is read from ``theme`` when not given.
+    is read from ``theme`` when not given. ``brand`` (the project's brand kit,
+    ``brand.load_brand``) styles the catalogue as it does every other output.
     """
     if formats is None:
         if theme is None:
@@ -246,6 +248,6 @@ def pack(build: Path, out: Path, campaigns: list[str] | None = None, by_group: b
 
         outputs = read_build(build)
         for cid in sorted({b.campaign for b in bundles}):
-            files[f"{cid}_catalogue.pdf"] = catalogue_pdf(theme, build, cid, outputs, formats)
+            files[f"{cid}_catalogue.pdf"] = catalogue_pdf(theme, build, cid, outputs, formats, brand)
     write_all(out, files)
     return bundles

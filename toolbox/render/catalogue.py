@@ -4,8 +4,10 @@ Made by ``toolbox pack`` from the build's manifest and files (print PDFs through
 their PNG previews, share images themselves), never from the definitions. It is
 for campaign staff, so it is in English and shows ids, paths, sizes and page
 counts rather than translated names. Its layout is the designers' template
-``templates/outreach/catalogue.html``, styled with ``print/print.css``. No date is
-written into it: the same build gives the same bytes.
+``templates/outreach/catalogue.html``, styled with ``print/print.css`` and the project's
+brand kit (toolbox.toml: colours over print.css's tokens, the organisation, its logo and
+contact line, the default paper) like every other output. No date is written into it: the
+same build gives the same bytes.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from pathlib import Path, PurePosixPath
 import jinja2
 from markupsafe import Markup
 
+from ..brand import Brand
 from ..campaign.paths import inside
 from ..errors import Problem, ToolboxError
-from ..formats import AUDIO, GUIDE, PRINT, SHARE, Formats
+from ..formats import AUDIO, GUIDE, PRINT, SHARE, Formats, Paper
 from ..manifest import Entry, previews_of
 from ..theme import Theme
 from .templates import environment
@@ -72,7 +75,7 @@ TEMPLATE = "outreach/catalogue.html"
 
 
 def catalogue_html(theme: Theme, build: Path, campaign: str, outputs: list[Entry], font_css: str, font_stack: str,
-                   formats: Formats) -> str:
+                   formats: Formats, brand: Brand | None = None) -> str:
     by_path = {o.path: o for o in outputs}
     materials = [o for o in outputs if o.campaign == campaign and _listed(o, formats)]
     materials.sort(key=lambda o: (o.locale or "", o.country or "", o.group or "", o.path))
@@ -88,8 +91,12 @@ def catalogue_html(theme: Theme, build: Path, campaign: str, outputs: list[Entry
         })
     env = environment(theme)
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # English, for staff
+    kit = brand or Brand()
     context = {"campaign": campaign, "count": len(materials), "font_faces": Markup(font_css),
                "font_stack": Markup(font_stack),
+               # The brand kit, as the print templates read it: brand.*, its tokens after print.css, its paper.
+               "brand": kit.data(kit.logo.resolve().as_uri() if kit.logo else ""),
+               "brand_css": Markup(kit.css()), "page": Paper(kit.paper.lower()),
                "sections": [{"locale": tag, "rows": rows} for tag, rows in sections.items()]}
     try:
         return env.get_template(TEMPLATE).render(context)
@@ -104,10 +111,12 @@ def _listed(entry: Entry, formats: Formats) -> bool:
     return fmt is not None and fmt.family in (PRINT, SHARE, GUIDE, AUDIO) and fmt.makes(entry.path)
 
 
-def catalogue_pdf(theme: Theme, build: Path, campaign: str, outputs: list[Entry], formats: Formats) -> bytes:
+def catalogue_pdf(theme: Theme, build: Path, campaign: str, outputs: list[Entry], formats: Formats,
+                  brand: Brand | None = None) -> bytes:
     from .fonts import load_fonts, print_css
     from .pdf import render_pdf
 
-    fonts = load_fonts(theme)
-    html = catalogue_html(theme, build, campaign, outputs, print_css(fonts, "Latn"), fonts.stack("Latn"), formats)
-    return render_pdf(html, theme.own / "print", [build], "pdf/ua-1", theme=theme).data
+    fonts = load_fonts(theme).preferring(brand.fonts if brand else {})
+    html = catalogue_html(theme, build, campaign, outputs, print_css(fonts, "Latn"), fonts.stack("Latn"), formats, brand)
+    roots = [build, *([brand.logo.resolve().parent] if brand and brand.logo else [])]  # the logo is the project's
+    return render_pdf(html, theme.own / "print", roots, "pdf/ua-1", theme=theme).data

@@ -15,11 +15,10 @@ from ..brand import load_brand, logo_asset
 from ..campaign.contacts import shown_country
 from ..campaign.model import Campaign
 from ..formats import SITE_FORMAT
-from ..formats import load as load_formats
 from ..i18n.locales import resolve
 from ..i18n.localize import Localizer
 from ..i18n.numbers import Hotline
-from ..plan import Unit, site_locales
+from ..plan import Unit, project_formats, site_locales
 from ..project import Project
 from .context import created_date
 from .fonts import FontSet
@@ -72,7 +71,7 @@ class SiteRenderer:
         self.fonts = fonts
         self.campaign = campaign
         self.downloads = downloads  # locale → [{group, country, format, paper, path, bytes, pages, preview}]
-        self.formats = {f.id: f for f in load_formats(project.theme)}
+        self.formats = {f.id: f for f in project_formats(project)}
         self.exit_js = project.theme.file("site/exit.js").read_text(encoding="utf-8")
         sw_path = project.theme.file("site/sw-register.js")
         self.sw_js = sw_path.read_text(encoding="utf-8") if sw_path.is_file() else ""
