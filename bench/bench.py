@@ -162,30 +162,34 @@ def raw_weasyprint(project: Path) -> tuple[float, int]:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from toolbox.formats import load as load_formats
     from toolbox.i18n.localize import Localizer
     from toolbox.inputs import load_all
-    from toolbox.plan import plan_campaign
+    from toolbox.plan import plan_campaign, project_formats
     from toolbox.project import Project
     from toolbox.render.fonts import load_fonts
+    from toolbox.render.pdf import project_fetcher
     from toolbox.render.print import print_html
     from toolbox.render.templates import environment
 
     proj = Project(project)
     campaigns, problems = load_all(proj)
     problems.raise_if_errors()
-    env = environment(proj.templates)
-    fonts = load_fonts(proj.templates)
+    env = environment(proj.theme)
+    fonts = load_fonts(proj.theme)
+    formats = project_formats(proj)
     documents = []
     for campaign in campaigns:
-        for unit in (u for u in plan_campaign(campaign, load_formats(proj.templates)) if u.is_print):
+        for unit in (u for u in plan_campaign(campaign, formats) if u.is_print and u.locale is not None):
+            assert unit.locale is not None
             html, variant = print_html(proj, env, fonts, campaign, unit, Localizer(proj, campaign, unit.locale))
-            documents.append((html, variant))
+            documents.append((html, variant, project_fetcher([proj.root, campaign.folder], None, proj.theme)))
     font_config = FontConfiguration()
-    base = str(proj.templates / "print")
+    # As render_pdf resolves them: print.css and images through the theme's layers (project first).
+    base = (proj.templates / "print").resolve().as_uri() + "/"
     started = time.perf_counter()
-    for html, variant in documents:
-        HTML(string=html, base_url=base).write_pdf(font_config=font_config, pdf_variant=variant, pdf_tags=True)
+    for html, variant, fetcher in documents:
+        HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(font_config=font_config, pdf_variant=variant,
+                                                                        pdf_tags=True)
     return time.perf_counter() - started, len(documents)
 
 
@@ -231,7 +235,7 @@ def scaling(fractions: list[float], runs: int, known: dict[float, tuple[int, flo
             for _ in range(runs):
                 shutil.rmtree(project / "dist", ignore_errors=True)
                 times.append(toolbox(project, "--jobs", "1", "--shard", "1/1"))
-                count = int(_LAST["rendered"] or 0)
+                count = int(str(_LAST["rendered"] or 0))
             rows.append((fraction, count, statistics.median(times) / max(1, count)))
             print(f"scaling {fraction:g}: {count} outputs, {rows[-1][2]:.3f} s each", file=sys.stderr)
     return rows

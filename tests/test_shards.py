@@ -25,7 +25,7 @@ def sample_paths() -> list[str]:
     project = Project(ROOT)
     campaigns, problems = load_all(project)
     problems.raise_if_errors()
-    formats = load_formats(project.templates)
+    formats = load_formats(project.theme)
     return [u.path for c in campaigns for u in plan_campaign(c, formats) if u.is_print]
 
 
