@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,14 @@ def make_project(tmp: Path, campaign_folder: Path | None = None, own_locales: bo
     if campaign_folder is not None:
         shutil.copytree(campaign_folder, tmp / "campaigns" / campaign_folder.name)
     return tmp
+
+
+def copy_demo(project: Path, cid: str = "print-demo", edit: Callable[[str], str] | None = None) -> Path:
+    """The print-demo fixture campaign copied into ``project``'s campaigns/ as ``cid``, its campaign.toml text
+    changed by ``edit``; the campaign's folder."""
+    folder = project / "campaigns" / cid
+    shutil.copytree(Path(__file__).parent / "fixtures" / "print-demo", folder)
+    toml = folder / "campaign.toml"
+    text = toml.read_text(encoding="utf-8").replace('id = "print-demo"', f'id = "{cid}"')
+    toml.write_text(edit(text) if edit else text, encoding="utf-8")
+    return folder

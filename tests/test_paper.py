@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, make_project, run_toolbox
+from conftest import ROOT, copy_demo, make_project, run_toolbox
 from toolbox.formats import SIZES, load
 from toolbox.plan import project_formats
 from toolbox.project import Project
@@ -29,12 +28,9 @@ _PT = 72 / 25.4
 @pytest.fixture(scope="module")
 def letter(tmp_path_factory) -> dict:
     project = make_project(tmp_path_factory.mktemp("letter"))
-    folder = project / "campaigns" / "letter-demo"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "print-demo", folder)
-    toml = (folder / "campaign.toml").read_text(encoding="utf-8").replace('id = "print-demo"', 'id = "letter-demo"')
-    toml = toml.replace('formats = ["leaflet", "poster", "card", "factsheet"]',
-                        'formats = ["leaflet", "poster", "card", "factsheet", "easyread"]')
-    (folder / "campaign.toml").write_text(toml, encoding="utf-8")
+    copy_demo(project, "letter-demo", lambda toml: toml.replace('formats = ["leaflet", "poster", "card", "factsheet"]',
+                                                                 'formats = ["leaflet", "poster", "card", "factsheet",'
+                                                                 ' "easyread"]'))
     (project / "toolbox.toml").write_text('[brand]\norganisation = "Letter Help"\npaper = "Letter"\n', encoding="utf-8")
     out = project / "dist"
     # --strict: an overflow or any other warning on the Letter pages fails the build.

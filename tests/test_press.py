@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from conftest import ROOT, make_project, run_toolbox
+from conftest import ROOT, copy_demo, make_project, run_toolbox
 from toolbox.theme import Theme
 
 LEAFLET = "press-demo/en/jobs/press-demo-jobs-en-mk-leaflet.pdf"
@@ -27,13 +27,9 @@ _MM = 25.4 / 72
 @pytest.fixture(scope="module")
 def press(tmp_path_factory) -> dict:
     project = make_project(tmp_path_factory.mktemp("press"))
-    folder = project / "campaigns" / "press-demo"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "print-demo", folder)
-    toml = (folder / "campaign.toml").read_text(encoding="utf-8")
-    toml = toml.replace('id = "print-demo"', 'id = "press-demo"')
-    toml = toml.replace('formats = ["leaflet", "poster", "card", "factsheet"]', 'formats = ["leaflet"]\nimage = "cover"')
-    toml += '\n[[assets]]\nid = "cover"\nfile = "cover.png"\nalt = "A road at dusk"\n'
-    (folder / "campaign.toml").write_text(toml, encoding="utf-8")
+    folder = copy_demo(project, "press-demo", lambda toml: toml.replace(
+        'formats = ["leaflet", "poster", "card", "factsheet"]', 'formats = ["leaflet"]\nimage = "cover"')
+        + '\n[[assets]]\nid = "cover"\nfile = "cover.png"\nalt = "A road at dusk"\n')
     # An RGB photo-like picture, 300 px wide: the cover prints it about 83 mm wide, so about 92 ppi.
     photo = Image.new("RGB", (300, 200))
     photo.putdata([(200 - y // 2, 60 + x // 3, 40 + (x + y) // 4) for y in range(200) for x in range(300)])

@@ -18,7 +18,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import make_project, run_toolbox
+from conftest import copy_demo, make_project, run_toolbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO = FIXTURES / "print-demo"
@@ -68,11 +68,7 @@ def fonts(path: Path) -> list[tuple[str, str, str]]:
 
 def demo_project(tmp_path: Path, edit=None) -> Path:
     project = make_project(tmp_path)
-    target = project / "campaigns" / DEMO.name
-    shutil.copytree(DEMO, target)
-    if edit:
-        toml = target / "campaign.toml"
-        toml.write_text(edit(toml.read_text(encoding="utf-8")), encoding="utf-8")
+    copy_demo(project, edit=edit)
     return project
 
 

@@ -362,8 +362,8 @@ def preview_folder(project: Project) -> Path:
     """Where ``serve`` builds when given no ``--out``: one folder per project in the user's cache, kept
     between runs, so a new start renders only what changed (audio synthesis and PDFs are the slow part)."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    key = hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:16]
-    return cache / "toolbox" / "serve" / f"{project.root.resolve().name}-{key}"
+    root = project.root.resolve()
+    return cache / "toolbox" / "serve" / f"{root.name}-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}"
 
 
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,
