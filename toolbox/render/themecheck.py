@@ -22,6 +22,7 @@ reports them with the template's file and line.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -168,7 +169,26 @@ def check_fonts(templates: Path, problems: Collector, inherited: AbstractSet[str
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.8 <= value <= 4:
             err(("line_height", name_of), f"line_height.{name_of} must be a number between 0.8 and 4 "
                                           "(times the font size), e.g. 1.6")
+    _check_ink(data.get("ink", {}), set(families) | set(inherited), err)
     return set(families)
+
+
+def _check_ink(ink: object, known: set[str], err: Callable[[tuple, str], None]) -> None:
+    """[ink]: family = { above, below }, how far its letters reach in em (the check for marks over text)."""
+    example = '"Noto Nastaliq Urdu" = { above = 1.5, below = 0.7 }'
+    if not isinstance(ink, dict):
+        err(("ink",), f"[ink] must map a font family to how far its letters reach, e.g. {example}")
+        return
+    for family, reach in ink.items():
+        if family not in known:
+            err(("ink", family), f"ink names '{family}', which has no [families.\"{family}\"] table")
+        elif not isinstance(reach, dict) or not reach or set(reach) - {"above", "below"}:
+            err(("ink", family), f"ink.\"{family}\" must be a table of above and below (em from the baseline), "
+                                 f"e.g. {example}")
+        else:
+            for side, value in reach.items():
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3:
+                    err(("ink", family, side), f"ink.\"{family}\".{side} must be a number of em from 0 to 3, e.g. 1.5")
 
 
 def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector) -> None:
