@@ -7,12 +7,23 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The checks' remembered results (toolbox/checkcache.py) go to a folder of this session's own,
+    # for every toolbox the tests run: never a developer's cache, and nothing left in ~/.cache.
+    os.environ["TOOLBOX_CACHE"] = tempfile.mkdtemp(prefix="toolbox-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.get("TOOLBOX_CACHE", ""), ignore_errors=True)
 
 
 #: A whole-sample build with --jobs 1 (copyfitting lays each fixed box out several times, audio is

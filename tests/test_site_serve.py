@@ -204,7 +204,8 @@ def test_serve_without_out_keeps_its_build_for_the_next_start(tmp_path: Path) ->
     toml = project / "campaigns/demo/campaign.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('formats = ["site", "leaflet"]', 'formats = ["site", "card"]'),
                     encoding="utf-8")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {k: v for k, v in os.environ.items() if k != "TOOLBOX_CACHE"}  # where a user's cache is
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     said = []
     for _start in range(2):
         proc = subprocess.Popen([sys.executable, "-m", "toolbox", "-C", str(project), "serve", "--port", "0", "--no-open"],

@@ -135,7 +135,6 @@ def seconds_label(seconds: float) -> str:
 def build_audio(project: Project, env: jinja2.Environment, campaigns: list[Campaign], workers: Workers, writer: OutputWriter,
                 state: dict, new_state: dict, report: Any) -> dict[str, list[dict]]:
     """Make (or keep) every audio version; campaign → [{group, locale, country, ogg, mp3, bytes, seconds, synthetic}]."""
-    from dataclasses import asdict
 
     from .errors import ToolboxError
 
@@ -174,7 +173,7 @@ def build_audio(project: Project, env: jinja2.Environment, campaigns: list[Campa
             common = dict(campaign=item.campaign, group=item.group, locale=item.locale, country=item.country,
                           format=sound.AUDIO_FORMAT, seconds=result.seconds)
             entries = [writer.write(item.paths[0], result.ogg, **common), writer.write(item.paths[1], result.mp3, **common)]
-            new_state[name] = {"key": item.key, "entries": [asdict(e) for e in entries], "synthetic": item.synthetic}
+            new_state[name] = {"key": item.key, "entries": writer.recorded(entries), "synthetic": item.synthetic}
             report.audio_rendered += 1
         for entry in entries:
             if entry.bytes > sound.SIZE_BUDGET:

@@ -24,6 +24,7 @@ from . import __version__
 from .brand import load_brand
 from .campaign.contacts import shown_country
 from .campaign.model import Campaign
+from .checkcache import recall
 from .formats import FILE as FORMATS_FILE
 from .i18n.catalog import TEMPLATE_DOMAIN, catalog_folders, catalog_tag, po_path
 from .i18n.locales import chain, resolve
@@ -64,6 +65,8 @@ class KeyMaker:
         self._files: dict[Path, str] = {}
         self._templates: dict[str, frozenset[str]] = {}
         self._parts: dict[tuple, str] = {}
+        self._repr: dict[tuple, str] = {}
+        self._bases = (("builtin", builtin_root().resolve()), ("project", project.root.resolve()))
 
     def file(self, path: Path) -> str:
         """Hash of a file's bytes ('missing' for none), once per build."""
@@ -84,7 +87,7 @@ class KeyMaker:
         (whose templates/ are the built-in theme), and a file moved between the project and the theme still
         changes them."""
         resolved = path.resolve()
-        for name, base in (("builtin", builtin_root().resolve()), ("project", self.project.root.resolve())):
+        for name, base in self._bases:
             if resolved.is_relative_to(base):
                 return f"{name}:{resolved.relative_to(base).as_posix()}"
         return resolved.as_posix()
@@ -98,6 +101,11 @@ class KeyMaker:
             self._parts[name] = h.hexdigest()
         return self._parts[name]
 
+    def _memo(self, name: tuple, make: Callable[[], str]) -> str:
+        if name not in self._repr:
+            self._repr[name] = make()
+        return self._repr[name]
+
     def templates(self, name: str) -> frozenset[str]:
         """``name`` and every template it extends, includes or imports, recursively."""
         if name not in self._templates:
@@ -107,12 +115,21 @@ class KeyMaker:
                 current = todo.pop()
                 assert self.env.loader is not None  # render.templates.environment sets one
                 source, _, _ = self.env.loader.get_source(self.env, current)
-                for ref in meta.find_referenced_templates(self.env.parse(source)):
+                for ref in self._references(current, source):
                     if ref and ref not in seen:
                         seen.add(ref)
                         todo.append(ref)
             self._templates[name] = frozenset(seen)
         return self._templates[name]
+
+    def _references(self, name: str, source: str) -> list[str]:
+        """The templates ``name`` names; parsing is most of planning a no-op rebuild, so it is remembered by its
+        source (checkcache.py)."""
+
+        def parse() -> list[str | None]:
+            return list(meta.find_referenced_templates(self.env.parse(source)))
+
+        return [r for r in recall("template-references", (name, source), parse) if r]
 
     def _campaign_items(self, campaign: Campaign) -> Iterator[tuple[str, object]]:
         yield "toolbox", __version__
@@ -176,15 +193,17 @@ class KeyMaker:
         cid, locale, group = campaign.id, unit.locale, unit.group
         assert locale is not None  # print units have a locale (plan.py)
         h = hashlib.sha256()
+        country = unit.country
         for part in (
             self.options,
             repr(_plain(unit)),
-            repr(_plain(shown_country(campaign, unit.country) if unit.country else None)),
+            # Made once per campaign and country, not per output: thousands of outputs share them.
+            self._memo(("country", cid, country), lambda: repr(_plain(shown_country(campaign, country) if country else None))),
             self._part(("campaign", cid), lambda: self._campaign_items(campaign)),
             self._part(("format", unit.format), lambda: self._format_items(unit.format)),
             self._part(("locale", cid, locale), lambda: self._locale_items(campaign, locale)),
             self._part(("group", cid, group), lambda: self._group_items(campaign, group)) if group
-            else repr(_plain(campaign.groups)),  # the print guide lists every group's materials
+            else self._memo(("groups", cid), lambda: repr(_plain(campaign.groups))),  # the guide lists every group's
             "" if unit.group else repr(_guide_audio(self.project, campaign, unit)),  # and says whether audio is there
         ):
             h.update(part.encode("utf-8") + b"\0")

@@ -16,7 +16,6 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
@@ -223,7 +222,7 @@ class Build:
         writer, report = self.writer, self.report
         for done, (job, key) in zip(workers.print([j for j, _ in self.pending]), self.pending, strict=True):
             unit = done.unit
-            log.info("render %s", unit.path)
+            log.info("render %s (%d layout%s)", unit.path, done.layouts, "" if done.layouts == 1 else "s")
             self._replay([_as_list(p) for p in done.problems])
             if done.data is None:  # stopped at the time limit: nothing to write, nothing to remember
                 continue
@@ -239,7 +238,7 @@ class Build:
             self.times[unit.path] = done.seconds
             if done.worker:
                 report.worker_memory[done.worker] = max(done.memory, report.worker_memory.get(done.worker, 0))
-            self.new_state[unit.path] = {"key": key, "entries": [asdict(e) for e in entries],
+            self.new_state[unit.path] = {"key": key, "entries": writer.recorded(entries),
                                          "problems": [_as_list(p) for p in done.problems]}
             if done.preflight:
                 self.new_state[unit.path]["preflight"] = done.preflight
@@ -340,7 +339,7 @@ class Build:
         weights = self._site_pages(campaign, site_units, downloads, workers, listen)
         self.report.weights += weights
         font_paths = {e["path"] for n, v in new_state.items() if n.startswith(f"fonts:{campaign.id}/") for e in v["entries"]}
-        pages = [asdict(e) for e in writer.entries[before:] if e.path not in font_paths]
+        pages = writer.recorded([e for e in writer.entries[before:] if e.path not in font_paths])
         new_state[name] = {"key": key, "entries": pages, "weights": [[w.path, w.html, w.assets] for w in weights]}
 
     def _site_pages(self, campaign: Campaign, units: list[Unit], downloads: dict[str, list[dict]],
@@ -416,7 +415,7 @@ class Build:
             self.report.problems.extend(check_pages(plan, pages, files))
             entries = [writer.write(rel, data, campaign=campaign.id, locale=tag, format="asset")
                        for rel, data in font_files(plan, files).items()]
-            new_state[name] = {"key": key, "entries": [asdict(e) for e in entries]}
+            new_state[name] = {"key": key, "entries": writer.recorded(entries)}
 
 
 def _as_list(problem: Problem) -> list:

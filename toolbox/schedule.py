@@ -52,6 +52,7 @@ class PrintDone:
     previews: dict[str, bytes] = field(default_factory=dict)
     preflight: str = ""  # press PDFs: the preflight's one-line summary (render.prepress)
     scale: float | None = None  # copyfitting: the output's smallest type scale (None: not fitted)
+    layouts: int = 1  # how many times WeasyPrint laid it out (copyfitting tries scales: render/fit.py)
     seconds: float = 0.0  # how long the render took in its worker (shards.py balances --shard slices by it)
     worker: str = ""  # host:pid of the process that rendered it
     memory: int = 0  # that process's peak resident memory so far, bytes
@@ -98,7 +99,7 @@ class _Renderer:
 
             width, height = kind.size
             return PrintDone(unit, rasterise(result.data, width, height), None, localizer.tr.usage.translated, problems,
-                             scale=result.scale)
+                             scale=result.scale, layouts=result.layouts)
         summary = ""
         if is_press(self.project, campaign, unit, self.options):
             from .render.prepress import preflight
@@ -112,7 +113,7 @@ class _Renderer:
             summary = report.summary()
         return PrintDone(unit, result.data, result.pages, localizer.tr.usage.translated, problems,
                          make_previews(result.data, unit.path, self.previews if kind.is_material else "none"),
-                         summary, result.scale)
+                         summary, result.scale, layouts=result.layouts)
 
 
 def _timeout_problem(campaign: Campaign, unit: Unit, limit: float, template: str) -> Problem:

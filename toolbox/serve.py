@@ -19,7 +19,6 @@ import http.server
 import ipaddress
 import json
 import logging
-import os
 import re
 import socket
 import sys
@@ -34,6 +33,7 @@ from urllib.parse import quote, unquote, urlparse
 
 from .campaign.paths import resolved
 from .campaign.validate import ID_RE
+from .checkcache import user_cache
 from .errors import ToolboxError
 from .options import BuildOptions
 from .pipeline import build
@@ -361,9 +361,8 @@ class _Server6(_Server):
 def preview_folder(project: Project) -> Path:
     """Where ``serve`` builds when given no ``--out``: one folder per project in the user's cache, kept
     between runs, so a new start renders only what changed (audio synthesis and PDFs are the slow part)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     root = project.root.resolve()
-    return cache / "toolbox" / "serve" / f"{root.name}-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}"
+    return user_cache() / "serve" / f"{root.name}-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}"
 
 
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,

@@ -11,9 +11,11 @@ import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
@@ -183,17 +185,36 @@ class OutputWriter:
         self.out = out
         self.entries: list[Entry] = []
         self.journal = Journal(out)
+        self._written: dict[str, int] = {}  # modification time of each file written (``recorded``)
         remove_stale_temporaries(out)
 
     def intact(self, entries: list[dict]) -> bool:
-        """True when every file of a previous build's entries is on disk as it was written."""
+        """True when every file of a previous build's entries is on disk as it was written.
+
+        A file with the size and modification time recorded when it was written is taken as it was
+        (as git and make do): a no-op rebuild of thousands of outputs would otherwise read and hash
+        every one. Any other file is hashed; when it still holds what was written, its new time is
+        recorded in ``entries`` (the state kept for the next build).
+        """
         for e in entries:
             target = inside(self.out, e.get("path", "")) if isinstance(e, dict) else None
-            if target is None or not target.is_file() or target.stat().st_size != e.get("bytes"):
+            try:
+                st = target.stat() if target is not None else None
+            except OSError:
+                st = None
+            if st is None or not stat.S_ISREG(st.st_mode) or st.st_size != e.get("bytes"):
                 return False
+            if e.get("mtime_ns") == st.st_mtime_ns:
+                continue
+            assert target is not None
             if hashlib.sha256(target.read_bytes()).hexdigest() != e["sha256"]:
                 return False
+            e["mtime_ns"] = st.st_mtime_ns
         return True
+
+    def recorded(self, entries: list[Entry]) -> list[dict]:
+        """The state's record of files this build wrote: the manifest's fields and when each was written."""
+        return [{**asdict(e), "mtime_ns": self._written.get(e.path)} for e in entries]
 
     def reuse(self, entries: list[dict]) -> list[Entry] | None:
         """Keep files of the previous build as they are, if every one is still intact on disk."""
@@ -232,6 +253,7 @@ class OutputWriter:
         if not holds(target, data):
             self.journal.add(rel, digest)
             atomic_write(target, data)
+        self._written[rel] = target.stat().st_mtime_ns
         entry = Entry(campaign, group, locale, country, format, rel, len(data), digest, pages, translated, paper, seconds,
                       scale)
         self.entries.append(entry)

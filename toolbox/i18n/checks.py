@@ -30,7 +30,7 @@ import html.parser
 import re
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -39,6 +39,7 @@ from babel.messages.catalog import Message
 from ..campaign.invisible import hidden_characters
 from ..campaign.limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
 from ..campaign.urls import DOMAIN
+from ..checkcache import checked
 from ..errors import Collector, display_path
 from .catalog import read_catalog
 from .numbers import DIALLED_DIGITS, find_numbers, find_phones
@@ -295,6 +296,15 @@ def check_po(path: Path, problems: Collector, derived: tuple[tuple[str, str, tup
     catalog by transliteration; its text is checked too, as readers get it.
     """
     shown = display_path(path)
+    try:
+        data = path.read_bytes() if path.stat().st_size <= MAX_PO_BYTES else b""
+    except OSError:
+        data = b""  # the check itself says why
+    # Remembered per catalog's bytes (checkcache.py): a rebuild reads every catalog of every locale.
+    checked("po", (shown, data, repr(derived)), partial(_check_po, path, shown, derived), problems)
+
+
+def _check_po(path: Path, shown: str, derived: tuple[tuple[str, str, tuple[str, ...]], ...], problems: Collector) -> None:
     text, problem = read_text(path, MAX_PO_BYTES, "this .po file", " (Poedit does)")
     if problem or text is None:
         problems.error(shown, *(problem or (None, "cannot be read")))

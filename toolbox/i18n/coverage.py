@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import formats
 from ..brand import load_brand
 from ..campaign.model import Campaign
+from ..checkcache import recall
 from ..errors import Problem, display_path
 from ..project import Project
 from .catalog import (
@@ -29,17 +31,27 @@ from .catalog import (
 )
 from .workflow import campaign_messages, extract_templates
 
-_template_ids: dict[tuple[Path, str], list[str]] = {}
-
 
 def template_ids(project: Project) -> list[str]:
     """The template messages a project's outputs may show: its formats' names and labels on its default paper."""
     paper = load_brand(project).paper
-    key = (project.theme.own.resolve(), paper)
-    if key not in _template_ids:
-        ids = (m.id for m in extract_templates(project, paper=paper) if m.id)
-        _template_ids[key] = [singular(i) for i in ids]
-    return _template_ids[key]
+
+    def extract() -> list[str]:
+        return [singular(m.id) for m in extract_templates(project, paper=paper) if m.id]
+
+    # Extracting runs Babel over every template, and coverage() asks once per locale: remembered by the
+    # bytes it reads (checkcache.py), so a template edited (serve) is seen and an unchanged one is not re-read.
+    read = [project.theme.file(formats.FILE)] + [p for f in project.theme.folders if f.is_dir()
+                                                  for p in sorted(f.rglob("*.html"))]
+    ids: list[str] = recall("template-ids", (paper, *(f"{p}\0".encode() + _bytes(p) for p in read)), extract)
+    return ids
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"unreadable"
 
 
 @dataclass

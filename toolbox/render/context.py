@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-import segno
 from markupsafe import Markup
 
 from ..campaign.model import Campaign
@@ -33,5 +32,7 @@ def qr_svg(url: str) -> Markup:
     """A vector QR code for ``url``: static, pointing at the campaign's own domain."""
     if not url:
         return Markup("")
+    import segno  # loaded on first use: a rebuild that draws nothing need not load it
+
     code = segno.make(url, error="m", micro=False)
     return Markup(code.svg_inline(scale=1, border=2, omitsize=True, dark="#000", light="#fff"))

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
-from PIL import Image
+if TYPE_CHECKING:  # loaded on first use: a rebuild that draws nothing need not load PDFium
+    from PIL import Image
 
 POINTS_PER_INCH = 72
 
@@ -21,6 +22,8 @@ POINTS_PER_INCH = 72
 def pages(pdf: bytes, *, dpi: float | None = None, size: tuple[int, int] | None = None,
           first: bool = False) -> Iterator[Image.Image]:
     """RGB images of the pages of ``pdf``, at ``dpi`` or scaled to exactly ``size`` (width, height) px."""
+    import pypdfium2 as pdfium
+
     doc = pdfium.PdfDocument(pdf)
     try:
         for index in range(1 if first else len(doc)):
@@ -43,6 +46,8 @@ def _fit(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     if abs(image.width - size[0]) <= 1 and abs(image.height - size[1]) <= 1 and image.width >= size[0] \
             and image.height >= size[1]:
         return image.crop((0, 0, *size))
+    from PIL import Image
+
     return image.resize(size, Image.Resampling.LANCZOS)
 
 

@@ -24,11 +24,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+from functools import partial
 from pathlib import Path
 
 import jinja2
 
-from .. import formats
+from .. import checkcache, formats
 from ..campaign.limits import read_text
 from ..campaign.model import Campaign
 from ..campaign.paths import reference_problem, resolved
@@ -97,16 +98,26 @@ def check_templates(templates: Path, problems: Collector, env: jinja2.Environmen
         if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
             continue
         shown = display_path(path)
-        source, problem = read_text(path, _MAX_TEMPLATE_BYTES, "this template", " (and split a template this big into partials)")
-        if problem or source is None:
-            problems.error(shown, *(problem or (None, "cannot be read")))
-            continue
         try:
-            env.compile(source, path.relative_to(templates).as_posix(), str(path))
-        except jinja2.TemplateSyntaxError as exc:  # also unknown filters and tests
-            problems.error(shown, exc.lineno, f"template syntax error: {exc.message}; see docs/templates.md")
-        except RecursionError:
-            problems.error(shown, None, "template blocks are nested too deeply; simplify it")
+            data = path.read_bytes() if path.stat().st_size <= _MAX_TEMPLATE_BYTES else b""
+        except OSError:
+            data = b""  # the check itself says why
+        # Compiling is most of a no-op rebuild's checks: remembered per template's bytes (checkcache.py).
+        checkcache.checked("template", (shown, path.relative_to(templates).as_posix(), data),
+                           partial(_check_template, path, templates, shown, env), problems)
+
+
+def _check_template(path: Path, templates: Path, shown: str, env: jinja2.Environment, problems: Collector) -> None:
+    source, problem = read_text(path, _MAX_TEMPLATE_BYTES, "this template", " (and split a template this big into partials)")
+    if problem or source is None:
+        problems.error(shown, *(problem or (None, "cannot be read")))
+        return
+    try:
+        env.compile(source, path.relative_to(templates).as_posix(), str(path))
+    except jinja2.TemplateSyntaxError as exc:  # also unknown filters and tests
+        problems.error(shown, exc.lineno, f"template syntax error: {exc.message}; see docs/templates.md")
+    except RecursionError:
+        problems.error(shown, None, "template blocks are nested too deeply; simplify it")
 
 
 def check_fonts(templates: Path, problems: Collector, inherited: AbstractSet[str] = frozenset()) -> set[str]:
