@@ -56,6 +56,27 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def contents(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes for a key (``b""`` when unreadable or over ``limit``: the check itself says why), read once
+    per process while its size and time stay the same: coverage() hashes every template once per locale."""
+    try:
+        st = path.stat()
+    except OSError:
+        return b""
+    if limit is not None and st.st_size > limit:
+        return b""
+    stamp = (str(path), st.st_size, st.st_mtime_ns)
+    if stamp not in _contents:
+        try:
+            _contents[stamp] = path.read_bytes()
+        except OSError:
+            return b""
+    return _contents[stamp]
+
+
+_contents: dict[tuple[str, int, int], bytes] = {}
+
+
 def _file(kind: str, key: str) -> Path:
     return user_cache() / "checks" / kind / key[:2] / f"{key}.json"
 

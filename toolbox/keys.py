@@ -65,7 +65,6 @@ class KeyMaker:
         self._files: dict[Path, str] = {}
         self._templates: dict[str, frozenset[str]] = {}
         self._parts: dict[tuple, str] = {}
-        self._repr: dict[tuple, str] = {}
         self._bases = (("builtin", builtin_root().resolve()), ("project", project.root.resolve()))
 
     def file(self, path: Path) -> str:
@@ -94,17 +93,20 @@ class KeyMaker:
 
     def _part(self, name: tuple, make: Callable[[], Iterable[tuple[str, object]]]) -> str:
         """A digest shared by many outputs (a campaign's data, a format's templates), made once."""
-        if name not in self._parts:
+        def digest() -> str:
             h = hashlib.sha256()
             for label, value in make():
                 h.update(f"{label}\0{value}\0".encode())
-            self._parts[name] = h.hexdigest()
-        return self._parts[name]
+            return h.hexdigest()
+
+        return self._memo(name, digest)
 
     def _memo(self, name: tuple, make: Callable[[], str]) -> str:
-        if name not in self._repr:
-            self._repr[name] = make()
-        return self._repr[name]
+        """``make()``, once per build for ``name``: thousands of outputs share a campaign's, a format's or a
+        country's part."""
+        if name not in self._parts:
+            self._parts[name] = make()
+        return self._parts[name]
 
     def templates(self, name: str) -> frozenset[str]:
         """``name`` and every template it extends, includes or imports, recursively."""

@@ -198,15 +198,16 @@ class OutputWriter:
         """
         for e in entries:
             target = inside(self.out, e.get("path", "")) if isinstance(e, dict) else None
+            if target is None:
+                return False
             try:
-                st = target.stat() if target is not None else None
+                st = target.stat()
             except OSError:
-                st = None
-            if st is None or not stat.S_ISREG(st.st_mode) or st.st_size != e.get("bytes"):
+                return False
+            if not stat.S_ISREG(st.st_mode) or st.st_size != e.get("bytes"):
                 return False
             if e.get("mtime_ns") == st.st_mtime_ns:
                 continue
-            assert target is not None
             if hashlib.sha256(target.read_bytes()).hexdigest() != e["sha256"]:
                 return False
             e["mtime_ns"] = st.st_mtime_ns

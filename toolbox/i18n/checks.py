@@ -39,7 +39,7 @@ from babel.messages.catalog import Message
 from ..campaign.invisible import hidden_characters
 from ..campaign.limits import MAX_MESSAGE_CHARS, MAX_PO_BYTES, read_text
 from ..campaign.urls import DOMAIN
-from ..checkcache import checked
+from ..checkcache import checked, contents
 from ..errors import Collector, display_path
 from .catalog import read_catalog
 from .numbers import DIALLED_DIGITS, find_numbers, find_phones
@@ -296,12 +296,8 @@ def check_po(path: Path, problems: Collector, derived: tuple[tuple[str, str, tup
     catalog by transliteration; its text is checked too, as readers get it.
     """
     shown = display_path(path)
-    try:
-        data = path.read_bytes() if path.stat().st_size <= MAX_PO_BYTES else b""
-    except OSError:
-        data = b""  # the check itself says why
     # Remembered per catalog's bytes (checkcache.py): a rebuild reads every catalog of every locale.
-    checked("po", (shown, data, repr(derived)), partial(_check_po, path, shown, derived), problems)
+    checked("po", (shown, contents(path, MAX_PO_BYTES), repr(derived)), partial(_check_po, path, shown, derived), problems)
 
 
 def _check_po(path: Path, shown: str, derived: tuple[tuple[str, str, tuple[str, ...]], ...], problems: Collector) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import formats
 from ..brand import load_brand
 from ..campaign.model import Campaign
-from ..checkcache import recall
+from ..checkcache import contents, recall
 from ..errors import Problem, display_path
 from ..project import Project
 from .catalog import (
@@ -43,15 +43,8 @@ def template_ids(project: Project) -> list[str]:
     # bytes it reads (checkcache.py), so a template edited (serve) is seen and an unchanged one is not re-read.
     read = [project.theme.file(formats.FILE)] + [p for f in project.theme.folders if f.is_dir()
                                                   for p in sorted(f.rglob("*.html"))]
-    ids: list[str] = recall("template-ids", (paper, *(f"{p}\0".encode() + _bytes(p) for p in read)), extract)
+    ids: list[str] = recall("template-ids", (paper, *(f"{p}\0".encode() + contents(p) for p in read)), extract)
     return ids
-
-
-def _bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b"unreadable"
 
 
 @dataclass

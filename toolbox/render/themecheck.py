@@ -98,11 +98,8 @@ def check_templates(templates: Path, problems: Collector, env: jinja2.Environmen
         if path.suffix not in TEMPLATE_SUFFIXES or not path.is_file():
             continue
         shown = display_path(path)
-        try:
-            data = path.read_bytes() if path.stat().st_size <= _MAX_TEMPLATE_BYTES else b""
-        except OSError:
-            data = b""  # the check itself says why
         # Compiling is most of a no-op rebuild's checks: remembered per template's bytes (checkcache.py).
+        data = checkcache.contents(path, _MAX_TEMPLATE_BYTES)
         checkcache.checked("template", (shown, path.relative_to(templates).as_posix(), data),
                            partial(_check_template, path, templates, shown, env), problems)
 
