@@ -164,12 +164,29 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     listing every file with its campaign, group, locale, country, format, size
     and SHA-256.
     """
+    from . import noop
+
+    out_dir = (out or obj.project.root / "dist").resolve()
+    # What the outputs depend on (how many jobs, where they run or how long one may take do not change them).
+    request = {"campaigns": campaigns, "strict": strict, "press": press, "pdf_x": pdf_x, "archive": archive,
+               "previews": previews, "locales": locales, "pseudo": pseudo, "page_budget": page_budget}
+    # --shard writes a slice and --executor must reach its cluster: those always build (--force too, but it
+    # leaves a record for the next build).
+    last = noop.look(obj.project.root, out_dir, request) if shard is None and not executor else None
+    if last is not None and last.report is not None and not force:
+        log.info("nothing changed since the last build into %s (%d files compared with its record)",
+                 out_dir, last.checked)
+        _say_built(obj, last.report, out_dir)
+        return
+    if last is not None:
+        log.debug("building: %s", last.why)
+        last.forget()
+
     from .options import BuildOptions, Shard
     from .pipeline import build as run_build
     from .report import BuildFailed
     from .schedule import default_jobs
 
-    out_dir = (out or obj.project.root / "dist").resolve()
     options = BuildOptions(campaigns=campaigns, strict=strict, pseudo=pseudo, force=force, previews=previews,
                            print_options=_print_options(press, pdf_x, archive),
                            page_budget=int(page_budget * 1024) or None, jobs=jobs or default_jobs(),
@@ -181,6 +198,13 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
     except BuildFailed as failed:  # its problems are shown by main(); the weights say which pages are heavy
         _say_weights(obj, failed.report)
         raise
+    _say_built(obj, report, out_dir)
+    if last is not None:
+        last.remember(report, obj.project.root, request)
+
+
+def _say_built(obj: Ctx, report: BuildReport, out_dir: Path) -> None:
+    """The warnings and the summary of a build (or of the last one, when nothing changed since)."""
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     _say_weights(obj, report)
