@@ -162,7 +162,9 @@ def build(obj: Ctx, campaigns: tuple[str, ...], out: Path | None, strict: bool, 
 
     Validates first and refuses to build invalid input. Writes OUT/manifest.json
     listing every file with its campaign, group, locale, country, format, size
-    and SHA-256.
+    and SHA-256. Renders only outputs whose inputs changed; when nothing changed
+    at all, the last build's result is said again from its record, in a fraction
+    of a second (-v says so; docs/building.md#incremental).
     """
     from . import noop
 
