@@ -278,7 +278,7 @@ def scaling(fractions: list[float], runs: int, jobs: int) -> list[dict[str, floa
     for fraction in fractions:
         with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:
             project = make_programme(Path(tmp), fraction)
-            cold, noop, po = [], [], []
+            cold, full, noop, po = [], [], [], []
             count = rendered_po = 0
             worker = build = 0
             for run in range(runs):
@@ -287,34 +287,39 @@ def scaling(fractions: list[float], runs: int, jobs: int) -> list[dict[str, floa
                 count = int(str(_LAST["rendered"] or 0))
                 build = max(build, int(_LAST.get("build_mb", 0)))  # type: ignore[call-overload]
                 worker = max(worker, int(_LAST.get("worker_mb", 0)))  # type: ignore[call-overload]
-                # A no-op is cheap next to a cold build: take at least three for its median.
+                # The first no-op after a cold build works out every key (and leaves the record, toolbox/noop.py);
+                # the next ones are answered from that record, as a user's repeated builds are.
+                full.append(toolbox(project))
                 noop += [toolbox(project) for _ in range(3)]
                 edited = touch_programme_po(project, run, fraction)
                 po.append(toolbox(project))
                 rendered_po = int(str(_LAST["rendered"] or 0))
             row = {"fraction": fraction, "outputs": count, "cold": statistics.median(cold), "noop": statistics.median(noop),
+                   "noop_full": statistics.median(full),
                    "po": statistics.median(po), "po_rendered": rendered_po, "build_mb": build, "worker_mb": worker}
             row["each"] = row["cold"] / max(1, count)
             rows.append(row)
             print(f"scaling {fraction:g}: {count} print outputs, cold {row['cold']:.1f} s ({row['each']:.3f} s each), "
-                  f"no-op {row['noop']:.2f} s, {edited} catalog edited {row['po']:.1f} s ({rendered_po} rendered), "
+                  f"no-op {row['noop']:.2f} s (full path {row['noop_full']:.2f} s), "
+                  f"{edited} catalog edited {row['po']:.1f} s ({rendered_po} rendered), "
                   f"peak build {build} MB, worker {worker} MB", file=sys.stderr, flush=True)
     return rows
 
 
 def print_scaling(rows: list[dict[str, float]], jobs: int) -> None:
-    print(f"\n| fraction | print outputs | cold full build, --jobs {jobs} (s) | s per output | no-op (s) | one catalog "
-          "edited (s) | outputs it rendered | edit / cold | peak MB build / worker |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"\n| fraction | print outputs | cold full build, --jobs {jobs} (s) | s per output | no-op (s) | no-op, full "
+          "path (s) | one catalog edited (s) | outputs it rendered | edit / cold | peak MB build / worker |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['fraction']:g} | {r['outputs']:.0f} | {r['cold']:.0f} | {r['each']:.3f} | {r['noop']:.2f} | "
-              f"{r['po']:.1f} | {r['po_rendered']:.0f} | {r['po'] / r['cold']:.3f} | {r['build_mb']:.0f} / "
-              f"{r['worker_mb']:.0f} |")
+              f"{r['noop_full']:.2f} | {r['po']:.1f} | {r['po_rendered']:.0f} | {r['po'] / r['cold']:.3f} | "
+              f"{r['build_mb']:.0f} / {r['worker_mb']:.0f} |")
     base = rows[0]["each"]
     spread = max(abs(r["each"] / base - 1) for r in rows)
     print(f"largest change in time per output from the smallest fraction: {spread * 100:.0f} % (goal ±10 %)")
     whole = rows[-1]
-    print(f"at fraction {whole['fraction']:g}: no-op {whole['noop']:.2f} s (goal < 1 s); one catalog edited "
+    print(f"at fraction {whole['fraction']:g}: no-op {whole['noop']:.2f} s (goal < 1 s; the first, which leaves the "
+          f"record: {whole['noop_full']:.2f} s); one catalog edited "
           f"{whole['po'] / whole['cold']:.3f} of a cold build (goal < 1/15 = 0.067)")
 
 
@@ -381,7 +386,7 @@ def main() -> None:
         ("cold full build, --jobs 1", med["cold1"]),
         ("cold print-only build (--shard 1/1), --jobs 1", med["print1"]),
         (f"cold full build, --jobs {args.jobs}", med["coldN"]),
-        ("no-op rebuild", med["noop"]),
+        ("no-op rebuild (the first after a cold build: every key worked out, the record left)", med["noop"]),
         (f"rebuild after one .po changed{f' ({edited}: {rendered_po} outputs rendered)' if edited else ''}", med["po"]),
         ("rebuild after one template changed (card.html)", med["template"]),
         (f"raw WeasyPrint, same {count} documents", med["raw"]),
@@ -401,7 +406,7 @@ def main() -> None:
     print(f"whole build (microsite and fonts included) over raw WeasyPrint: {med['cold1'] / med['raw']:.2f}")
     print(f"parallel speed-up, --jobs {args.jobs} over --jobs 1: {med['cold1'] / med['coldN']:.2f} "
           f"(goal ≥ {0.925 * args.jobs:.2f})")
-    print(f"no-op rebuild: {med['noop']:.2f} s (goal < 1 s)")
+    print(f"no-op rebuild, full path: {med['noop']:.2f} s (the goal, < 1 s, is for a repeated no-op: --scaling measures it)")
     print(f"one catalog edited: {med['po']:.2f} s, {med['po'] / med['cold1']:.3f} of a cold build (goal < 1/15 = 0.067)")
     if memory["build"]:
         print(f"peak memory: build {statistics.median(memory['build'])} MB (--jobs 1, it renders itself), "
