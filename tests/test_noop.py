@@ -76,9 +76,10 @@ def test_a_no_op_is_answered_from_the_record_and_any_change_builds_again(project
     assert _rendered(stdout)[0] >= 1
     _settle(project)
 
-    # A file added to the project's theme (an override of a partial) is an input too.
-    (project / "templates" / "print").mkdir(parents=True, exist_ok=True)
-    (project / "templates" / "print" / "notes.txt").write_text("designer's notes\n", encoding="utf-8")
+    # A file added anywhere in the project is an input too (templates/ here is the repository's own, linked:
+    # never write there).
+    (project / "brand").mkdir(exist_ok=True)
+    (project / "brand" / "logo-draft.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n", encoding="utf-8")
     _, stderr = _build(project)
     assert "building: an input or the request changed" in stderr
     _settle(project)
