@@ -91,7 +91,7 @@ def recall(kind: str, parts: Iterable[str | bytes], compute: Callable[[], Any]) 
         value = json.loads(path.read_text(encoding="utf-8"))["value"]
     except (OSError, ValueError, KeyError, TypeError):  # never stored, or damaged: compute it again
         value = compute()
-        _store(path, {"value": value})
+        store(path, {"value": value})
     _recalled[key] = value
     return value
 
@@ -111,7 +111,8 @@ def checked(kind: str, parts: Iterable[str | bytes], check: Callable[[Collector]
         problems.problems.append(Problem(path, line, message, severity))
 
 
-def _store(path: Path, data: dict) -> None:
+def store(path: Path, data: object) -> None:
+    """``data`` as JSON in ``path``, whole or not at all; an unwritable cache folder only means it is not kept."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

@@ -30,12 +30,13 @@ import resource
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import __version__
-from .checkcache import code_digest, user_cache
+from .checkcache import code_digest, store, user_cache
 from .errors import Problem
+from .manifest import MANIFEST
 from .previous import JOURNAL, STATE, TIMES
 from .render.weight import PageWeight
 from .report import BuildReport
@@ -52,7 +53,6 @@ SKIP = frozenset({"__pycache__", "node_modules"})
 TOOLS = ("espeak-ng", "ffmpeg", "ffprobe")
 #: Environment variables that change outputs or where inputs are found.
 ENVIRON = ("SOURCE_DATE_EPOCH", "TOOLBOX_THEME", "PATH", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "XDG_DATA_DIRS")
-_MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -67,7 +67,6 @@ class Look:
     report: BuildReport | None = None  # the last build's result again, when nothing changed
     checked: int = 0  # files compared with the record
     why: str = ""  # why a real build is needed (for -v)
-    files: list[str] = field(default_factory=list)  # files under the output folder to stat (the record's)
 
     def remember(self, report: BuildReport, root: Path, request: dict) -> None:
         """After a build that succeeded: record it, unless an input changed while it ran or just before."""
@@ -83,7 +82,7 @@ class Look:
         entry = {"format": FORMAT, "toolbox": __version__, "inputs": self.inputs,
                  "outputs": [[rel, *_stat(self.out / rel)] for rel in sorted(outputs)],
                  "report": _report_record(report)}
-        _write(self.record, json.dumps(entry, sort_keys=True).encode("utf-8"))
+        store(self.record, entry)
 
     def forget(self) -> None:
         """A real build is about to write: the record no longer describes the folder."""
@@ -95,12 +94,11 @@ def look(root: Path, out: Path, request: dict) -> Look:
     """Compare the record of the last build into ``out`` with the disk; ``.report`` is set when nothing changed."""
     root, out = root.resolve(), out.resolve()
     taken = time.time_ns()
-    inputs, newest, count = _inputs(root, out, request)
     record = user_cache() / "noop" / (hashlib.sha256(os.fsencode(out)).hexdigest()[:32] + ".json")
+    if root.is_relative_to(out):  # nothing to tell inputs and outputs apart by
+        return Look(out, record, None, 0, taken, why="the output folder holds the project")
+    inputs, newest, count = _inputs(root, out, request)
     found = Look(out, record, inputs, newest, taken)
-    if out == root or root.is_relative_to(out):
-        found.inputs, found.why = None, "the output folder holds the project"
-        return found
     if inputs is None:
         found.why = f"more than {MAX_FILES} files under {root}"
         return found
@@ -199,7 +197,7 @@ def _state_files(out: Path) -> set[str] | None:
         return None
     if not all(isinstance(p, str) for p in paths):
         return None
-    return paths | {_MANIFEST, STATE, JOURNAL, TIMES, "index.html"}
+    return paths | {MANIFEST, STATE, JOURNAL, TIMES, "index.html"}
 
 
 def _report_record(report: BuildReport) -> dict:
@@ -211,24 +209,14 @@ def _report_record(report: BuildReport) -> dict:
 
 
 def _report_from(fields: object, out: Path) -> BuildReport | None:
+    if not isinstance(fields, dict):
+        return None
     try:
-        assert isinstance(fields, dict)
         data = dict(fields)
         data["problems"] = [Problem(**p) for p in data["problems"]]
         data["weights"] = [PageWeight(**w) for w in data["weights"]]
         report = BuildReport(out, **data)
-    except (AssertionError, TypeError, KeyError):
+    except (TypeError, KeyError):
         return None
     report.memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return report
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Atomically, or not at all: an unwritable cache only means the next no-op builds."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
