@@ -3,7 +3,7 @@
     python bench/bench.py                  # 4 copies of the sample: 544 print outputs, 3 runs each
     python bench/bench.py --copies 2 --runs 5
     python bench/bench.py --programme --fraction 0.02 --runs 3 --scaling 0.1,0.5,1 --scaling-runs 1
-                                           # issue 15's regional programme (about 2 h 15 min on 2 cores)
+                                           # issue 15's regional programme (about 2.5 h on 2 cores, estimated)
 
 ``--programme`` builds instead one campaign of five groups, every built-in
 locale, six countries and every format (4,968 print outputs at fraction 1;
@@ -269,8 +269,9 @@ def touch_template(project: Path, n: int) -> None:
 
 
 def scaling(fractions: list[float], runs: int, jobs: int) -> list[dict[str, float]]:
-    """The programme at each fraction, built as a user builds it: cold full build at --jobs ``jobs``, then a
-    no-op rebuild, then one catalog edited (so the 100 % row answers the whole-programme goals).
+    """The programme at each fraction, built as a user builds it: cold full build at --jobs ``jobs``, a no-op
+    rebuild (the full path, which leaves the record), three more (answered from it), then one catalog edited
+    (so the 100 % row answers the whole-programme goals).
 
     Each row is printed to stderr as soon as it is measured: a 100 % row takes an hour or more on 2 cores.
     """
