@@ -12,6 +12,7 @@ import io
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,14 @@ def test_urdu_gets_nastaliq_after_the_latin_face_and_a_taller_line(fonts) -> Non
     assert fonts.script_face("Beng", "bn") == "Noto Sans Bengali"
     assert fonts.line_height("Arab", "ur") >= 2.0 > fonts.line_height("Arab", "ps") > fonts.line_height("Latn", "en")
     assert "--line-height: 2.1" in fonts.css_vars("Arab", "ur")
+
+
+def test_the_nastaliq_face_narrows_the_reading_measure_of_any_locale_set_in_it(fonts) -> None:
+    assert "--measure: 0.875" in fonts.css_vars("Arab", "ur")
+    assert fonts.measure("Arab", "fa") == fonts.measure("Latn", "en") == 1.0
+    # The measure follows the face, not the locale: Punjabi (Shahmukhi) set in Nastaliq gets it too.
+    shahmukhi = replace(fonts, locales={**fonts.locales, "pa": ["Noto Sans", "Noto Nastaliq Urdu"]})
+    assert shahmukhi.measure("Arab", "pa-Arab") == 0.875
 
 
 @pytest.mark.parametrize("tag", LOCALES)

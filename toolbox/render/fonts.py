@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -48,6 +48,7 @@ class FontSet:
     locales: dict = field(default_factory=dict)
     line_heights: dict = field(default_factory=dict)
     ink: dict = field(default_factory=dict)  # family → {above, below}: how far its letters reach, in em
+    measures: dict = field(default_factory=dict)  # family → its line of reading text, × the design's width
 
     def _entry(self, table: dict, script: str, tag: str) -> Any:
         for key in (tag, tag.split("-")[0]) if tag else ():
@@ -63,7 +64,7 @@ class FontSet:
         scripts = dict(self.scripts)
         for script, family in chosen.items():
             scripts[script] = [family, *(f for f in scripts.get(script, []) if f != family)]
-        return FontSet(self.faces, scripts, self.locales, self.line_heights, self.ink)
+        return replace(self, scripts=scripts)
 
     def families(self, script: str, tag: str = "") -> list[str]:
         found = self._entry(self.locales, script, tag)
@@ -90,11 +91,19 @@ class FontSet:
         found = self._entry(self.line_heights, script, tag)
         return float(found if found is not None else self.line_heights.get("default", DEFAULT_LINE_HEIGHT))
 
+    def measure(self, script: str, tag: str = "") -> float:
+        """The width of a locale's lines of reading text, × the design's: that of the face drawing its letters.
+
+        Keyed by family, not locale: how many letters a line holds is the face's doing (Nastaliq's
+        letters climb rather than run), so any locale set in that face gets it."""
+        face = self.script_face(script, tag)
+        return float(self.measures.get(face, 1.0)) if face else 1.0
+
     def css_vars(self, script: str, tag: str = "") -> str:
-        """``--line-height`` (body text) and ``--line-scale`` (× the Latin design) for a locale."""
+        """``--line-height`` (body text), ``--line-scale`` (× the Latin design) and ``--measure`` for a locale."""
         height = self.line_height(script, tag)
         base = float(self.line_heights.get("default", DEFAULT_LINE_HEIGHT))
-        return f"--line-height: {height:g}; --line-scale: {height / base:.3g};"
+        return f"--line-height: {height:g}; --line-scale: {height / base:.3g}; --measure: {self.measure(script, tag):g};"
 
     def coverage(self, script: str, tag: str = "") -> tuple[float, str]:
         """Share of the locale's letters (see :func:`letters`) its stack draws, and the letters it misses."""
@@ -123,9 +132,9 @@ class FontSet:
 def load_fonts(theme: Theme) -> FontSet:
     """fonts.toml of the built-in theme, merged with the project's: a family the project names replaces the
     built-in one of that name (its files beside the project's fonts.toml), and its [scripts], [locales] and
-    [line_height] and [ink] entries replace the built-in ones key by key."""
+    [line_height], [ink] and [measure] entries replace the built-in ones key by key."""
     families: dict[str, list[Face]] = {}
-    tables: dict[str, dict] = {"scripts": {}, "locales": {}, "line_height": {}, "ink": {}}
+    tables: dict[str, dict] = {"scripts": {}, "locales": {}, "line_height": {}, "ink": {}, "measure": {}}
     for folder in reversed([f / "fonts" for f in theme.folders if (f / "fonts" / "fonts.toml").is_file()]):
         # Validation reports a broken fonts.toml; commands that do not validate (pack) get the same path:line.
         problems = Collector()
@@ -138,7 +147,7 @@ def load_fonts(theme: Theme) -> FontSet:
         for name, table in tables.items():
             table.update(data.get(name, {}))
     faces = tuple(face for group in families.values() for face in group)
-    return FontSet(faces, tables["scripts"], tables["locales"], tables["line_height"], tables["ink"])
+    return FontSet(faces, tables["scripts"], tables["locales"], tables["line_height"], tables["ink"], tables["measure"])
 
 
 def face_rule(face: Face, src: str) -> str:

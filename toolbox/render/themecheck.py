@@ -178,7 +178,22 @@ def check_fonts(templates: Path, problems: Collector, inherited: AbstractSet[str
             err(("line_height", name_of), f"line_height.{name_of} must be a number between 0.8 and 4 "
                                           "(times the font size), e.g. 1.6")
     _check_ink(data.get("ink", {}), set(families) | set(inherited), err)
+    _check_measure(data.get("measure", {}), set(families) | set(inherited), err)
     return set(families)
+
+
+def _check_measure(measure: object, known: set[str], err: Callable[[tuple, str], None]) -> None:
+    """[measure]: family = how wide its lines of reading text are, × the design's."""
+    example = '"Noto Nastaliq Urdu" = 0.875'
+    if not isinstance(measure, dict):
+        err(("measure",), f"[measure] must map a font family to a factor of the design's line width, e.g. {example}")
+        return
+    for family, value in measure.items():
+        if family not in known:
+            err(("measure", family), f"measure names '{family}', which has no [families.\"{family}\"] table")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 1.5:
+            err(("measure", family), f"measure.\"{family}\" must be a number between 0.5 and 1.5 "
+                                     f"(× the design's line width), e.g. {example}")
 
 
 def _check_ink(ink: object, known: set[str], err: Callable[[tuple, str], None]) -> None:
