@@ -216,6 +216,8 @@ def _say_built(obj: Ctx, report: BuildReport, out_dir: Path) -> None:
                 f"{len(report.notices)} without audio (no recording, no voice; -v lists them; docs/audio.md)")
     if obj.verbose:
         obj.say(memory_line(report.memory, report.worker_memory))
+        if report.stages:
+            obj.say(stages_line(report))
     removed = f", {len(report.removed)} removed" if report.removed else ""
     obj.say(
         f"built {report.outputs} files ({report.pdfs} PDFs, {report.pages} pages, {report.images} share images: "
@@ -234,6 +236,13 @@ def memory_line(build: int, workers: dict[str, int]) -> str:
         line += (f"; {len(peaks)} render processes, peak {peaks[-1] / mb:.0f} MB (largest), "
                  f"{peaks[len(peaks) // 2] / mb:.0f} MB (median)")
     return line
+
+
+def stages_line(report: BuildReport) -> str:
+    """Where the build's time went, stage by stage, as -v and the benchmark (bench/bench.py) read it."""
+    parts = [f"{name} {wall:.1f} s (CPU here {cpu:.1f} s)" for name, (wall, cpu) in report.stages.items()]
+    return (f"time: {', '.join(parts)}; rendering {report.rendered} print outputs took "
+            f"{report.render_seconds:.1f} s in their processes")
 
 
 def _print_options(press: bool, pdf_x: str | None, archive: bool) -> PrintOptions:

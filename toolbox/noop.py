@@ -204,7 +204,8 @@ def _report_record(report: BuildReport) -> dict:
     fields = asdict(report)
     fields.pop("out")
     fields["reused"] = report.rendered + report.reused
-    fields.update(rendered=0, audio_rendered=0, removed=[], seconds=0.0, memory=0, worker_memory={}, copied=0)
+    fields.update(rendered=0, audio_rendered=0, removed=[], seconds=0.0, memory=0, worker_memory={}, copied=0,
+                  stages={}, render_seconds=0.0)
     return fields
 
 

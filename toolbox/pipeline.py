@@ -15,7 +15,8 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -114,22 +115,39 @@ class Build:
 
     def run(self) -> BuildReport:
         started = time.perf_counter()
-        self.load()
-        self.validate()
+        stage = self._stage
+        with stage("load"):
+            self.load()
+        with stage("validate"):
+            self.validate()
         # A cluster is reached, and its workers checked, before the output folder is touched.
         with connect(self.options.executor, self.project) as cluster, output_lock(self.out, on_wait=lambda: log.warning(
                 "another build is writing to %s; waiting for it to finish", self.out)):
-            self.gather()
-            self.plan()
+            with stage("plan"):
+                self.gather()
+                self.plan()
             with Workers(self.project, self.campaigns, self.options.jobs, self.options.print_options,
                          self.options.previews, self.options.time_limit, cluster) as workers:
-                self.audio(workers)
-                self.render(workers)
-                self.site(workers)
-            self.write()
+                with stage("audio"):
+                    self.audio(workers)
+                with stage("render"):
+                    self.render(workers)
+                with stage("site"):
+                    self.site(workers)
+            with stage("write"):
+                self.write()
         self.report.seconds = time.perf_counter() - started
         self.report.memory = peak_memory()
         return self.report
+
+    @contextmanager
+    def _stage(self, name: str) -> Iterator[None]:
+        """Time a stage: its wall time, and the CPU this process spent in it (the rest of the machine's is the workers')."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.report.stages[name] = (time.perf_counter() - wall, time.process_time() - cpu)
 
     # --- load, validate: nothing is written yet ---------------------------------------------
 
@@ -236,6 +254,7 @@ class Build:
             ]
             self.made[unit.path] = entry
             self.times[unit.path] = done.seconds
+            report.render_seconds += done.seconds
             if done.worker:
                 report.worker_memory[done.worker] = max(done.memory, report.worker_memory.get(done.worker, 0))
             self.new_state[unit.path] = {"key": key, "entries": writer.recorded(entries),

@@ -32,6 +32,9 @@ class BuildReport:
     preflight: list[str] = field(default_factory=list)  # press builds: one summary line per print file
     memory: int = 0  # peak resident memory of the building process, bytes
     worker_memory: dict[str, int] = field(default_factory=dict)  # worker (host:pid) → its peak resident memory, bytes
+    # Stage → (wall seconds, this process's CPU seconds): where a build's time went (-v, bench/bench.py).
+    stages: dict[str, tuple[float, float]] = field(default_factory=dict)
+    render_seconds: float = 0.0  # the print outputs' render times in their processes, summed
 
     @property
     def warnings(self) -> list[Problem]:
