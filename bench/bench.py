@@ -203,6 +203,10 @@ def toolbox(project: Path, *args: str) -> float:
     _LAST["rendered"] = int(rendered.group(1)) if rendered else None
     # -v names each output rendered with the number of times WeasyPrint laid it out (copyfitting tries scales).
     _LAST["layouts"] = [int(n) for n in re.findall(r"^render \S+ \((\d+) layouts?\)$", result.stdout + result.stderr, re.M)]
+    # -v's "time:" line: the render processes' summed time, and the building process's own CPU while they ran.
+    spent = re.search(r"render [\d.]+ s \(CPU here ([\d.]+) s\).*took ([\d.]+) s in their processes", result.stdout)
+    if spent:
+        _LAST["parent_cpu"], _LAST["render_s"] = float(spent.group(1)), float(spent.group(2))
     if memory:
         _LAST["build_mb"] = int(memory.group(1))
         _LAST["worker_mb"] = int(memory.group(3)) if memory.group(3) else int(memory.group(1))
@@ -279,13 +283,15 @@ def scaling(fractions: list[float], runs: int, jobs: int) -> list[dict[str, floa
     for fraction in fractions:
         with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:
             project = make_programme(Path(tmp), fraction)
-            cold, full, noop, po = [], [], [], []
+            cold, full, noop, po, inside, parent = [], [], [], [], [], []
             count = rendered_po = 0
             worker = build = 0
             for run in range(runs):
                 shutil.rmtree(project / "dist", ignore_errors=True)
                 cold.append(toolbox(project, "--jobs", str(jobs)))
                 count = int(str(_LAST["rendered"] or 0))
+                inside.append(float(_LAST.get("render_s", 0.0)) / max(1, count))  # type: ignore[arg-type]
+                parent.append(float(_LAST.get("parent_cpu", 0.0)))  # type: ignore[arg-type]
                 build = max(build, int(_LAST.get("build_mb", 0)))  # type: ignore[call-overload]
                 worker = max(worker, int(_LAST.get("worker_mb", 0)))  # type: ignore[call-overload]
                 # The first no-op after a cold build works out every key (and leaves the record, toolbox/noop.py);
@@ -299,25 +305,31 @@ def scaling(fractions: list[float], runs: int, jobs: int) -> list[dict[str, floa
                    "noop_full": statistics.median(full),
                    "po": statistics.median(po), "po_rendered": rendered_po, "build_mb": build, "worker_mb": worker}
             row["each"] = row["cold"] / max(1, count)
+            row["inside"], row["parent_cpu"] = statistics.median(inside), statistics.median(parent)
             rows.append(row)
             print(f"scaling {fraction:g}: {count} print outputs, cold {row['cold']:.1f} s ({row['each']:.3f} s each), "
-                  f"no-op {row['noop']:.2f} s (full path {row['noop_full']:.2f} s), "
+                  f"{row['inside']:.3f} s each in a render process, building process's CPU while rendering "
+                  f"{row['parent_cpu']:.0f} s, no-op {row['noop']:.2f} s (full path {row['noop_full']:.2f} s), "
                   f"{edited} catalog edited {row['po']:.1f} s ({rendered_po} rendered), "
                   f"peak build {build} MB, worker {worker} MB", file=sys.stderr, flush=True)
     return rows
 
 
 def print_scaling(rows: list[dict[str, float]], jobs: int) -> None:
-    print(f"\n| fraction | print outputs | cold full build, --jobs {jobs} (s) | s per output | no-op (s) | no-op, full "
+    print(f"\n| fraction | print outputs | cold full build, --jobs {jobs} (s) | s per output | s per output in a "
+          "render process | building process's CPU while rendering (s) | no-op (s) | no-op, full "
           "path (s) | one catalog edited (s) | outputs it rendered | edit / cold | peak MB build / worker |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['fraction']:g} | {r['outputs']:.0f} | {r['cold']:.0f} | {r['each']:.3f} | {r['noop']:.2f} | "
+        print(f"| {r['fraction']:g} | {r['outputs']:.0f} | {r['cold']:.0f} | {r['each']:.3f} | {r['inside']:.3f} | "
+              f"{r['parent_cpu']:.0f} | {r['noop']:.2f} | "
               f"{r['noop_full']:.2f} | {r['po']:.1f} | {r['po_rendered']:.0f} | {r['po'] / r['cold']:.3f} | "
               f"{r['build_mb']:.0f} / {r['worker_mb']:.0f} |")
     base = rows[0]["each"]
     spread = max(abs(r["each"] / base - 1) for r in rows)
     print(f"largest change in time per output from the smallest fraction: {spread * 100:.0f} % (goal ±10 %)")
+    inside = max(abs(r["inside"] / rows[0]["inside"] - 1) for r in rows) if rows[0]["inside"] else 0.0
+    print(f"... in a render process alone (the building process's work and the microsite left out): {inside * 100:.0f} %")
     whole = rows[-1]
     print(f"at fraction {whole['fraction']:g}: no-op {whole['noop']:.2f} s (goal < 1 s; the first, which leaves the "
           f"record: {whole['noop_full']:.2f} s); one catalog edited "
