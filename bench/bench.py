@@ -281,10 +281,11 @@ def scaling(fractions: list[float], runs: int, jobs: int) -> list[dict[str, floa
     Each row is printed to stderr as soon as it is measured: a 100 % row takes an hour or more on 2 cores.
     """
     rows = []
+    first: dict[str, float] = {}  # the smallest fraction's render time per output (its pairs are in every larger one)
     for fraction in fractions:
         with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:
             project = make_programme(Path(tmp), fraction)
-            cold, full, noop, po, inside, parent = [], [], [], [], [], []
+            cold, full, noop, po, inside, parent, same = [], [], [], [], [], [], []
             count = rendered_po = 0
             worker = build = 0
             for run in range(runs):
@@ -292,6 +293,10 @@ def scaling(fractions: list[float], runs: int, jobs: int) -> list[dict[str, floa
                 cold.append(toolbox(project, "--jobs", str(jobs)))
                 count = int(str(_LAST["rendered"] or 0))
                 inside.append(float(_LAST.get("render_s", 0.0)) / max(1, count))  # type: ignore[arg-type]
+                seconds = same_documents(project / "dist" / ".toolbox-times.json")
+                first = first or seconds
+                common = [k for k in seconds if k in first]
+                same.append(sum(seconds[k] for k in common) / max(1e-9, sum(first[k] for k in common)))
                 parent.append(float(_LAST.get("parent_cpu", 0.0)))  # type: ignore[arg-type]
                 build = max(build, int(_LAST.get("build_mb", 0)))  # type: ignore[call-overload]
                 worker = max(worker, int(_LAST.get("worker_mb", 0)))  # type: ignore[call-overload]
@@ -307,22 +312,35 @@ def scaling(fractions: list[float], runs: int, jobs: int) -> list[dict[str, floa
                    "po": statistics.median(po), "po_rendered": rendered_po, "build_mb": build, "worker_mb": worker}
             row["each"] = row["cold"] / max(1, count)
             row["inside"], row["parent_cpu"] = statistics.median(inside), statistics.median(parent)
+            row["same"] = statistics.median(same)
             rows.append(row)
             print(f"scaling {fraction:g}: {count} print outputs, cold {row['cold']:.1f} s ({row['each']:.3f} s each), "
                   f"{row['inside']:.3f} s each in a render process, building process's CPU while rendering "
-                  f"{row['parent_cpu']:.0f} s, no-op {row['noop']:.2f} s (full path {row['noop_full']:.2f} s), "
+                  f"{row['parent_cpu']:.0f} s, the smallest fraction's documents ×{row['same']:.3f} their time there, "
+                  f"no-op {row['noop']:.2f} s (full path {row['noop_full']:.2f} s), "
                   f"{edited} catalog edited {row['po']:.1f} s ({rendered_po} rendered), "
                   f"peak build {build} MB, worker {worker} MB", file=sys.stderr, flush=True)
     return rows
 
 
+def same_documents(times: Path) -> dict[str, float]:
+    """Render seconds per output from a build's times file, print guides left out: a guide covers every group
+    of its locale, so at another fraction it is another, longer document (it grows with the programme)."""
+    import json
+
+    seconds = json.loads(times.read_text(encoding="utf-8")).get("seconds", {}) if times.is_file() else {}
+    return {path: float(s) for path, s in seconds.items() if not path.endswith("-guide.pdf")}
+
+
 def print_scaling(rows: list[dict[str, float]], jobs: int) -> None:
     print(f"\n| fraction | print outputs | cold full build, --jobs {jobs} (s) | s per output | s per output in a "
-          "render process | building process's CPU while rendering (s) | no-op (s) | no-op, full "
+          "render process | same documents as the first row, time × | building process's CPU while rendering (s) "
+          "| no-op (s) | no-op, full "
           "path (s) | one catalog edited (s) | outputs it rendered | edit / cold | peak MB build / worker |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['fraction']:g} | {r['outputs']:.0f} | {r['cold']:.0f} | {r['each']:.3f} | {r['inside']:.3f} | "
+              f"{r['same']:.3f} | "
               f"{r['parent_cpu']:.0f} | {r['noop']:.2f} | "
               f"{r['noop_full']:.2f} | {r['po']:.1f} | {r['po_rendered']:.0f} | {r['po'] / r['cold']:.3f} | "
               f"{r['build_mb']:.0f} / {r['worker_mb']:.0f} |")
@@ -331,6 +349,8 @@ def print_scaling(rows: list[dict[str, float]], jobs: int) -> None:
     print(f"largest change in time per output from the smallest fraction: {spread * 100:.0f} % (goal ±10 %)")
     inside = max(abs(r["inside"] / rows[0]["inside"] - 1) for r in rows) if rows[0]["inside"] else 0.0
     print(f"... in a render process alone (the building process's work and the microsite left out): {inside * 100:.0f} %")
+    print("the same documents in each larger programme (the smallest fraction's pairs, print guides left out): "
+          + ", ".join(f"{r['same'] * 100 - 100:+.0f} %" for r in rows[1:]) + " of their render time there")
     whole = rows[-1]
     print(f"at fraction {whole['fraction']:g}: no-op {whole['noop']:.2f} s (goal < 1 s; the first, which leaves the "
           f"record: {whole['noop_full']:.2f} s); one catalog edited "
