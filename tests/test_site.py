@@ -109,6 +109,18 @@ def test_build_reports_page_weights_and_fails_the_budget(small) -> None:
     assert "Traceback" not in over.stderr
 
 
+def test_verbose_build_says_where_the_time_went(small) -> None:
+    _project, _out, result = small
+    line = re.search(r"^time: (.*); rendering (\d+) print outputs took ([\d.]+) s in their processes$", result.stdout, re.M)
+    assert line, result.stdout
+    stages = dict(re.findall(r"(\w+) ([\d.]+) s \(CPU here [\d.]+ s\)", line.group(1)))
+    assert list(stages) == ["load", "validate", "plan", "audio", "render", "site", "write"]
+    rendered = re.search(r"(\d+) rendered, ", result.stdout)
+    assert rendered and int(line.group(2)) == int(rendered.group(1)) > 0 and float(line.group(3)) > 0
+    built = float(re.search(r"into \S+ in ([\d.]+) s", result.stdout).group(1))
+    assert sum(float(v) for v in stages.values()) <= built + 0.2
+
+
 def test_downloads_show_previews_and_pages_share_them(small) -> None:
     _project, out, _ = small
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
