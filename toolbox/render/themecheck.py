@@ -22,10 +22,11 @@ reports them with the template's file and line.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from functools import partial
 from pathlib import Path
+from typing import TypeGuard
 
 import jinja2
 
@@ -174,7 +175,7 @@ def check_fonts(templates: Path, problems: Collector, inherited: AbstractSet[str
         err(("line_height",), "[line_height] must map a script or locale to a number, e.g. ur = 2.1")
         return set(families)
     for name_of, value in heights.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.8 <= value <= 4:
+        if not (_number(value) and 0.8 <= value <= 4):
             err(("line_height", name_of), f"line_height.{name_of} must be a number between 0.8 and 4 "
                                           "(times the font size), e.g. 1.6")
     _check_ink(data.get("ink", {}), set(families) | set(inherited), err)
@@ -182,16 +183,29 @@ def check_fonts(templates: Path, problems: Collector, inherited: AbstractSet[str
     return set(families)
 
 
+def _number(value: object) -> TypeGuard[int | float]:
+    """A TOML int or float (TOML's true and false are bools, which Python counts as ints)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _by_family(name: str, table: object, what: str, example: str, known: set[str],
+               err: Callable[[tuple, str], None]) -> Iterator[tuple[str, object]]:
+    """The entries of a family-keyed table ([ink], [measure]) whose family exists; the others are reported."""
+    if not isinstance(table, dict):
+        err((name,), f"[{name}] must map a font family to {what}, e.g. {example}")
+        return
+    for family, value in table.items():
+        if family not in known:
+            err((name, family), f"{name} names '{family}', which has no [families.\"{family}\"] table")
+        else:
+            yield family, value
+
+
 def _check_measure(measure: object, known: set[str], err: Callable[[tuple, str], None]) -> None:
     """[measure]: family = how wide its lines of reading text are, × the design's."""
     example = '"Noto Nastaliq Urdu" = 0.875'
-    if not isinstance(measure, dict):
-        err(("measure",), f"[measure] must map a font family to a factor of the design's line width, e.g. {example}")
-        return
-    for family, value in measure.items():
-        if family not in known:
-            err(("measure", family), f"measure names '{family}', which has no [families.\"{family}\"] table")
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 <= value <= 1.5:
+    for family, value in _by_family("measure", measure, "a factor of the design's line width", example, known, err):
+        if not (_number(value) and 0.5 <= value <= 1.5):
             err(("measure", family), f"measure.\"{family}\" must be a number between 0.5 and 1.5 "
                                      f"(× the design's line width), e.g. {example}")
 
@@ -199,19 +213,14 @@ def _check_measure(measure: object, known: set[str], err: Callable[[tuple, str],
 def _check_ink(ink: object, known: set[str], err: Callable[[tuple, str], None]) -> None:
     """[ink]: family = { above, below }, how far its letters reach in em (the check for marks over text)."""
     example = '"Noto Nastaliq Urdu" = { above = 1.5, below = 0.7 }'
-    if not isinstance(ink, dict):
-        err(("ink",), f"[ink] must map a font family to how far its letters reach, e.g. {example}")
-        return
-    for family, reach in ink.items():
-        if family not in known:
-            err(("ink", family), f"ink names '{family}', which has no [families.\"{family}\"] table")
-        elif not isinstance(reach, dict) or not reach or set(reach) - {"above", "below"}:
+    for family, reach in _by_family("ink", ink, "how far its letters reach", example, known, err):
+        if not isinstance(reach, dict) or not reach or set(reach) - {"above", "below"}:
             err(("ink", family), f"ink.\"{family}\" must be a table of above and below (em from the baseline), "
                                  f"e.g. {example}")
-        else:
-            for side, value in reach.items():
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3:
-                    err(("ink", family, side), f"ink.\"{family}\".{side} must be a number of em from 0 to 3, e.g. 1.5")
+            continue
+        for side, value in reach.items():
+            if not (_number(value) and 0 < value <= 3):
+                err(("ink", family, side), f"ink.\"{family}\".{side} must be a number of em from 0 to 3, e.g. 1.5")
 
 
 def check_locale_fonts(campaign: Campaign, project: Project, problems: Collector) -> None:
